@@ -1,0 +1,74 @@
+import { StatusCode } from './status-code.js';
+
+/** Options every Switchboard error accepts. */
+export interface SwitchboardErrorOptions {
+  cause?: unknown;
+}
+
+/**
+ * Base of every error Switchboard raises on purpose. Its message is written for the caller and is
+ * safe to send to clients; `code` says which gRPC status it becomes at the edge and `retryable`
+ * whether sending the same request again (elsewhere or later) may succeed.
+ */
+export abstract class SwitchboardError extends Error {
+  abstract readonly code: StatusCode;
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options: SwitchboardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when a request is malformed: wrong datatype, shape, contents or parameter. */
+export class InvalidArgumentError extends SwitchboardError {
+  readonly code = StatusCode.INVALID_ARGUMENT;
+  readonly retryable = false;
+}
+
+/** Thrown when a named model, route, version or record does not exist. */
+export class NotFoundError extends SwitchboardError {
+  readonly code = StatusCode.NOT_FOUND;
+  readonly retryable = false;
+}
+
+/** Thrown when creating something that already exists. */
+export class AlreadyExistsError extends SwitchboardError {
+  readonly code = StatusCode.ALREADY_EXISTS;
+  readonly retryable = false;
+}
+
+/** Thrown when a request exceeds a size limit or a capacity limit. */
+export class ResourceExhaustedError extends SwitchboardError {
+  readonly code = StatusCode.RESOURCE_EXHAUSTED;
+  readonly retryable = false;
+}
+
+/** Thrown when a request's deadline passed before it could be answered. */
+export class DeadlineExceededError extends SwitchboardError {
+  readonly code = StatusCode.DEADLINE_EXCEEDED;
+  readonly retryable = false;
+}
+
+/** Thrown when a dependency (NATS, the registry, a worker pool) cannot serve now; retrying may help. */
+export class UnavailableError extends SwitchboardError {
+  readonly code = StatusCode.UNAVAILABLE;
+  readonly retryable = true;
+}
+
+/** Thrown when the system is in a state that does not allow the operation (e.g. a model no worker can load). */
+export class FailedPreconditionError extends SwitchboardError {
+  readonly code = StatusCode.FAILED_PRECONDITION;
+  readonly retryable = false;
+}
+
+/** Thrown when a model runtime fails while executing; `retryable` says whether another attempt may succeed. */
+export class ExecutionError extends SwitchboardError {
+  readonly code = StatusCode.INTERNAL;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: SwitchboardErrorOptions & { retryable?: boolean } = {}) {
+    super(message, options);
+    this.retryable = options.retryable ?? true;
+  }
+}
