@@ -1,0 +1,12 @@
+export type { ConfigShape, Environment, ParsedConfig } from './parse-config.js';
+export { ConfigError, parseConfig, variable } from './parse-config.js';
+export {
+  envBoolean,
+  envDurationMs,
+  envEnum,
+  envInt,
+  envList,
+  envOptionalString,
+  envString,
+  envUrl,
+} from './env-readers.js';

@@ -1,0 +1,7 @@
+export type { CallOptions, GrpcCallError, GrpcClient } from './create-client.js';
+export { createGrpcClient } from './create-client.js';
+export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from './start-grpc-server.js';
+export { serve, startGrpcServer } from './start-grpc-server.js';
+export type { ServiceHandlers } from './service-implementation.js';
+export type { GrpcStatusObject } from './to-grpc-status.js';
+export { toGrpcStatus } from './to-grpc-status.js';

@@ -1,0 +1,24 @@
+import { pino } from 'pino';
+import type { DestinationStream, Logger, LevelWithSilent } from 'pino';
+
+export interface LoggerOptions {
+  /** The service name, stamped on every line as `service`. */
+  service: string;
+  /** @default 'info' */
+  level?: LevelWithSilent;
+  /** Where lines go; tests pass an in-memory stream. @default stdout */
+  destination?: DestinationStream;
+}
+
+/**
+ * Creates the one pino logger of a process. Components take `logger.child({ component })` and
+ * per-request work a further child with `requestId`, `model` and `tenant`.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const settings = {
+    level: options.level ?? 'info',
+    base: { service: options.service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
+}

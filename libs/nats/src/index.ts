@@ -1,0 +1,10 @@
+export type { ConnectNatsOptions } from './connect-nats.js';
+export { connectNats } from './connect-nats.js';
+export { ensureDeadLetterStream, ensureInferStream } from './ensure-streams.js';
+export type { WorkConsumerOptions } from './ensure-work-consumer.js';
+export { ensureWorkConsumer, workConsumerName } from './ensure-work-consumer.js';
+export { isConsumerNotFound, isStreamNotFound } from './jetstream-errors.js';
+export type { Priority } from './priority.js';
+export { DEFAULT_PRIORITY, PRIORITY_LEVELS, toPriority } from './priority.js';
+export type { SubjectNames } from './subject-names.js';
+export { createSubjectNames } from './subject-names.js';

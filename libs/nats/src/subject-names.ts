@@ -1,0 +1,54 @@
+/**
+ * Every NATS subject, stream and KV bucket name Switchboard uses, derived from one namespace so that
+ * several deployments (or test runs) can share a NATS server. The empty namespace gives the plain
+ * names of the design (`infer.<model>.<priority>`, stream `INFER`, bucket `registry`).
+ */
+export interface SubjectNames {
+  readonly namespace: string;
+  /** The work-queue stream holding every job. */
+  readonly inferStream: string;
+  /** Subject of a model's jobs at one priority. */
+  inferSubject(model: string, priority: number): string;
+  /** Matches every job subject; the INFER stream's filter. */
+  readonly inferWildcard: string;
+  /** The stream that keeps jobs which could not be served, for inspection. */
+  readonly deadLetterStream: string;
+  deadLetterSubject(model: string): string;
+  readonly deadLetterWildcard: string;
+  /** Per-batch telemetry of a model. */
+  telemetryBatchSubject(model: string): string;
+  readonly workerHeartbeatSubject: string;
+  readonly registryChangedSubject: string;
+  readonly registryBucket: string;
+  /** Prefix of the subjects a router receives job results on; one token per router instance follows. */
+  readonly replyPrefix: string;
+}
+
+const NAMESPACE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
+
+/**
+ * Builds the names for a namespace.
+ * @throws Error when the namespace is not empty and not 1–32 lowercase letters/digits starting with a letter.
+ */
+export function createSubjectNames(namespace = ''): SubjectNames {
+  if (namespace !== '' && !NAMESPACE_PATTERN.test(namespace)) {
+    throw new Error(`namespace "${namespace}" must be 1-32 lowercase letters or digits, starting with a letter`);
+  }
+  const subject = (rest: string) => (namespace === '' ? rest : `${namespace}.${rest}`);
+  const upper = (rest: string) => (namespace === '' ? rest : `${namespace.toUpperCase()}_${rest}`);
+  const bucket = (rest: string) => (namespace === '' ? rest : `${namespace}_${rest}`);
+  return Object.freeze({
+    namespace,
+    inferStream: upper('INFER'),
+    inferSubject: (model: string, priority: number) => subject(`infer.${model}.${priority}`),
+    inferWildcard: subject('infer.>'),
+    deadLetterStream: upper('DEADLETTER'),
+    deadLetterSubject: (model: string) => subject(`deadletter.${model}`),
+    deadLetterWildcard: subject('deadletter.>'),
+    telemetryBatchSubject: (model: string) => subject(`telemetry.batch.${model}`),
+    workerHeartbeatSubject: subject('worker.heartbeat'),
+    registryChangedSubject: subject('registry.changed'),
+    registryBucket: bucket('registry'),
+    replyPrefix: subject('reply'),
+  });
+}
