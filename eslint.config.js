@@ -1,0 +1,40 @@
+// Lint rules the style guide enforces as errors: floating promises, type-only imports, no
+// `export *`, no console in service code, no import cycles, no reaching into another package's src.
+import js from '@eslint/js';
+import { importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', 'models/generated/**', '**/.turbo/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      'import-x/no-cycle': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'List exported names explicitly instead of export *.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@switchboard/*/src/*', '../../libs/*/src/*'], message: "Import a package's public face, not its src." }] },
+      ],
+    },
+  },
+  {
+    // Tests, benchmarks and command-line entry points talk to people through the console.
+    files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**', 'services/cli/**', 'scripts/**', 'models/src/generator/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,72 @@
+import { startOnFreePort } from './free-port.js';
+import { findBinary } from './find-binary.js';
+import { InfrastructureUnavailableError } from './infrastructure-unavailable-error.js';
+import { spawnLocalProcess } from './local-process.js';
+import { probeNatsJetStream } from './probe-nats-jetstream.js';
+import { createTemporaryDirectory } from './temporary-directory.js';
+import { waitUntilReady } from './wait-until-ready.js';
+import type { LocalProcess } from './local-process.js';
+import type { Logger } from './logger.js';
+
+/** How long a fresh nats-server may take to accept clients (it usually takes ~20 ms). */
+export const DEFAULT_NATS_START_TIMEOUT_MS = 10_000;
+
+const HOST = '127.0.0.1';
+
+/** Options for {@link startLocalNats}. */
+export interface LocalNatsOptions {
+  /** Client port. @default a free port chosen by the kernel */
+  readonly port?: number;
+  /** Parent of the throwaway JetStream store directory. @default os.tmpdir() */
+  readonly directory?: string;
+  /** Path of the nats-server binary. @default findBinary('nats-server') */
+  readonly binary?: string;
+  /** @default DEFAULT_NATS_START_TIMEOUT_MS */
+  readonly startTimeoutMs?: number;
+  /** Receives the server's log lines. */
+  readonly logger?: Logger;
+}
+
+/** A throwaway nats-server with JetStream. */
+export interface LocalNats extends LocalProcess {
+  /** `nats://127.0.0.1:<port>` */
+  readonly url: string;
+}
+
+/** What to tell someone who has no nats-server binary. */
+export const NATS_INSTALL_HINT =
+  'Install nats-server (Debian/Ubuntu: apt-get install nats-server; elsewhere: https://github.com/nats-io/nats-server/releases) ' +
+  'or set NATS_URL to a running server with JetStream enabled, e.g. NATS_URL=nats://127.0.0.1:4222.';
+
+async function startOnPort(binary: string, port: number, options: LocalNatsOptions): Promise<LocalNats> {
+  const directory = await createTemporaryDirectory('switchboard-nats-', options.directory);
+  try {
+    const server = await spawnLocalProcess({
+      command: binary,
+      args: ['-a', HOST, '-p', String(port), '-js', '-sd', directory.path],
+      cwd: directory.path,
+      onStopped: directory.remove,
+      label: 'nats',
+      logger: options.logger,
+    });
+    await waitUntilReady(server, () => probeNatsJetStream(HOST, port), options.startTimeoutMs ?? DEFAULT_NATS_START_TIMEOUT_MS);
+    return { pid: server.pid, directory: directory.path, url: `nats://${HOST}:${port}`, stop: server.stop };
+  } catch (error: unknown) {
+    await directory.remove();
+    throw error;
+  }
+}
+
+/**
+ * Starts `nats-server -js` on 127.0.0.1 with its store in a fresh temporary directory and
+ * resolves once it accepts clients with JetStream enabled.
+ * @throws {InfrastructureUnavailableError} when no nats-server binary is found
+ * @throws {LocalProcessStartError} when the server exits early or is not ready in time
+ */
+export async function startLocalNats(options: LocalNatsOptions = {}): Promise<LocalNats> {
+  const binary = options.binary ?? findBinary('nats-server');
+  if (binary === undefined) {
+    throw new InfrastructureUnavailableError(`No nats-server binary found. ${NATS_INSTALL_HINT}`, { services: ['nats'] });
+  }
+  return startOnFreePort(options.port, (port) => startOnPort(binary, port, options));
+}

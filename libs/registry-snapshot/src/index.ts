@@ -1,0 +1,3 @@
+export { modelKey, openRegistryBucket, routeKey } from './registry-bucket.js';
+export type { SnapshotListener } from './registry-snapshot.js';
+export { RegistrySnapshot } from './registry-snapshot.js';

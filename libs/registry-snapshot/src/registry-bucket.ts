@@ -1,0 +1,23 @@
+import { Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { SubjectNames } from '@switchboard/nats';
+
+/**
+ * The `registry` KV bucket mirrors the registry's Postgres tables so routers and workers read models
+ * and routes without calling the registry: `models.<name>` holds a binary ModelSpec and
+ * `routes.<name>` a binary RouteSpec.
+ */
+export function modelKey(name: string): string {
+  return `models.${name}`;
+}
+
+/** The KV key of a route; see {@link modelKey}. */
+export function routeKey(name: string): string {
+  return `routes.${name}`;
+}
+
+/** Opens the registry bucket, creating it if needed. */
+export async function openRegistryBucket(connection: NatsConnection, names: SubjectNames): Promise<KV> {
+  return new Kvm(connection).create(names.registryBucket, { history: 1 });
+}

@@ -1,0 +1,25 @@
+import type { CallOptions, GrpcClient } from '@switchboard/grpc';
+import type { Environment } from '@switchboard/config';
+import type { RegistryService } from '@switchboard/protocol';
+
+/** Somewhere text goes: process.stdout in main.ts, a string buffer in tests. */
+export interface Writer {
+  write(text: string): void;
+}
+
+/** The CLI's connection to the outside world, injected so tests run it in-process. */
+export interface CliIo {
+  stdout: Writer;
+  stderr: Writer;
+  /** Environment variables; read only through config.ts. */
+  env: Environment;
+}
+
+/** What every command gets. */
+export interface CommandContext {
+  readonly io: CliIo;
+  /** The registry client for the address `--registry` resolved to; created on first use, closed by the runner. */
+  registry(): GrpcClient<typeof RegistryService>;
+  /** Options for every registry call (a deadline, so an unreachable registry fails instead of hanging). */
+  readonly callOptions: CallOptions;
+}

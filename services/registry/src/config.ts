@@ -1,0 +1,70 @@
+import { ConfigError, envEnum, envInt, envString, envUrl, parseConfig, variable } from '@switchboard/config';
+import type { Environment } from '@switchboard/config';
+import type { LevelWithSilent } from '@switchboard/logging';
+import { createSubjectNames } from '@switchboard/nats';
+
+const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_REGISTRY_HOST = '0.0.0.0';
+/** Port of the admin gRPC API. */
+const DEFAULT_REGISTRY_PORT = 8010;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const shape = {
+  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), 'nats://127.0.0.1:4222'),
+  DATABASE_URL: variable(
+    envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
+    'postgres://postgres@127.0.0.1:5432/postgres',
+  ),
+  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+  REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
+  REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
+  LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
+};
+
+/** Everything the registry reads from its environment, parsed and validated. */
+export interface RegistryConfig {
+  /** NATS server the KV bucket and change events go to (`NATS_URL`). */
+  readonly natsUrl: string;
+  /** Postgres holding the registry's tables (`DATABASE_URL`); the source of truth. */
+  readonly databaseUrl: string;
+  /** Prefix for every subject and bucket name, '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
+  readonly namespace: string;
+  /** Interface the admin gRPC API binds to (`REGISTRY_HOST`). */
+  readonly host: string;
+  /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
+  readonly port: number;
+  /** pino level (`LOG_LEVEL`). */
+  readonly logLevel: LevelWithSilent;
+}
+
+/**
+ * Reads the registry's config from `environment` (`process.env` in main.ts, a literal in tests).
+ * @throws ConfigError naming every missing or malformed variable with an example of a valid value.
+ */
+export function loadConfig(environment: Environment): RegistryConfig {
+  const parsed = parseConfig(shape, environment);
+  validateNamespace(parsed.SWITCHBOARD_NAMESPACE);
+  return Object.freeze({
+    // envUrl's type cannot see that a fallback was given, so it still admits undefined.
+    natsUrl: parsed.NATS_URL ?? DEFAULT_NATS_URL,
+    databaseUrl: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    namespace: parsed.SWITCHBOARD_NAMESPACE,
+    host: parsed.REGISTRY_HOST,
+    port: parsed.REGISTRY_PORT,
+    logLevel: parsed.LOG_LEVEL,
+  });
+}
+
+/** Fails at startup rather than at the first publish: the namespace prefixes every subject and bucket. */
+function validateNamespace(namespace: string): void {
+  try {
+    createSubjectNames(namespace);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([
+      `SWITCHBOARD_NAMESPACE=${JSON.stringify(namespace)}: ${reason} (example: SWITCHBOARD_NAMESPACE=demo)`,
+    ]);
+  }
+}

@@ -1,0 +1,127 @@
+import { create } from '@bufbuild/protobuf';
+import {
+  BatchingMode,
+  BatchingModeSchema,
+  Modality,
+  ModalitySchema,
+  ModelSpecSchema,
+} from '@switchboard/protocol';
+import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+
+/** A tensor spec in jsonb; shapes as numbers (dimensions are far below 2^53). */
+interface TensorJson {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+
+/** A batching spec in jsonb; the mode as a lowercase name so the table reads well in psql. */
+interface BatchingJson {
+  mode: string;
+  maxBatchSize: number;
+  maxQueueDelayUs: number;
+}
+
+/** The `models` columns a ModelSpec determines (everything but timestamps and versions). */
+export interface ModelColumns {
+  name: string;
+  task: string;
+  modality: string;
+  runtime: string;
+  artifact: string;
+  inputs: TensorJson[];
+  outputs: TensorJson[];
+  cost_per_call_micros: bigint;
+  cost_per_unit_micros: number;
+  quality_score: number;
+  memory_bytes: bigint;
+  batching: BatchingJson | null;
+  runtime_options: Record<string, string>;
+  current_version: string;
+}
+
+/** A row of `models` with the model's versions, as the queries in model-store.ts select it. */
+export interface ModelRow extends ModelColumns {
+  updated_at: Date;
+  /** Every version, oldest first. */
+  versions: string[];
+}
+
+/** Converts a validated ModelSpec into `models` column values. */
+export function toModelColumns(spec: ModelSpec): ModelColumns {
+  return {
+    name: spec.name,
+    task: spec.task,
+    modality: enumToText(ModalitySchema.values, spec.modality),
+    runtime: spec.runtime,
+    artifact: spec.artifact,
+    inputs: spec.inputs.map(toTensorJson),
+    outputs: spec.outputs.map(toTensorJson),
+    cost_per_call_micros: spec.costPerCallMicros,
+    cost_per_unit_micros: spec.costPerUnitMicros,
+    quality_score: spec.qualityScore,
+    memory_bytes: spec.memoryBytes,
+    batching: spec.batching === undefined ? null : toBatchingJson(spec.batching),
+    runtime_options: { ...spec.runtimeOptions },
+    current_version: spec.version,
+  };
+}
+
+/** Converts a selected row back into the ModelSpec the API and the KV bucket carry. */
+export function toModelSpec(row: ModelRow): ModelSpec {
+  return create(ModelSpecSchema, {
+    name: row.name,
+    version: row.current_version,
+    versions: row.versions,
+    task: row.task,
+    modality: enumFromText(ModalitySchema.values, row.modality, Modality.UNSPECIFIED),
+    runtime: row.runtime,
+    artifact: row.artifact,
+    inputs: row.inputs.map(fromTensorJson),
+    outputs: row.outputs.map(fromTensorJson),
+    costPerCallMicros: row.cost_per_call_micros,
+    costPerUnitMicros: row.cost_per_unit_micros,
+    qualityScore: row.quality_score,
+    memoryBytes: row.memory_bytes,
+    batching:
+      row.batching === null
+        ? undefined
+        : {
+            mode: enumFromText(BatchingModeSchema.values, row.batching.mode, BatchingMode.UNSPECIFIED),
+            maxBatchSize: row.batching.maxBatchSize,
+            maxQueueDelayUs: row.batching.maxQueueDelayUs,
+          },
+    runtimeOptions: row.runtime_options,
+    updatedAtUnixMs: BigInt(row.updated_at.getTime()),
+  });
+}
+
+function toTensorJson(tensor: TensorSpec): TensorJson {
+  return { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape.map(Number) };
+}
+
+function fromTensorJson(tensor: TensorJson): Omit<TensorSpec, '$typeName'> {
+  return { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape.map(BigInt) };
+}
+
+function toBatchingJson(batching: BatchingSpec): BatchingJson {
+  return {
+    mode: enumToText(BatchingModeSchema.values, batching.mode),
+    maxBatchSize: batching.maxBatchSize,
+    maxQueueDelayUs: batching.maxQueueDelayUs,
+  };
+}
+
+interface EnumValue {
+  number: number;
+  localName: string;
+}
+
+/** `Modality.STRUCTURED` → "structured" (protobuf-es' localName drops the enum prefix). */
+function enumToText(values: readonly EnumValue[], value: number): string {
+  return (values.find((candidate) => candidate.number === value)?.localName ?? 'UNSPECIFIED').toLowerCase();
+}
+
+function enumFromText<T extends number>(values: readonly EnumValue[], text: string, fallback: T): T {
+  return (values.find((candidate) => candidate.localName.toLowerCase() === text)?.number ?? fallback) as T;
+}

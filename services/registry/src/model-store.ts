@@ -1,0 +1,126 @@
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '@switchboard/errors';
+import type { ModelSpec } from '@switchboard/protocol';
+import type { JSONValue } from 'postgres';
+import { toModelColumns, toModelSpec } from './model-row.js';
+import type { ModelRow } from './model-row.js';
+import type { Database, Queryable } from './open-database.js';
+
+/** Reads models with their versions (oldest first); one model when `name` is given. */
+async function selectModels(sql: Queryable, name?: string): Promise<ModelSpec[]> {
+  const rows = await sql<ModelRow[]>`
+    SELECT m.*,
+      ARRAY(SELECT v.version FROM model_versions v WHERE v.model_name = m.name ORDER BY v.ordinal) AS versions
+    FROM models m
+    WHERE ${name === undefined ? sql`true` : sql`m.name = ${name}`}
+    ORDER BY m.name`;
+  return rows.map(toModelSpec);
+}
+
+/** The model named `name`, or undefined when there is none. */
+export async function findModel(sql: Queryable, name: string): Promise<ModelSpec | undefined> {
+  const [model] = await selectModels(sql, name);
+  return model;
+}
+
+/** The model named `name`. @throws NotFoundError when there is none. */
+export async function getModel(sql: Queryable, name: string): Promise<ModelSpec> {
+  const model = await findModel(sql, name);
+  if (model === undefined) throw new NotFoundError(`model ${JSON.stringify(name)} is not registered`);
+  return model;
+}
+
+/** Every model, by name. */
+export function listModels(sql: Queryable): Promise<ModelSpec[]> {
+  return selectModels(sql);
+}
+
+/**
+ * Inserts a validated model and its first version.
+ * @throws AlreadyExistsError when a model or a route already has the name.
+ */
+export async function insertModel(database: Database, spec: ModelSpec): Promise<ModelSpec> {
+  return database.begin(async (sql) => {
+    await rejectRouteNamed(sql, spec.name);
+    const inserted = await sql`
+      INSERT INTO models ${sql(toParameters(sql, spec))}
+      ON CONFLICT (name) DO NOTHING
+      RETURNING name`;
+    if (inserted.length === 0) {
+      throw new AlreadyExistsError(
+        `model ${JSON.stringify(spec.name)} is already registered; use UpdateModel to change it`,
+      );
+    }
+    await sql`INSERT INTO model_versions (model_name, version, artifact) VALUES (${spec.name}, ${spec.version}, ${spec.artifact})`;
+    return getModel(sql, spec.name);
+  });
+}
+
+/**
+ * Replaces a model's mutable fields. A version string not seen before is recorded as a new version;
+ * an existing one must keep the artifact it was registered with.
+ * @throws NotFoundError when the model does not exist.
+ * @throws FailedPreconditionError when an existing version would get a different artifact.
+ */
+export async function updateModel(database: Database, spec: ModelSpec): Promise<ModelSpec> {
+  return database.begin(async (sql) => {
+    const [locked] = await sql`SELECT name FROM models WHERE name = ${spec.name} FOR UPDATE`;
+    if (locked === undefined) throw new NotFoundError(`model ${JSON.stringify(spec.name)} is not registered`);
+    const [existing] = await sql<{ artifact: string }[]>`
+      SELECT artifact FROM model_versions WHERE model_name = ${spec.name} AND version = ${spec.version}`;
+    if (existing === undefined) {
+      await sql`INSERT INTO model_versions (model_name, version, artifact) VALUES (${spec.name}, ${spec.version}, ${spec.artifact})`;
+    } else if (existing.artifact !== spec.artifact) {
+      throw new FailedPreconditionError(
+        `version ${JSON.stringify(spec.version)} of model ${JSON.stringify(spec.name)} was registered with artifact ` +
+          `${JSON.stringify(existing.artifact)}; give a new version to change the artifact`,
+      );
+    }
+    const { name: _name, ...columns } = toParameters(sql, spec);
+    await sql`UPDATE models SET ${sql(columns)}, updated_at = now() WHERE name = ${spec.name}`;
+    return getModel(sql, spec.name);
+  });
+}
+
+/**
+ * Deletes a model and its versions.
+ * @throws NotFoundError when the model does not exist.
+ * @throws FailedPreconditionError naming the routes that still list the model.
+ */
+export async function deleteModel(database: Database, name: string): Promise<void> {
+  await database.begin(async (sql) => {
+    const [locked] = await sql`SELECT name FROM models WHERE name = ${name} FOR UPDATE`;
+    if (locked === undefined) throw new NotFoundError(`model ${JSON.stringify(name)} is not registered`);
+    const routes = await sql<{ route_name: string }[]>`
+      SELECT route_name FROM route_models WHERE model_name = ${name} ORDER BY route_name`;
+    if (routes.length > 0) {
+      const names = routes.map((row) => row.route_name).join(', ');
+      throw new FailedPreconditionError(
+        `model ${JSON.stringify(name)} is used by route(s) ${names}; remove it from them or delete them first`,
+      );
+    }
+    await sql`DELETE FROM models WHERE name = ${name}`;
+  });
+}
+
+/** Column values for INSERT/UPDATE; jsonb columns go through sql.json, or arrays would become Postgres arrays. */
+function toParameters(sql: Queryable, spec: ModelSpec) {
+  const columns = toModelColumns(spec);
+  const json = (value: unknown) => sql.json(value as JSONValue);
+  return {
+    ...columns,
+    inputs: json(columns.inputs),
+    outputs: json(columns.outputs),
+    batching: columns.batching === null ? null : json(columns.batching),
+    runtime_options: json(columns.runtime_options),
+  };
+}
+
+// Clients call models and routes by the same name field, so one name may not mean both.
+async function rejectRouteNamed(sql: Queryable, name: string): Promise<void> {
+  const [route] = await sql`SELECT name FROM routes WHERE name = ${name}`;
+  if (route !== undefined) {
+    throw new AlreadyExistsError(
+      `a route is already named ${JSON.stringify(name)}; models and routes share one namespace because clients call either by name`,
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { serve, startGrpcServer } from '@switchboard/grpc';
+import type { RunningGrpcServer } from '@switchboard/grpc';
+import type { Logger } from '@switchboard/logging';
+import { connectNats, createSubjectNames } from '@switchboard/nats';
+import { RegistryService } from '@switchboard/protocol';
+import { openRegistryBucket } from '@switchboard/registry-snapshot';
+import type { RegistryConfig } from './config.js';
+import { createRegistryHandlers } from './grpc-server.js';
+import { openDatabase } from './open-database.js';
+import type { Database } from './open-database.js';
+import { RegistryMirror } from './registry-mirror.js';
+import { runMigrations } from './run-migrations.js';
+
+/** A started registry. */
+export interface RunningRegistry {
+  /** The port the admin gRPC API listens on (the bound one when the config asked for 0). */
+  readonly port: number;
+  /**
+   * Reports NOT_SERVING, stops the gRPC server (in-flight calls get up to 5 s), drains NATS and
+   * closes Postgres. Idempotent: later calls return the first call's promise.
+   */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 5_000;
+const POSTGRES_CLOSE_TIMEOUT_SECONDS = 5;
+
+/** What start() has opened so far, so a failed start can close exactly that. */
+interface Resources {
+  database?: Database;
+  connection?: NatsConnection;
+  server?: RunningGrpcServer;
+}
+
+/**
+ * Starts the registry: applies migrations, connects NATS, rebuilds the `registry` KV bucket from
+ * Postgres, then serves the admin gRPC API and reports SERVING.
+ * @throws when Postgres or NATS is unreachable, a migration fails or the port is taken; whatever
+ * had been opened is closed first.
+ */
+export async function start(config: RegistryConfig, logger: Logger): Promise<RunningRegistry> {
+  const resources: Resources = {};
+  try {
+    return await startWith(config, logger, resources);
+  } catch (error) {
+    await closeResources(resources);
+    throw error;
+  }
+}
+
+async function startWith(
+  config: RegistryConfig,
+  logger: Logger,
+  resources: Resources,
+): Promise<RunningRegistry> {
+  const applied = await runMigrations(config.databaseUrl, logger.child({ component: 'migrations' }));
+  logger.info({ applied }, 'database migrations applied');
+  const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
+  resources.database = database;
+  const names = createSubjectNames(config.namespace);
+  const connection = await connectNats({ url: config.natsUrl, name: 'registry', logger });
+  resources.connection = connection;
+  const bucket = await openRegistryBucket(connection, names);
+  const mirror = new RegistryMirror({
+    database,
+    bucket,
+    connection,
+    names,
+    logger: logger.child({ component: 'mirror' }),
+  });
+  await mirror.reconcile();
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    services: [
+      serve(
+        RegistryService,
+        createRegistryHandlers({ database, mirror, logger: logger.child({ component: 'grpc' }) }),
+      ),
+    ],
+    logger,
+  });
+  resources.server = server;
+  server.setServing(true);
+  logger.info({ port: server.port, namespace: config.namespace }, 'registry serving');
+  let stopping: Promise<void> | undefined;
+  return {
+    port: server.port,
+    stop() {
+      stopping ??= closeResources(resources).then(() => logger.info('registry stopped'));
+      return stopping;
+    },
+  };
+}
+
+/** Closes in dependency order: no new calls, then NATS (drained so queued publishes go out), then Postgres. */
+async function closeResources(resources: Resources): Promise<void> {
+  resources.server?.setServing(false);
+  await resources.server?.stop(STOP_GRACE_MS);
+  if (resources.connection !== undefined && !resources.connection.isClosed())
+    await resources.connection.drain();
+  await resources.database?.end({ timeout: POSTGRES_CLOSE_TIMEOUT_SECONDS });
+}

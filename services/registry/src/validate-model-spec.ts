@@ -1,0 +1,133 @@
+import { clone } from '@bufbuild/protobuf';
+import { InvalidArgumentError } from '@switchboard/errors';
+import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
+import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+import { validateName } from './validate-name.js';
+
+/** Runtimes a worker can execute today. */
+export const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic'];
+
+/** The version a model gets when the request names none. */
+export const DEFAULT_VERSION = '1';
+
+const MAX_VERSION_LENGTH = 64;
+
+/** The Open Inference Protocol's tensor datatypes. */
+const OIP_DATATYPES: ReadonlySet<string> = new Set([
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BF16',
+  'BYTES',
+]);
+
+/**
+ * Checks a model spec from a RegisterModel or UpdateModel request and returns a normalised copy:
+ * the version defaults to "1", and the server-owned `versions` and `updatedAtUnixMs` are cleared.
+ * Every problem is reported at once so a spec file can be fixed in one go.
+ * @throws InvalidArgumentError listing every problem found.
+ */
+export function validateModelSpec(spec: ModelSpec | undefined): ModelSpec {
+  if (spec === undefined) throw new InvalidArgumentError('model is required');
+  validateName('model', spec.name);
+  const model = clone(ModelSpecSchema, spec);
+  model.version = model.version === '' ? DEFAULT_VERSION : model.version;
+  model.versions = [];
+  model.updatedAtUnixMs = 0n;
+  const problems = [
+    ...checkVersion(model.version),
+    ...checkRuntime(model.runtime),
+    ...checkModality(model.modality),
+    ...checkTensors('inputs', model.inputs),
+    ...checkTensors('outputs', model.outputs),
+    ...checkNumbers(model),
+    ...checkBatching(model.batching),
+    ...checkRuntimeOptions(model.runtimeOptions),
+  ];
+  if (problems.length > 0) {
+    throw new InvalidArgumentError(`invalid model ${JSON.stringify(model.name)}: ${problems.join('; ')}`);
+  }
+  return model;
+}
+
+function checkVersion(version: string): string[] {
+  if (version.length > MAX_VERSION_LENGTH || /\s/.test(version)) {
+    return [
+      `version ${JSON.stringify(version)} must be at most ${MAX_VERSION_LENGTH} characters without whitespace`,
+    ];
+  }
+  return [];
+}
+
+function checkRuntime(runtime: string): string[] {
+  if (SUPPORTED_RUNTIMES.includes(runtime)) return [];
+  const given =
+    runtime === '' ? 'runtime is required' : `runtime ${JSON.stringify(runtime)} is not supported`;
+  return [`${given}; use one of: ${SUPPORTED_RUNTIMES.join(', ')}`];
+}
+
+function checkModality(modality: Modality): string[] {
+  // Proto3 enums are open: an unknown number decodes fine and must be rejected here.
+  return Object.values(Modality).includes(modality) ? [] : [`modality ${modality} is not a known Modality`];
+}
+
+function checkTensors(field: 'inputs' | 'outputs', tensors: TensorSpec[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  tensors.forEach((tensor, index) => {
+    const label = `${field}[${index}]${tensor.name === '' ? '' : ` (${tensor.name})`}`;
+    if (tensor.name === '') problems.push(`${label}: name is required`);
+    else if (seen.has(tensor.name)) problems.push(`${label}: duplicate tensor name`);
+    seen.add(tensor.name);
+    if (!OIP_DATATYPES.has(tensor.datatype)) {
+      problems.push(
+        `${label}: datatype ${JSON.stringify(tensor.datatype)} is not an OIP datatype; use one of ${[...OIP_DATATYPES].join(', ')}`,
+      );
+    }
+    if (tensor.shape.some((dimension) => dimension !== -1n && dimension < 1n)) {
+      problems.push(`${label}: shape [${tensor.shape.join(', ')}] may only hold -1 (variable) or sizes >= 1`);
+    }
+  });
+  return problems;
+}
+
+function checkNumbers(model: ModelSpec): string[] {
+  const problems: string[] = [];
+  if (!(model.qualityScore >= 0 && model.qualityScore <= 1)) {
+    problems.push(`quality_score ${model.qualityScore} must be within [0, 1]`);
+  }
+  if (model.costPerCallMicros < 0n)
+    problems.push(`cost_per_call_micros ${model.costPerCallMicros} must be >= 0`);
+  if (!(model.costPerUnitMicros >= 0 && Number.isFinite(model.costPerUnitMicros))) {
+    problems.push(`cost_per_unit_micros ${model.costPerUnitMicros} must be a finite number >= 0`);
+  }
+  if (model.memoryBytes < 0n) problems.push(`memory_bytes ${model.memoryBytes} must be >= 0`);
+  return problems;
+}
+
+function checkBatching(batching: BatchingSpec | undefined): string[] {
+  if (batching === undefined) return [];
+  if (!Object.values(BatchingMode).includes(batching.mode)) {
+    return [`batching.mode ${batching.mode} is not a known BatchingMode`];
+  }
+  if (batching.maxBatchSize < 1) return [`batching.max_batch_size ${batching.maxBatchSize} must be >= 1`];
+  if (batching.mode === BatchingMode.NONE && batching.maxBatchSize > 1) {
+    return [
+      `batching.mode NONE runs one job per call, so batching.max_batch_size must be 1, not ${batching.maxBatchSize}`,
+    ];
+  }
+  return [];
+}
+
+function checkRuntimeOptions(options: Record<string, string>): string[] {
+  return Object.keys(options).some((key) => key === '') ? ['runtime_options keys must not be empty'] : [];
+}

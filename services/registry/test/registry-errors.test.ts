@@ -1,0 +1,140 @@
+import { StatusCode } from '@switchboard/errors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
+import type { RegistryFixture } from './registry-fixture.js';
+
+describe('registry admin API errors', () => {
+  let fixture: RegistryFixture;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture('errors');
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'in-use' }) });
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'spare' }) });
+    await fixture.client.putRoute({ route: { name: 'uses-it', models: ['in-use'] } });
+    await fixture.client.putRoute({ route: { name: 'also-uses-it', models: ['spare', 'in-use'] } });
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  /** Asserts that `call` fails with `code` and a message containing every fragment. */
+  const expectFailure = async (call: Promise<unknown>, code: number, ...fragments: string[]) => {
+    const error: unknown = await call.then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(error).toMatchObject({ code });
+    const details = (error as { details: string }).details;
+    for (const fragment of fragments) expect(details).toContain(fragment);
+  };
+
+  it('rejects a model name that cannot be a NATS subject token and says why', async () => {
+    await expectFailure(
+      fixture.client.registerModel({ model: classifierSpec({ name: 'Bad.Name' }) }),
+      StatusCode.INVALID_ARGUMENT,
+      'model name "Bad.Name" is invalid',
+      'NATS subject token',
+    );
+  });
+
+  it('reports every invalid field of a model in one INVALID_ARGUMENT message', async () => {
+    const spec = classifierSpec({
+      name: 'broken',
+      runtime: 'tensorflow',
+      inputs: [{ name: 'x', datatype: 'FLOAT', shape: [0n] }],
+      qualityScore: 1.5,
+      costPerCallMicros: -1n,
+      batching: { maxBatchSize: 0 },
+    });
+
+    await expectFailure(
+      fixture.client.registerModel({ model: spec }),
+      StatusCode.INVALID_ARGUMENT,
+      'runtime "tensorflow" is not supported; use one of: onnx, synthetic',
+      'datatype "FLOAT" is not an OIP datatype',
+      'shape [0] may only hold -1',
+      'quality_score 1.5 must be within [0, 1]',
+      'cost_per_call_micros -1 must be >= 0',
+      'max_batch_size 0 must be >= 1',
+    );
+    expect(await fixture.modelInBucket('broken')).toBeUndefined();
+  });
+
+  it('answers ALREADY_EXISTS when a model name is registered twice', async () => {
+    await expectFailure(
+      fixture.client.registerModel({ model: classifierSpec({ name: 'spare' }) }),
+      StatusCode.ALREADY_EXISTS,
+      'model "spare" is already registered',
+      'UpdateModel',
+    );
+  });
+
+  it('answers NOT_FOUND for getting, updating and deleting an unknown model', async () => {
+    const notFound = [StatusCode.NOT_FOUND, 'model "ghost" is not registered'] as const;
+    await expectFailure(fixture.client.getModel({ name: 'ghost' }), ...notFound);
+    await expectFailure(
+      fixture.client.updateModel({ model: classifierSpec({ name: 'ghost' }) }),
+      ...notFound,
+    );
+    await expectFailure(fixture.client.deleteModel({ name: 'ghost' }), ...notFound);
+    await expectFailure(
+      fixture.client.getRoute({ name: 'ghost' }),
+      StatusCode.NOT_FOUND,
+      'route "ghost" does not exist',
+    );
+  });
+
+  it('answers NOT_FOUND naming the missing models when a route lists unregistered ones', async () => {
+    await expectFailure(
+      fixture.client.putRoute({ route: { name: 'dangling', models: ['spare', 'missing-a', 'missing-b'] } }),
+      StatusCode.NOT_FOUND,
+      'not registered: missing-a, missing-b',
+    );
+    expect(await fixture.routeInBucket('dangling')).toBeUndefined();
+  });
+
+  it('rejects a route without models and a route listing a model twice', async () => {
+    await expectFailure(
+      fixture.client.putRoute({ route: { name: 'empty', models: [] } }),
+      StatusCode.INVALID_ARGUMENT,
+      'route "empty" must list at least one model',
+    );
+    await expectFailure(
+      fixture.client.putRoute({ route: { name: 'twice', models: ['spare', 'spare'] } }),
+      StatusCode.INVALID_ARGUMENT,
+      'lists model "spare" more than once',
+    );
+  });
+
+  it('answers FAILED_PRECONDITION naming the routes when deleting a model that routes use', async () => {
+    await expectFailure(
+      fixture.client.deleteModel({ name: 'in-use' }),
+      StatusCode.FAILED_PRECONDITION,
+      'used by route(s) also-uses-it, uses-it',
+    );
+    expect((await fixture.client.getModel({ name: 'in-use' })).model?.name).toBe('in-use');
+  });
+
+  it('refuses to give an existing version a different artifact', async () => {
+    await expectFailure(
+      fixture.client.updateModel({ model: classifierSpec({ name: 'spare', artifact: 'models/other.onnx' }) }),
+      StatusCode.FAILED_PRECONDITION,
+      'version "1" of model "spare"',
+      'give a new version',
+    );
+  });
+
+  it('keeps models and routes in one namespace because clients call either by name', async () => {
+    await expectFailure(
+      fixture.client.putRoute({ route: { name: 'spare', models: ['in-use'] } }),
+      StatusCode.ALREADY_EXISTS,
+      'a model is already named "spare"',
+    );
+    await expectFailure(
+      fixture.client.registerModel({ model: classifierSpec({ name: 'uses-it' }) }),
+      StatusCode.ALREADY_EXISTS,
+      'a route is already named "uses-it"',
+    );
+  });
+});

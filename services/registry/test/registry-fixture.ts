@@ -1,0 +1,145 @@
+import { create, fromBinary } from '@bufbuild/protobuf';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { KV } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { createGrpcClient } from '@switchboard/grpc';
+import type { GrpcClient } from '@switchboard/grpc';
+import { createLogger } from '@switchboard/logging';
+import type { Logger } from '@switchboard/logging';
+import { createSubjectNames } from '@switchboard/nats';
+import type { SubjectNames } from '@switchboard/nats';
+import {
+  BatchingMode,
+  Modality,
+  ModelSpecSchema,
+  RegistryChangeSchema,
+  RegistryService,
+  RouteSpecSchema,
+} from '@switchboard/protocol';
+import type { ModelSpec, RegistryChange, RouteSpec } from '@switchboard/protocol';
+import { modelKey, openRegistryBucket, routeKey } from '@switchboard/registry-snapshot';
+import { loadConfig } from '../src/config.js';
+import type { RegistryConfig } from '../src/config.js';
+import { start } from '../src/service.js';
+import type { RunningRegistry } from '../src/service.js';
+import { createTestDatabase, createTestNamespace, testInfrastructure } from './test-infrastructure.js';
+
+/** A registry on its own namespace and database, with a client and an observer of what it publishes. */
+export interface RegistryFixture {
+  readonly config: RegistryConfig;
+  readonly client: GrpcClient<typeof RegistryService>;
+  readonly names: SubjectNames;
+  /** The observer's own connection, e.g. for a RegistrySnapshot. */
+  readonly connection: NatsConnection;
+  readonly bucket: KV;
+  /** Every RegistryChange received so far, in arrival order. */
+  readonly events: RegistryChange[];
+  readonly logger: Logger;
+  readonly registry: RunningRegistry;
+  /** The model in the bucket, or undefined when its key is absent or deleted. */
+  modelInBucket(name: string): Promise<ModelSpec | undefined>;
+  routeInBucket(name: string): Promise<RouteSpec | undefined>;
+  /** Stops the registry and starts a new one on the same database and namespace. */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
+  /** Stops everything and removes the database and the bucket. */
+  close(): Promise<void>;
+}
+
+/** Starts a registry for one test file. */
+export async function startRegistryFixture(label: string): Promise<RegistryFixture> {
+  const infrastructure = testInfrastructure();
+  const database = await createTestDatabase(infrastructure.databaseUrl);
+  const namespace = createTestNamespace(label);
+  const config = loadConfig({
+    NATS_URL: infrastructure.natsUrl,
+    DATABASE_URL: database.url,
+    SWITCHBOARD_NAMESPACE: namespace,
+    REGISTRY_HOST: '127.0.0.1',
+    REGISTRY_PORT: '0',
+  });
+  const logger = createLogger({ service: 'registry', level: 'silent' });
+  const names = createSubjectNames(namespace);
+  const connection = await connect({ servers: infrastructure.natsUrl });
+  const events: RegistryChange[] = [];
+  const subscription = collectEvents(connection, names, events);
+  let registry = await start(config, logger);
+  let client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`);
+  const bucket = await openRegistryBucket(connection, names);
+  const readEntry = async (key: string) => {
+    const entry = await bucket.get(key);
+    return entry?.operation === 'PUT' ? entry.value : undefined;
+  };
+  return {
+    config,
+    names,
+    connection,
+    bucket,
+    events,
+    logger,
+    get client() {
+      return client;
+    },
+    get registry() {
+      return registry;
+    },
+    async modelInBucket(name) {
+      const value = await readEntry(modelKey(name));
+      return value === undefined ? undefined : fromBinary(ModelSpecSchema, value);
+    },
+    async routeInBucket(name) {
+      const value = await readEntry(routeKey(name));
+      return value === undefined ? undefined : fromBinary(RouteSpecSchema, value);
+    },
+    async restart(whileStopped) {
+      client.close();
+      await registry.stop();
+      await whileStopped?.();
+      registry = await start(config, logger);
+      client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`);
+    },
+    async close() {
+      client.close();
+      await registry.stop();
+      subscription.unsubscribe();
+      await bucket.destroy();
+      await connection.close();
+      await database.drop();
+    },
+  };
+}
+
+function collectEvents(
+  connection: NatsConnection,
+  names: SubjectNames,
+  events: RegistryChange[],
+): Subscription {
+  return connection.subscribe(names.registryChangedSubject, {
+    callback: (error, message) => {
+      if (error === null) events.push(fromBinary(RegistryChangeSchema, message.data));
+    },
+  });
+}
+
+/** The plain-object form of a ModelSpec that `create` accepts. */
+type ModelSpecInit = Exclude<MessageInitShape<typeof ModelSpecSchema>, ModelSpec>;
+
+/** A valid ONNX classifier spec; `overrides` replace top-level fields. */
+export function classifierSpec(overrides: ModelSpecInit = {}): ModelSpec {
+  return create(ModelSpecSchema, {
+    name: 'classifier-small',
+    task: 'classification',
+    modality: Modality.STRUCTURED,
+    runtime: 'onnx',
+    artifact: 'models/classifier-small.onnx',
+    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
+    outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
+    costPerCallMicros: 10n,
+    costPerUnitMicros: 0.5,
+    qualityScore: 0.8,
+    memoryBytes: 1_048_576n,
+    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 16, maxQueueDelayUs: 2000 },
+    runtimeOptions: { threads: '1' },
+    ...overrides,
+  });
+}

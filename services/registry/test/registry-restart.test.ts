@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
+import type { RegistryFixture } from './registry-fixture.js';
+
+describe('registry restart', () => {
+  let fixture: RegistryFixture;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture('restart');
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('keeps models, versions and routes, and restores a bucket key deleted while it was down', async () => {
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'keeper' }) });
+    await fixture.client.updateModel({
+      model: classifierSpec({ name: 'keeper', version: '2', artifact: 'v2.onnx' }),
+    });
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'partner', runtime: 'synthetic' }) });
+    await fixture.client.putRoute({
+      route: { name: 'pair', models: ['partner', 'keeper'], description: 'both' },
+    });
+    const before = {
+      models: (await fixture.client.listModels({})).models,
+      routes: (await fixture.client.listRoutes({})).routes,
+    };
+
+    await fixture.restart(() => fixture.bucket.delete('models.keeper'));
+
+    const models = (await fixture.client.listModels({})).models;
+    expect(models).toEqual(before.models);
+    expect(models.find((model) => model.name === 'keeper')).toMatchObject({
+      version: '2',
+      versions: ['1', '2'],
+    });
+    expect((await fixture.client.listRoutes({})).routes).toEqual(before.routes);
+    expect(await fixture.modelInBucket('keeper')).toEqual(models.find((model) => model.name === 'keeper'));
+    expect(await fixture.routeInBucket('pair')).toEqual(before.routes[0]);
+  });
+
+  it('deletes bucket keys that Postgres has no row for when it starts', async () => {
+    await fixture.restart(async () => {
+      await fixture.bucket.put('models.stray', new Uint8Array([1, 2, 3]));
+      await fixture.bucket.put('routes.stray', new Uint8Array([4]));
+    });
+
+    expect(await fixture.bucket.get('models.stray')).toMatchObject({ operation: 'DEL' });
+    expect(await fixture.bucket.get('routes.stray')).toMatchObject({ operation: 'DEL' });
+    expect(fixture.events).toContainEqual(expect.objectContaining({ name: 'stray', deleted: true }));
+  });
+
+  it('stops idempotently and accepts no calls after stopping', async () => {
+    const { registry, client } = fixture;
+    await Promise.all([registry.stop(), registry.stop()]);
+    await expect(client.listModels({}, { timeoutMs: 500 })).rejects.toBeDefined();
+    await fixture.restart();
+    expect((await fixture.client.listModels({})).models.length).toBe(2);
+  });
+});

@@ -1,0 +1,124 @@
+import { createLogger } from '@switchboard/logging';
+import { RegistryChangeKind } from '@switchboard/protocol';
+import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
+import type { RegistryFixture } from './registry-fixture.js';
+import { waitFor } from './test-infrastructure.js';
+
+describe('registry admin API', () => {
+  let fixture: RegistryFixture;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture('crud');
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const eventFor = (name: string, deleted: boolean) =>
+    waitFor(() => fixture.events.find((event) => event.name === name && event.deleted === deleted));
+
+  it('registers a model with version "1" by default and serves it from GetModel and ListModels', async () => {
+    const { model } = await fixture.client.registerModel({ model: classifierSpec({ name: 'alpha' }) });
+
+    expect(model).toMatchObject({
+      name: 'alpha',
+      version: '1',
+      versions: ['1'],
+      runtime: 'onnx',
+      qualityScore: 0.8,
+    });
+    expect(model?.updatedAtUnixMs).toBeGreaterThan(0n);
+    const fetched = await fixture.client.getModel({ name: 'alpha' });
+    expect(fetched.model).toEqual(model);
+    const listed = await fixture.client.listModels({});
+    expect(listed.models.map((each) => each.name)).toContain('alpha');
+  });
+
+  it('mirrors a registered model into the registry bucket and announces it on registry.changed', async () => {
+    const { model } = await fixture.client.registerModel({ model: classifierSpec({ name: 'bravo' }) });
+
+    expect(await fixture.modelInBucket('bravo')).toEqual(model);
+    const event = await eventFor('bravo', false);
+    expect(event.kind).toBe(RegistryChangeKind.MODEL);
+    expect(event.atUnixMs).toBeGreaterThan(0n);
+  });
+
+  it('records a new version on update, lists versions oldest first and mirrors the new spec', async () => {
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'charlie' }) });
+
+    const { model } = await fixture.client.updateModel({
+      model: classifierSpec({
+        name: 'charlie',
+        version: '2',
+        artifact: 'models/charlie-v2.onnx',
+        qualityScore: 0.9,
+      }),
+    });
+
+    expect(model).toMatchObject({
+      version: '2',
+      versions: ['1', '2'],
+      artifact: 'models/charlie-v2.onnx',
+      qualityScore: 0.9,
+    });
+    expect(await fixture.modelInBucket('charlie')).toEqual(model);
+    const again = await fixture.client.updateModel({
+      model: classifierSpec({
+        name: 'charlie',
+        version: '2',
+        artifact: 'models/charlie-v2.onnx',
+        qualityScore: 0.7,
+      }),
+    });
+    expect(again.model).toMatchObject({ versions: ['1', '2'], qualityScore: 0.7 });
+  });
+
+  it('stores a route with its models in preference order and replaces them on a second put', async () => {
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-small' }) });
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-large' }) });
+
+    const first = await fixture.client.putRoute({
+      route: { name: 'delta', models: ['delta-small', 'delta-large'], description: 'small first' },
+    });
+    expect(first.route).toMatchObject({ models: ['delta-small', 'delta-large'], description: 'small first' });
+    expect(await fixture.routeInBucket('delta')).toEqual(first.route);
+    expect((await eventFor('delta', false)).kind).toBe(RegistryChangeKind.ROUTE);
+
+    const second = await fixture.client.putRoute({ route: { name: 'delta', models: ['delta-large'] } });
+    expect((await fixture.client.getRoute({ name: 'delta' })).route).toEqual(second.route);
+    expect((await fixture.routeInBucket('delta'))?.models).toEqual(['delta-large']);
+    expect((await fixture.client.listRoutes({})).routes.map((route) => route.name)).toEqual(['delta']);
+  });
+
+  it('deletes a route and then its model, removing both keys and announcing both deletions', async () => {
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'echo' }) });
+    await fixture.client.putRoute({ route: { name: 'echo-route', models: ['echo'] } });
+
+    await fixture.client.deleteRoute({ name: 'echo-route' });
+    await fixture.client.deleteModel({ name: 'echo' });
+
+    expect(await fixture.routeInBucket('echo-route')).toBeUndefined();
+    expect(await fixture.modelInBucket('echo')).toBeUndefined();
+    expect((await eventFor('echo-route', true)).kind).toBe(RegistryChangeKind.ROUTE);
+    expect((await eventFor('echo', true)).kind).toBe(RegistryChangeKind.MODEL);
+    expect((await fixture.client.listModels({})).models.map((model) => model.name)).not.toContain('echo');
+  });
+
+  it('lets a RegistrySnapshot watching the bucket see a newly registered model without a restart', async () => {
+    const bucket = await openRegistryBucket(fixture.connection, fixture.names);
+    const snapshot = new RegistrySnapshot(bucket, createLogger({ service: 'test', level: 'silent' }));
+    await snapshot.start();
+    try {
+      await fixture.client.registerModel({
+        model: classifierSpec({ name: 'foxtrot', runtime: 'synthetic' }),
+      });
+      const seen = await waitFor(() => snapshot.getModel('foxtrot'));
+      expect(seen.runtime).toBe('synthetic');
+    } finally {
+      await snapshot.stop();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { DeadlineExceededError, UnavailableError } from '@switchboard/errors';
+import type { Logger } from '@switchboard/logging';
+import type { SubjectNames } from '@switchboard/nats';
+import { JobResultSchema, JobSchema } from '@switchboard/protocol';
+import type { Job, JobResult } from '@switchboard/protocol';
+
+/** The longest a publish may wait for JetStream's acknowledgement. */
+const MAX_PUBLISH_WAIT_MS = 5_000;
+
+interface Pending {
+  resolve: (result: JobResult) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** A job to queue, minus the fields the dispatcher fills in. */
+export type JobToDispatch = Omit<Job, 'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs'>;
+
+/**
+ * Queues jobs on JetStream and waits for their results on this router's inbox. Each request id has
+ * one waiter; a second result for the same id (a redelivered job answered twice) finds none and is
+ * dropped, so every request gets exactly one answer.
+ */
+export class JobDispatcher {
+  readonly #pending = new Map<string, Pending>();
+  readonly #inbox: string;
+  #subscription: Subscription | undefined;
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly jetstream: JetStreamClient,
+    private readonly names: SubjectNames,
+    routerId: string,
+    private readonly logger: Logger,
+  ) {
+    this.#inbox = `${names.replyPrefix}.${routerId}`;
+  }
+
+  start(): void {
+    this.#subscription = this.connection.subscribe(this.#inbox, {
+      callback: (error, message) => {
+        if (error) return this.logger.warn({ err: error }, 'reply subscription error');
+        this.#deliver(message.data);
+      },
+    });
+  }
+
+  /**
+   * Queues `job` on its model's subject and resolves with its result.
+   * @throws UnavailableError when JetStream does not accept the job.
+   * @throws DeadlineExceededError when no result arrives before `deadlineUnixMs`.
+   */
+  async dispatch(job: JobToDispatch, deadlineUnixMs: number): Promise<JobResult> {
+    const remainingMs = deadlineUnixMs - Date.now();
+    if (remainingMs <= 0) throw new DeadlineExceededError('the request deadline passed before it could be queued');
+    const message = create(JobSchema, {
+      ...job,
+      replyTo: this.#inbox,
+      deadlineUnixMs: BigInt(deadlineUnixMs),
+      enqueuedUnixMs: BigInt(Date.now()),
+    });
+    const result = new Promise<JobResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(job.requestId);
+        reject(new DeadlineExceededError(`no answer from model ${job.model} within the ${remainingMs} ms deadline`));
+      }, remainingMs);
+      this.#pending.set(job.requestId, { resolve, reject, timer });
+    });
+    try {
+      await this.jetstream.publish(this.names.inferSubject(job.model, job.priority), toBinary(JobSchema, message), {
+        msgID: job.requestId,
+        timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
+      });
+    } catch (error) {
+      this.#settle(job.requestId)?.reject(
+        new UnavailableError(`could not queue the request for model ${job.model}; try again`, { cause: error }),
+      );
+    }
+    return result;
+  }
+
+  /** Fails every waiting request with UNAVAILABLE and stops listening. Idempotent. */
+  stop(): void {
+    this.#subscription?.unsubscribe();
+    for (const requestId of [...this.#pending.keys()]) {
+      this.#settle(requestId)?.reject(new UnavailableError('the router is shutting down; retry the request'));
+    }
+  }
+
+  #deliver(data: Uint8Array): void {
+    let result: JobResult;
+    try {
+      result = fromBinary(JobResultSchema, data);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'ignoring undecodable job result');
+      return;
+    }
+    this.#settle(result.requestId)?.resolve(result);
+  }
+
+  #settle(requestId: string): Pending | undefined {
+    const pending = this.#pending.get(requestId);
+    if (pending === undefined) return undefined;
+    this.#pending.delete(requestId);
+    clearTimeout(pending.timer);
+    return pending;
+  }
+}

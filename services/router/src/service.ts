@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { startGrpcServer, serve } from '@switchboard/grpc';
+import type { Logger } from '@switchboard/logging';
+import { connectNats, createSubjectNames, ensureDeadLetterStream, ensureInferStream } from '@switchboard/nats';
+import { GRPCInferenceService } from '@switchboard/protocol';
+import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
+import type { RouterConfig } from './config.js';
+import { createInferenceHandlers } from './grpc-server.js';
+import { JobDispatcher } from './job-dispatcher.js';
+import { WorkerPresence } from './worker-presence.js';
+
+/** Time in-flight calls get to finish when the router stops. */
+const STOP_GRACE_MS = 5_000;
+/** Bytes NATS needs for the job envelope around a request's inputs. */
+const JOB_ENVELOPE_BYTES = 64 * 1024;
+
+const { version: serverVersion } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** A started router. */
+export interface RunningRouter {
+  /** The bound OIP gRPC port. */
+  readonly port: number;
+  /** Stops accepting calls, answers in-flight ones (UNAVAILABLE if they cannot finish) and disconnects. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the router: the OIP gRPC front door on `config.port`, backed by the registry snapshot, the
+ * worker heartbeats and the INFER job queue.
+ */
+export async function startRouter(config: RouterConfig, logger: Logger): Promise<RunningRouter> {
+  const names = createSubjectNames(config.namespace);
+  const connection = await connectNats({ url: config.natsUrl, name: `router-${config.routerId}`, logger });
+  const manager = await jetstreamManager(connection);
+  await ensureInferStream(manager, names);
+  await ensureDeadLetterStream(manager, names);
+  const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
+  await snapshot.start();
+  const presence = new WorkerPresence(connection, names.workerHeartbeatSubject, logger);
+  presence.start();
+  const dispatcher = new JobDispatcher(connection, jetstream(connection), names, config.routerId, logger);
+  dispatcher.start();
+
+  // A request must fit in one NATS message together with its job envelope.
+  const maxRequestBytes = Math.min(config.maxRequestBytes, connection.info!.max_payload - JOB_ENVELOPE_BYTES);
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    logger,
+    maxReceiveMessageBytes: Math.max(4 * 1024 * 1024, maxRequestBytes * 2),
+    services: [
+      serve(
+        GRPCInferenceService,
+        createInferenceHandlers({
+          snapshot,
+          presence,
+          dispatcher,
+          serverVersion,
+          defaultTimeoutMs: config.defaultTimeoutMs,
+          maxRequestBytes,
+          isReady: () => !connection.isClosed() && !connection.isDraining(),
+          logger: logger.child({ component: 'inference' }),
+        }),
+      ),
+    ],
+  });
+  server.setServing(true);
+  logger.info({ port: server.port, routerId: config.routerId, maxRequestBytes }, 'router started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    server.setServing(false);
+    await server.stop(STOP_GRACE_MS);
+    dispatcher.stop();
+    presence.stop();
+    await snapshot.stop();
+    await connection.drain();
+    logger.info('router stopped');
+  };
+  return { port: server.port, stop: () => (stopping ??= stop()) };
+}

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { Batcher } from './batcher.js';
+
+function recordingBatcher(options: { maxBatchSize: number; maxQueueDelayMs: number; runMs?: number }) {
+  const batches: number[][] = [];
+  const batcher = new Batcher<number>({
+    ...options,
+    priorityLevels: 3,
+    run: async (batch) => {
+      batches.push(batch);
+      await sleep(options.runMs ?? 0);
+    },
+  });
+  return { batcher, batches };
+}
+
+describe('Batcher', () => {
+  it('dispatches a full batch at once without waiting for the queue delay', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 3, maxQueueDelayMs: 10_000 });
+    [1, 2, 3].forEach((item) => batcher.push(item, 1));
+    await batcher.flush();
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('waits up to the queue delay for a partial batch, then runs it', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 8, maxQueueDelayMs: 30 });
+    batcher.push(1, 1);
+    batcher.push(2, 1);
+    await sleep(5);
+    expect(batches).toEqual([]);
+    await sleep(60);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it('forms larger batches while a batch runs when the delay is zero', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 4, maxQueueDelayMs: 0, runMs: 20 });
+    batcher.push(1, 1);
+    for (let item = 2; item <= 6; item += 1) batcher.push(item, 1);
+    await sleep(5);
+    await batcher.flush();
+    expect(batches).toEqual([[1], [2, 3, 4, 5], [6]]);
+  });
+
+  it('takes higher-priority items first', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 2, maxQueueDelayMs: 50 });
+    batcher.push(30, 2);
+    batcher.push(20, 1);
+    batcher.push(10, 0);
+    await batcher.flush();
+    expect(batches).toEqual([[10, 20], [30]]);
+  });
+
+  it('hands back queued items that have not started', () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 10, maxQueueDelayMs: 1_000 });
+    batcher.push(1, 1);
+    batcher.push(2, 0);
+    expect(batcher.takeQueued().sort()).toEqual([1, 2]);
+    expect(batcher.queuedCount).toBe(0);
+    expect(batches).toEqual([]);
+  });
+});

@@ -1,0 +1,14 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Job } from '@switchboard/protocol';
+
+/** A job a worker has received and not yet answered: the decoded Job and the message to ack. */
+export interface HeldJob {
+  job: Job;
+  message: JsMsg;
+  /** Priority level index: 0 for the highest priority. */
+  level: number;
+  /** Wall clock time the worker received it, in Unix milliseconds. */
+  receivedAtMs: number;
+  /** 1 for the first delivery. */
+  attempt: number;
+}

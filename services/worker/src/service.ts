@@ -1,0 +1,87 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { Logger } from '@switchboard/logging';
+import { connectNats, createSubjectNames, ensureDeadLetterStream, ensureInferStream } from '@switchboard/nats';
+import { WorkerState } from '@switchboard/protocol';
+import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
+import type { WorkerConfig } from './config.js';
+import { Heartbeat } from './heartbeat.js';
+import { ModelHost } from './model-host.js';
+import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
+import type { Runtime } from './runtimes/runtime.js';
+import { createSyntheticRuntime } from './runtimes/synthetic-runtime.js';
+
+/** A started worker. */
+export interface RunningWorker {
+  readonly workerId: string;
+  /** Drains: stops pulling, finishes or hands back held jobs within the grace time, then disconnects. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a worker: connects to NATS, makes sure the INFER and DEADLETTER streams exist, follows the
+ * registry snapshot and serves the configured models, announcing itself on worker.heartbeat.
+ */
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
+  const names = createSubjectNames(config.namespace);
+  const connection = await connectNats({ url: config.natsUrl, name: `worker-${config.workerId}`, logger });
+  const manager = await jetstreamManager(connection);
+  await ensureInferStream(manager, names);
+  await ensureDeadLetterStream(manager, names);
+  const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
+  await snapshot.start();
+
+  const runtimes = new Map<string, Runtime>(
+    [createOnnxRuntime({ intraOpThreads: config.onnxThreads }), createSyntheticRuntime()].map((runtime) => [
+      runtime.name,
+      runtime,
+    ]),
+  );
+  let state = WorkerState.READY;
+  const heartbeat: Heartbeat = new Heartbeat(connection, names.workerHeartbeatSubject, config.heartbeatIntervalMs, () => ({
+    workerId: config.workerId,
+    state,
+    models: host.loaded().map(({ spec, footprintBytes }) => ({
+      name: spec.name,
+      version: spec.version,
+      runtime: spec.runtime,
+      memoryBytes: BigInt(footprintBytes),
+    })),
+    inFlight: host.loaded().reduce((sum, model) => sum + model.inFlight, 0),
+  }));
+  const host: ModelHost = new ModelHost({
+    connection,
+    jetstream: jetstream(connection),
+    manager,
+    names,
+    snapshot,
+    runtimes,
+    workerId: config.workerId,
+    ackWaitMs: config.ackWaitMs,
+    maxAttempts: config.maxAttempts,
+    drainGraceMs: config.drainGraceMs,
+    logger,
+    onChange: () => heartbeat.beat(),
+  });
+  const stopWatching = snapshot.onChange(() => {
+    host.reconcile().catch((error: unknown) => logger.error({ err: error }, 'applying a registry change failed'));
+  });
+  await host.serve(config.models);
+  heartbeat.start();
+  logger.info({ workerId: config.workerId, models: config.models }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    state = WorkerState.DRAINING;
+    heartbeat.beat();
+    stopWatching();
+    await host.stop();
+    heartbeat.stop();
+    await snapshot.stop();
+    await connection.drain();
+    logger.info({ workerId: config.workerId }, 'worker stopped');
+  };
+  return {
+    workerId: config.workerId,
+    stop: () => (stopping ??= stop()),
+  };
+}
