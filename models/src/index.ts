@@ -11,6 +11,8 @@ export type {
   ModelManifestEntry,
   TensorDescription,
 } from './read-model-manifest.js';
+export type { ModelSpecInit } from './classifier-model-specs.js';
+export { classifierModelSpecs } from './classifier-model-specs.js';
 export { modelsDirectory } from './models-directory.js';
 export { readModelManifest } from './read-model-manifest.js';
 export { readOnnxGraph } from './read-onnx-graph.js';

@@ -45,7 +45,7 @@ export function concatBatch(perRequestInputs: readonly (readonly Tensor[])[]): T
   if (perRequestInputs.length === 1) return [...first];
   perRequestInputs.forEach((inputs, requestIndex) => {
     countBatchRows(inputs);
-    
+    checkCompatible(first, inputs, requestIndex);
   });
   return first.map((_, inputIndex) =>
     concatTensors(perRequestInputs.map((inputs) => inputs[inputIndex] as Tensor)),

@@ -1,5 +1,11 @@
 import { create } from '@bufbuild/protobuf';
-import { BatchingMode, BatchingModeSchema, BatchingSpecSchema, ModalitySchema, TensorSpecSchema } from '@switchboard/protocol';
+import {
+  BatchingMode,
+  BatchingModeSchema,
+  BatchingSpecSchema,
+  ModalitySchema,
+  TensorSpecSchema,
+} from '@switchboard/protocol';
 import type { Modality, ModelSpec } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import { enumChoices } from './enum-names.js';
@@ -36,19 +42,38 @@ export interface ModelFlags {
 /** Adds the flags for every common ModelSpec field to `command` (register and update share them). */
 export function addModelFlags(command: Command): Command {
   return command
-    .option('--version <version>', 'version to serve; a new string records a new version (register default: 1)')
+    .option(
+      '--version <version>',
+      'version to serve; a new string records a new version (register default: 1)',
+    )
     .option('--runtime <runtime>', 'runtime that executes the model: onnx or synthetic')
     .option('--artifact <path>', 'where the runtime finds the model, e.g. a path to an .onnx file')
     .option('--task <task>', 'what the model does, e.g. classification')
-    .option('--modality <modality>', 'text, image, audio or structured', parseChoice(enumChoices(ModalitySchema)))
-    .option('--input <name:DATATYPE:dims>', 'an input tensor, e.g. features:FP32:-1,4 (repeat; replaces all)', collect(parseTensorFlag))
-    .option('--output <name:DATATYPE:dims>', 'an output tensor (repeat; replaces all)', collect(parseTensorFlag))
+    .option(
+      '--modality <modality>',
+      'text, image, audio or structured',
+      parseChoice(enumChoices(ModalitySchema)),
+    )
+    .option(
+      '--input <name:DATATYPE:dims>',
+      'an input tensor, e.g. features:FP32:-1,4 (repeat; replaces all)',
+      collect(parseTensorFlag),
+    )
+    .option(
+      '--output <name:DATATYPE:dims>',
+      'an output tensor (repeat; replaces all)',
+      collect(parseTensorFlag),
+    )
     .option('--cost-per-call-micros <n>', 'cost of one call in millionths of a US dollar', parseInt64)
     .option('--cost-per-unit-micros <x>', 'cost per input element in millionths of a US dollar', parseDecimal)
     .option('--quality <score>', 'expected quality in [0, 1]', parseDecimal)
     .option('--memory-bytes <n>', 'memory the loaded model needs, in bytes', parseInt64)
     .option('--batching <mode>', 'none, static or dynamic', parseChoice(enumChoices(BatchingModeSchema)))
-    .option('--max-batch-size <n>', 'largest batch (dynamic batching unless --batching says otherwise)', parseCount)
+    .option(
+      '--max-batch-size <n>',
+      'largest batch (dynamic batching unless --batching says otherwise)',
+      parseCount,
+    )
     .option('--max-queue-delay-us <n>', 'longest a queued job waits for a batch, in microseconds', parseCount)
     .option('--option <key=value>', "a runtime option (repeat; 'key=' removes one)", collect(parseKeyValue));
 }
@@ -61,7 +86,8 @@ export function applyModelFlags(spec: ModelSpec, flags: ModelFlags): void {
   if (flags.task !== undefined) spec.task = flags.task;
   if (flags.modality !== undefined) spec.modality = flags.modality;
   if (flags.input !== undefined) spec.inputs = flags.input.map((tensor) => create(TensorSpecSchema, tensor));
-  if (flags.output !== undefined) spec.outputs = flags.output.map((tensor) => create(TensorSpecSchema, tensor));
+  if (flags.output !== undefined)
+    spec.outputs = flags.output.map((tensor) => create(TensorSpecSchema, tensor));
   if (flags.costPerCallMicros !== undefined) spec.costPerCallMicros = flags.costPerCallMicros;
   if (flags.costPerUnitMicros !== undefined) spec.costPerUnitMicros = flags.costPerUnitMicros;
   if (flags.quality !== undefined) spec.qualityScore = flags.quality;
@@ -74,7 +100,8 @@ export function applyModelFlags(spec: ModelSpec, flags: ModelFlags): void {
 }
 
 function applyBatchingFlags(spec: ModelSpec, flags: ModelFlags): void {
-  if (flags.batching === undefined && flags.maxBatchSize === undefined && flags.maxQueueDelayUs === undefined) return;
+  if (flags.batching === undefined && flags.maxBatchSize === undefined && flags.maxQueueDelayUs === undefined)
+    return;
   const batching = spec.batching ?? create(BatchingSpecSchema);
   if (flags.batching !== undefined) batching.mode = flags.batching;
   if (flags.maxBatchSize !== undefined) batching.maxBatchSize = flags.maxBatchSize;

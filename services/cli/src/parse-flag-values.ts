@@ -17,7 +17,8 @@ export function parseTensorFlag(text: string): TensorFlag {
   if (name === '' || datatype === '' || extra.length > 0) {
     throw new InvalidArgumentError('expected name:DATATYPE:dims, e.g. features:FP32:-1,4');
   }
-  const shape = dims === undefined || dims === '' ? [] : dims.split(',').map((dim) => parseDimension(dim.trim()));
+  const shape =
+    dims === undefined || dims === '' ? [] : dims.split(',').map((dim) => parseDimension(dim.trim()));
   return { name, datatype, shape };
 }
 
@@ -36,7 +37,8 @@ export function parseKeyValue(text: string): [string, string] {
 /** Parses a whole number >= 0 that fits a uint32 field. @throws InvalidArgumentError otherwise. */
 export function parseCount(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 0xffff_ffff) throw new InvalidArgumentError('expected a whole number >= 0');
+  if (!/^\d+$/.test(text) || value > 0xffff_ffff)
+    throw new InvalidArgumentError('expected a whole number >= 0');
   return value;
 }
 
@@ -57,7 +59,8 @@ export function parseDecimal(text: string): number {
 export function parseChoice<T>(choices: ReadonlyMap<string, T>): (text: string) => T {
   return (text) => {
     const value = choices.get(text.toLowerCase());
-    if (value === undefined) throw new InvalidArgumentError(`expected one of: ${[...choices.keys()].join(', ')}`);
+    if (value === undefined)
+      throw new InvalidArgumentError(`expected one of: ${[...choices.keys()].join(', ')}`);
     return value;
   };
 }

@@ -22,12 +22,16 @@ export async function readModelFile(path: string): Promise<ModelSpec> {
   try {
     json = JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     return fromJson(ModelSpecSchema, expandShortEnumNames(json));
   } catch (error) {
-    throw new UsageError(`${path} is not a ModelSpec: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `${path} is not a ModelSpec: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -23,7 +23,7 @@ import { loadConfig } from '../src/config.js';
 import type { RegistryConfig } from '../src/config.js';
 import { start } from '../src/service.js';
 import type { RunningRegistry } from '../src/service.js';
-import { createTestDatabase, createTestNamespace, testInfrastructure } from './test-infrastructure.js';
+import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
 
 /** A registry on its own namespace and database, with a client and an observer of what it publishes. */
 export interface RegistryFixture {
@@ -49,7 +49,7 @@ export interface RegistryFixture {
 /** Starts a registry for one test file. */
 export async function startRegistryFixture(label: string): Promise<RegistryFixture> {
   const infrastructure = testInfrastructure();
-  const database = await createTestDatabase(infrastructure.databaseUrl);
+  const database = await createTestDatabase(infrastructure.databaseUrl, { label: label });
   const namespace = createTestNamespace(label);
   const config = loadConfig({
     NATS_URL: infrastructure.natsUrl,

@@ -4,7 +4,7 @@ import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snap
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
 import type { RegistryFixture } from './registry-fixture.js';
-import { waitFor } from './test-infrastructure.js';
+import { waitFor } from '@switchboard/testkit';
 
 describe('registry admin API', () => {
   let fixture: RegistryFixture;

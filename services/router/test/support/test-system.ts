@@ -1,0 +1,90 @@
+import { createGrpcClient } from '@switchboard/grpc';
+import type { GrpcClient } from '@switchboard/grpc';
+import { createLogger } from '@switchboard/logging';
+import { createSubjectNames } from '@switchboard/nats';
+import type { SubjectNames } from '@switchboard/nats';
+import { RegistryService } from '@switchboard/protocol';
+import { loadConfig as loadRegistryConfig, start as startRegistry } from '@switchboard/registry';
+import type { RunningRegistry } from '@switchboard/registry';
+import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
+import type { TestDatabase } from '@switchboard/testkit';
+import { loadConfig as loadWorkerConfig, startWorker } from '@switchboard/worker';
+import type { RunningWorker } from '@switchboard/worker';
+import { loadConfig as loadRouterConfig, startRouter } from '../../src/index.js';
+import type { RunningRouter } from '../../src/index.js';
+import { createOipClient } from './oip-client.js';
+import type { OipClient } from './oip-client.js';
+
+/** Registry, router and workers in one namespace and database, as a client and an operator see them. */
+export interface TestSystem {
+  readonly names: SubjectNames;
+  readonly environment: Record<string, string>;
+  readonly registry: GrpcClient<typeof RegistryService>;
+  readonly oip: OipClient;
+  readonly routerAddress: string;
+  /** Starts an in-process worker serving `models`; it is stopped with the system. */
+  startWorker(models: string[], environment?: Record<string, string>): Promise<RunningWorker>;
+  /** Resolves once a live worker has announced `model` as loaded. */
+  waitUntilReady(model: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : 'debug' });
+
+/** Starts a whole Switchboard (minus the clients) on the test run's NATS and a fresh database. */
+export async function startTestSystem(label: string, routerEnvironment: Record<string, string> = {}): Promise<TestSystem> {
+  const infrastructure = testInfrastructure();
+  const namespace = createTestNamespace(label);
+  const database: TestDatabase = await createTestDatabase(infrastructure.databaseUrl);
+  const environment = {
+    NATS_URL: infrastructure.natsUrl,
+    DATABASE_URL: database.url,
+    SWITCHBOARD_NAMESPACE: namespace,
+    LOG_LEVEL: 'silent',
+  };
+  const registry: RunningRegistry = await startRegistry(
+    loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
+    logger.child({ service: 'registry' }),
+  );
+  const router: RunningRouter = await startRouter(
+    loadRouterConfig({ ...environment, ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', ...routerEnvironment }),
+    logger.child({ service: 'router' }),
+  );
+  const registryClient = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`);
+  const routerAddress = `127.0.0.1:${router.port}`;
+  const oip = createOipClient(routerAddress);
+  const workers: RunningWorker[] = [];
+
+  return {
+    names: createSubjectNames(namespace),
+    environment,
+    registry: registryClient,
+    oip,
+    routerAddress,
+    async startWorker(models, workerEnvironment = {}) {
+      const config = loadWorkerConfig({
+        ...environment,
+        WORKER_MODELS: models.join(','),
+        WORKER_HEARTBEAT_INTERVAL: '200ms',
+        ...workerEnvironment,
+      });
+      const worker = await startWorker(config, logger.child({ service: 'worker' }));
+      workers.push(worker);
+      return worker;
+    },
+    async waitUntilReady(model) {
+      await waitFor(
+        async () => ((await oip.call('ModelReady', { name: model })) as { ready: boolean }).ready,
+        { timeoutMs: 15_000, message: `model ${model} never became ready` },
+      );
+    },
+    async stop() {
+      oip.close();
+      registryClient.close();
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await router.stop();
+      await registry.stop();
+      await database.drop();
+    },
+  };
+}
