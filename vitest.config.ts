@@ -1,26 +1,40 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig } from 'vitest/config';
-import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { defaultExclude, defineConfig } from 'vitest/config';
+import type { Plugin, TestProjectInlineConfiguration, TestUserConfig } from 'vitest/config';
 
 /** Workspace folders that may hold tests: every package under libs/ and services/, plus models/. */
 const PACKAGE_GROUPS = ['libs', 'services'];
 const SINGLE_PACKAGES = ['models'];
 
-/** Vitest's own lookup order for a config file inside a project folder. */
+/** The file names vitest itself looks for in a project folder. */
 const CONFIG_FILE_PATTERN = /^vite(st)?\.config\.(ts|mts|cts|js|mjs|cjs)$/;
 
 /**
- * Applied to every project. Timeouts suit integration tests against real NATS and Postgres;
- * forks rather than threads because native modules (onnxruntime-node) and child processes
- * behave better in separate processes. dist/ holds compiled copies of tests.
+ * Defaults for every project. The timeouts suit integration tests against real NATS and
+ * Postgres; forks keep native modules (onnxruntime-node) and spawned servers in their own
+ * processes; dist/ holds compiled copies of tests that must not run twice.
  */
-const sharedTestOptions = {
-  testTimeout: 30_000,
-  hookTimeout: 60_000,
-  pool: 'forks',
-  exclude: ['**/node_modules/**', '**/dist/**'],
-} as const;
+const TEST_TIMEOUT_MS = 30_000;
+const HOOK_TIMEOUT_MS = 60_000;
+const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/dist/**'];
+
+/**
+ * Fills in the defaults a package's own vitest config leaves unset. A plugin rather than inline
+ * `test` options, because inline options would override what the package config says.
+ */
+function repositoryTestDefaults(): Plugin {
+  return {
+    name: 'switchboard:test-defaults',
+    config(config) {
+      const test: TestUserConfig = ((config as { test?: TestUserConfig }).test ??= {});
+      test.testTimeout ??= TEST_TIMEOUT_MS;
+      test.hookTimeout ??= HOOK_TIMEOUT_MS;
+      test.pool ??= 'forks';
+      test.exclude = [...new Set([...(test.exclude ?? defaultExclude), ...ALWAYS_EXCLUDED])];
+    },
+  };
+}
 
 function listPackageDirectories(): string[] {
   const grouped = PACKAGE_GROUPS.flatMap((group) =>
@@ -34,10 +48,10 @@ function listPackageDirectories(): string[] {
 }
 
 /**
- * One inline project per package. A package's own vitest.config.* is extended (its include,
- * setupFiles and the like apply) with the shared options on top, so every package gets the
- * same timeouts, pool and exclusions whether it has a config file or not. Projects do not
- * extend this root config, so the global setup below runs once per run, not once per project.
+ * One project per package, named after the package, built on the package's own
+ * vitest.config.* when it has one. Projects do not extend this root config, so the global
+ * setup below runs once per run rather than once per project; its values reach every project.
+ * A package without tests is simply a project with no files.
  */
 function toProject(directory: string): TestProjectInlineConfiguration {
   const packageJson = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: string };
@@ -45,17 +59,20 @@ function toProject(directory: string): TestProjectInlineConfiguration {
   return {
     ...(configFile === undefined ? {} : { extends: join(directory, configFile) }),
     root: directory,
-    test: { ...sharedTestOptions, exclude: [...sharedTestOptions.exclude], name: packageJson.name ?? directory },
+    plugins: [repositoryTestDefaults()],
+    test: { name: packageJson.name ?? directory },
   };
 }
 
 export default defineConfig({
   test: {
-    ...sharedTestOptions,
-    exclude: [...sharedTestOptions.exclude],
     projects: listPackageDirectories().map(toProject),
-    // Starts (or finds, from NATS_URL / DATABASE_URL) NATS and Postgres once for the whole run and
-    // provides their URLs to every project; tests read them with testInfrastructure(). Build first.
+    // Finds (NATS_URL / DATABASE_URL) or starts NATS and Postgres once for the whole run and
+    // provides their URLs; tests read them with testInfrastructure(). Needs libs/testkit built.
     globalSetup: ['./libs/testkit/dist/global-setup.js'],
+    testTimeout: TEST_TIMEOUT_MS,
+    hookTimeout: HOOK_TIMEOUT_MS,
+    pool: 'forks',
+    exclude: ALWAYS_EXCLUDED,
   },
 });

@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Run from the repository root (`npx vitest run services/registry`): its config adds the testkit
+// global setup that provides NATS and Postgres, and the shared timeouts.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Integration tests start Postgres migrations, NATS and a gRPC server per file.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

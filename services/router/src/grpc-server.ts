@@ -40,6 +40,7 @@ function responseParameters(model: ModelSpec, result: JobResult, route: string):
     'switchboard.version': text(model.version),
     'switchboard.worker': text(result.workerId),
     'switchboard.batch_size': whole(result.batchSize),
+    'switchboard.attempt': whole(result.attempt),
     'switchboard.queue_wait_us': whole(result.timings?.queueWaitUs ?? 0n),
     'switchboard.execute_us': whole(result.timings?.executeUs ?? 0n),
   };

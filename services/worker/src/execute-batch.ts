@@ -4,7 +4,14 @@ import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferResponseSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
-import { batchSignature, concatBatch, decodeInferInputs, encodeOutputs, splitBatch } from '@switchboard/tensors';
+import {
+  batchSignature,
+  concatBatch,
+  countBatchRows,
+  decodeInferInputs,
+  encodeOutputs,
+  splitBatch,
+} from '@switchboard/tensors';
 import type { HeldJob } from './held-job.js';
 import type { LoadedModel } from './runtimes/runtime.js';
 
@@ -79,7 +86,7 @@ export async function executeBatch(
       });
       const signature = batchSignature(inputs);
       const group = groups.get(signature) ?? [];
-      group.push({ held, inputs, rows: inputs[0]?.shape[0] ?? 1 });
+      group.push({ held, inputs, rows: countBatchRows(inputs) });
       groups.set(signature, group);
     } catch (error) {
       outcomes.push({ held, error, executeUs: 0, batchSize: 1 });

@@ -1,0 +1,217 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@switchboard/logging';
+import { loadConfig, start } from '@switchboard/registry';
+import type { RunningRegistry } from '@switchboard/registry';
+import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
+import type { TestDatabase } from '@switchboard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/main.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('switchboard CLI', () => {
+  let database: TestDatabase;
+  let registry: RunningRegistry;
+  let scratch: string;
+
+  beforeAll(async () => {
+    const infrastructure = testInfrastructure();
+    database = await createTestDatabase(infrastructure.databaseUrl, { label: 'cli' });
+    const config = loadConfig({
+      NATS_URL: infrastructure.natsUrl,
+      DATABASE_URL: database.url,
+      SWITCHBOARD_NAMESPACE: createTestNamespace('cli'),
+      REGISTRY_HOST: '127.0.0.1',
+      REGISTRY_PORT: '0',
+    });
+    registry = await start(config, createLogger({ service: 'registry', level: 'silent' }));
+    scratch = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+    await database?.drop();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** Runs the CLI in-process against the test registry (found through SWITCHBOARD_REGISTRY). */
+  async function cli(...argv: string[]): Promise<CliResult> {
+    let stdout = '';
+    let stderr = '';
+    const code = await run(argv, {
+      stdout: { write: (text) => void (stdout += text) },
+      stderr: { write: (text) => void (stderr += text) },
+      env: { SWITCHBOARD_REGISTRY: `127.0.0.1:${registry.port}` },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('registers a model from flags and shows it in the models table', async () => {
+    const registered = await cli(
+      ...['models', 'register', 'classifier-small', '--runtime', 'onnx', '--artifact', 'models/small.onnx'],
+      ...['--task', 'classification', '--modality', 'structured', '--input', 'features:FP32:-1,4'],
+      ...['--output', 'probabilities:FP32:-1,3', '--cost-per-call-micros', '10', '--quality', '0.8'],
+      ...[
+        '--max-batch-size',
+        '16',
+        '--max-queue-delay-us',
+        '2000',
+        '--version',
+        '1',
+        '--option',
+        'threads=1',
+      ],
+    );
+    expect(registered).toEqual({
+      code: 0,
+      stdout: 'registered model classifier-small version 1\n',
+      stderr: '',
+    });
+
+    const listed = await cli('models', 'list');
+    expect(listed.code).toBe(0);
+    const [header, row] = listed.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+VERSION\s+RUNTIME\s+TASK\s+MODALITY\s+QUALITY/);
+    expect(row?.split(/\s{2,}/)).toEqual([
+      'classifier-small',
+      '1',
+      'onnx',
+      'classification',
+      'structured',
+      '0.8',
+      '10',
+      'dynamic ≤16',
+    ]);
+  });
+
+  it('prints a model as protobuf JSON', async () => {
+    const { code, stdout } = await cli('models', 'get', 'classifier-small');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      name: 'classifier-small',
+      versions: ['1'],
+      modality: 'MODALITY_STRUCTURED',
+      inputs: [{ name: 'features', datatype: 'FP32', shape: ['-1', '4'] }],
+      costPerCallMicros: '10',
+      batching: { mode: 'BATCHING_MODE_DYNAMIC', maxBatchSize: 16, maxQueueDelayUs: 2000 },
+      runtimeOptions: { threads: '1' },
+    });
+  });
+
+  it('registers a model from a JSON spec file, with flags overriding the file', async () => {
+    const file = join(scratch, 'spec.json');
+    const spec = {
+      name: 'from-file',
+      runtime: 'synthetic',
+      modality: 'text',
+      qualityScore: 0.5,
+      costPerCallMicros: '3',
+    };
+    await writeFile(file, JSON.stringify(spec));
+
+    const registered = await cli('models', 'register', '--file', file, '--quality', '0.6');
+
+    expect(registered.stdout).toBe('registered model from-file version 1\n');
+    expect(JSON.parse((await cli('models', 'get', 'from-file')).stdout)).toMatchObject({
+      runtime: 'synthetic',
+      modality: 'MODALITY_TEXT',
+      qualityScore: 0.6,
+      costPerCallMicros: '3',
+    });
+  });
+
+  it('updates only the given fields and records a new version', async () => {
+    const updated = await cli(
+      ...['models', 'update', 'classifier-small', '--version', '2', '--artifact', 'models/small-v2.onnx'],
+      ...['--quality', '0.85', '--option', 'threads=', '--option', 'intra=2'],
+    );
+    expect(updated).toMatchObject({ code: 0, stdout: 'updated model classifier-small (version 2)\n' });
+
+    const model = JSON.parse((await cli('models', 'get', 'classifier-small')).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(model).toMatchObject({
+      versions: ['1', '2'],
+      qualityScore: 0.85,
+      task: 'classification',
+      costPerCallMicros: '10',
+    });
+    expect(model['runtimeOptions']).toEqual({ intra: '2' });
+  });
+
+  it('puts, lists, gets and deletes a route', async () => {
+    const put = await cli(
+      'routes',
+      'put',
+      'classify',
+      '--model',
+      'from-file',
+      '--model',
+      'classifier-small',
+      '--description',
+      'cheap first',
+    );
+    expect(put).toEqual({ code: 0, stdout: 'route classify → from-file, classifier-small\n', stderr: '' });
+
+    const listed = await cli('routes', 'list');
+    expect(listed.stdout.split('\n')[1]?.split(/\s{2,}/)).toEqual([
+      'classify',
+      'from-file, classifier-small',
+      'cheap first',
+    ]);
+    expect(JSON.parse((await cli('routes', 'get', 'classify')).stdout)).toMatchObject({
+      models: ['from-file', 'classifier-small'],
+      description: 'cheap first',
+    });
+
+    expect(await cli('routes', 'delete', 'classify')).toMatchObject({
+      code: 0,
+      stdout: 'deleted route classify\n',
+    });
+    expect((await cli('routes', 'list')).stdout).toBe('(none)\n');
+  });
+
+  it('refuses to delete a model a route uses, printing the status name and message to stderr', async () => {
+    await cli('routes', 'put', 'guard', '--model', 'from-file');
+
+    const refused = await cli('models', 'delete', 'from-file');
+
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: FAILED_PRECONDITION: model "from-file" is used by route(s) guard; remove it from them or delete them first\n',
+    });
+    await cli('routes', 'delete', 'guard');
+    expect(await cli('models', 'delete', 'from-file')).toMatchObject({
+      code: 0,
+      stdout: 'deleted model from-file\n',
+    });
+    expect(await cli('models', 'get', 'from-file')).toMatchObject({
+      code: 1,
+      stderr: 'error: NOT_FOUND: model "from-file" is not registered\n',
+    });
+  });
+
+  it('rejects a malformed --input before calling the registry', async () => {
+    const result = await cli('models', 'register', 'odd', '--runtime', 'onnx', '--input', 'features');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("argument 'features' is invalid. expected name:DATATYPE:dims");
+  });
+
+  it('says where it looked when no registry listens at --registry', async () => {
+    const result = await cli('--registry', '127.0.0.1:1', 'models', 'list');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: UNAVAILABLE: .*is the registry running at 127\.0\.0\.1:1\?/);
+  });
+});
