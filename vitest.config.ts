@@ -70,9 +70,6 @@ export default defineConfig({
     // Finds (NATS_URL / DATABASE_URL) or starts NATS and Postgres once for the whole run and
     // provides their URLs; tests read them with testInfrastructure(). Needs libs/testkit built.
     globalSetup: ['./libs/testkit/dist/global-setup.js'],
-    testTimeout: TEST_TIMEOUT_MS,
-    hookTimeout: HOOK_TIMEOUT_MS,
-    pool: 'forks',
-    exclude: ALWAYS_EXCLUDED,
+    // Timeouts, pool and exclusions are per project: see repositoryTestDefaults().
   },
 });

@@ -23,7 +23,9 @@ describe('findBinary', () => {
     writeExecutable(join(root, 'second', 'nats-server'));
     writeExecutable(join(root, 'first', 'nats-server'));
 
-    const found = findBinary('nats-server', { directories: [join(root, 'missing'), join(root, 'first'), join(root, 'second')] });
+    const found = findBinary('nats-server', {
+      directories: [join(root, 'missing'), join(root, 'first'), join(root, 'second')],
+    });
 
     expect(found).toBe(join(root, 'first', 'nats-server'));
   });
@@ -43,7 +45,11 @@ describe('findBinary', () => {
   it('lists PostgreSQL versions newest first, comparing versions as numbers', () => {
     for (const version of ['9.6', '15', '16', 'common']) mkdirSync(join(root, version));
 
-    expect(postgresBinDirectories(root)).toEqual([join(root, '16', 'bin'), join(root, '15', 'bin'), join(root, '9.6', 'bin')]);
+    expect(postgresBinDirectories(root)).toEqual([
+      join(root, '16', 'bin'),
+      join(root, '15', 'bin'),
+      join(root, '9.6', 'bin'),
+    ]);
     expect(postgresBinDirectories(join(root, 'absent'))).toEqual([]);
   });
 

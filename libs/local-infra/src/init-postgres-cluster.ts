@@ -23,7 +23,16 @@ const INITDB_TIMEOUT_MS = 120_000;
  */
 export function initPostgresCluster(options: InitPostgresClusterOptions): Promise<void> {
   const { initdb, user } = options;
-  const args = ['-D', options.dataDirectory, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'];
+  const args = [
+    '-D',
+    options.dataDirectory,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--no-locale',
+    '--no-sync',
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       initdb,

@@ -23,7 +23,8 @@ export class LocalProcessStartError extends Error {
   readonly portInUse: boolean;
 
   constructor(message: string, options: LocalProcessStartErrorOptions) {
-    const details = options.output === '' ? '' : `\n--- last output of ${options.command} ---\n${options.output}`;
+    const details =
+      options.output === '' ? '' : `\n--- last output of ${options.command} ---\n${options.output}`;
     super(`${message}${details}`, { cause: options.cause });
     this.command = options.command;
     this.output = options.output;

@@ -67,7 +67,13 @@ function waitForSpawn(child: ChildProcess, command: string): Promise<number> {
   return new Promise((resolve, reject) => {
     child.once('spawn', () => resolve(child.pid ?? -1));
     child.once('error', (error) =>
-      reject(new LocalProcessStartError(`Could not run ${command}: ${error.message}`, { command, output: '', cause: error })),
+      reject(
+        new LocalProcessStartError(`Could not run ${command}: ${error.message}`, {
+          command,
+          output: '',
+          cause: error,
+        }),
+      ),
     );
   });
 }
@@ -91,7 +97,11 @@ function watchExit(child: ChildProcess): ExitWatch {
   return { exited, closed, exit: () => exitState };
 }
 
-function createStop(child: ChildProcess, watch: ExitWatch, options: SpawnLocalProcessOptions): () => Promise<void> {
+function createStop(
+  child: ChildProcess,
+  watch: ExitWatch,
+  options: SpawnLocalProcessOptions,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const terminate = async (): Promise<void> => {
     if (watch.exit() === undefined) {

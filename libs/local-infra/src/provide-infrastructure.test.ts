@@ -7,7 +7,8 @@ const NATS_URL = 'nats://nats.example:4222';
 const DATABASE_URL = 'postgres://postgres@db.example:5432/postgres';
 
 // Stands in for a machine without Docker: testcontainers fails like this within milliseconds.
-const noContainerRuntime: ContainerStarter = () => Promise.reject(new Error('Could not find a working container runtime strategy'));
+const noContainerRuntime: ContainerStarter = () =>
+  Promise.reject(new Error('Could not find a working container runtime strategy'));
 const nothingInstalled = (): undefined => undefined;
 
 describe('provideInfrastructure', () => {
@@ -15,18 +16,28 @@ describe('provideInfrastructure', () => {
     const findBinary = vi.fn(nothingInstalled);
     const startContainer = vi.fn(noContainerRuntime);
 
-    const infrastructure = await provideInfrastructure({ natsUrl: NATS_URL, databaseUrl: DATABASE_URL, findBinary, startContainer });
+    const infrastructure = await provideInfrastructure({
+      natsUrl: NATS_URL,
+      databaseUrl: DATABASE_URL,
+      findBinary,
+      startContainer,
+    });
 
-    expect(infrastructure).toMatchObject({ natsUrl: NATS_URL, databaseUrl: DATABASE_URL, source: { nats: 'env', postgres: 'env' } });
+    expect(infrastructure).toMatchObject({
+      natsUrl: NATS_URL,
+      databaseUrl: DATABASE_URL,
+      source: { nats: 'env', postgres: 'env' },
+    });
     expect(findBinary).not.toHaveBeenCalled();
     expect(startContainer).not.toHaveBeenCalled();
     await infrastructure.stop();
   });
 
   it('names what to install and which variables to set when no binaries and no container runtime exist', async () => {
-    const failure = await provideInfrastructure({ findBinary: nothingInstalled, startContainer: noContainerRuntime }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await provideInfrastructure({
+      findBinary: nothingInstalled,
+      startContainer: noContainerRuntime,
+    }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(InfrastructureUnavailableError);
     expect(failure).toMatchObject({ services: ['nats', 'postgres'], retryable: false });
@@ -55,7 +66,12 @@ describe('provideInfrastructure', () => {
       Promise.resolve({ url: service === 'nats' ? NATS_URL : DATABASE_URL, stop: () => Promise.resolve() }),
     );
 
-    const infrastructure = await provideInfrastructure({ natsUrl: '', databaseUrl: '', findBinary: nothingInstalled, startContainer });
+    const infrastructure = await provideInfrastructure({
+      natsUrl: '',
+      databaseUrl: '',
+      findBinary: nothingInstalled,
+      startContainer,
+    });
 
     expect(infrastructure.source).toEqual({ nats: 'container', postgres: 'container' });
     expect(startContainer).toHaveBeenCalledTimes(2);

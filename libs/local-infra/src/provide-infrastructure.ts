@@ -80,7 +80,11 @@ function planServices(options: InfrastructureOptions): [ServicePlan, ServicePlan
   return [nats, postgres];
 }
 
-async function provideService(plan: ServicePlan, startContainer: ContainerStarter, logger?: Logger): Promise<ProvidedService> {
+async function provideService(
+  plan: ServicePlan,
+  startContainer: ContainerStarter,
+  logger?: Logger,
+): Promise<ProvidedService> {
   if (plan.givenUrl !== undefined && plan.givenUrl !== '') {
     return { url: plan.givenUrl, source: 'env', stop: async () => undefined };
   }
@@ -116,7 +120,8 @@ async function stopAll(services: readonly ProvidedService[], logger?: Logger): P
   const results = await Promise.allSettled(services.map((service) => service.stop()));
   for (const result of results) {
     // The start failure is what the caller needs; a cleanup failure is only worth a log line.
-    if (result.status === 'rejected') logger?.(`cleanup after a failed start failed: ${String(result.reason)}`);
+    if (result.status === 'rejected')
+      logger?.(`cleanup after a failed start failed: ${String(result.reason)}`);
   }
 }
 
@@ -131,9 +136,13 @@ async function stopAll(services: readonly ProvidedService[], logger?: Logger): P
 export async function provideInfrastructure(options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const startContainer = options.startContainer ?? startContainerWithTestcontainers;
   const plans = planServices(options);
-  const results = await Promise.allSettled(plans.map((plan) => provideService(plan, startContainer, options.logger)));
+  const results = await Promise.allSettled(
+    plans.map((plan) => provideService(plan, startContainer, options.logger)),
+  );
   const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  const failures = results.flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
   const [nats, postgres] = started;
   if (failures.length > 0 || nats === undefined || postgres === undefined) {
     await stopAll(started, options.logger);

@@ -37,7 +37,15 @@ export const startContainer: ContainerStarter = async (service) => {
   }
   const container = await new GenericContainer(POSTGRES_IMAGE)
     .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
-    .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
+    .withCommand([
+      'postgres',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ])
     .withExposedPorts(POSTGRES_PORT)
     // The image starts a temporary server for its init scripts first; the second message is the real one.
     .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))

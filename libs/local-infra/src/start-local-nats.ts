@@ -49,7 +49,11 @@ async function startOnPort(binary: string, port: number, options: LocalNatsOptio
       label: 'nats',
       logger: options.logger,
     });
-    await waitUntilReady(server, () => probeNatsJetStream(HOST, port), options.startTimeoutMs ?? DEFAULT_NATS_START_TIMEOUT_MS);
+    await waitUntilReady(
+      server,
+      () => probeNatsJetStream(HOST, port),
+      options.startTimeoutMs ?? DEFAULT_NATS_START_TIMEOUT_MS,
+    );
     return { pid: server.pid, directory: directory.path, url: `nats://${HOST}:${port}`, stop: server.stop };
   } catch (error: unknown) {
     await directory.remove();
@@ -66,7 +70,9 @@ async function startOnPort(binary: string, port: number, options: LocalNatsOptio
 export async function startLocalNats(options: LocalNatsOptions = {}): Promise<LocalNats> {
   const binary = options.binary ?? findBinary('nats-server');
   if (binary === undefined) {
-    throw new InfrastructureUnavailableError(`No nats-server binary found. ${NATS_INSTALL_HINT}`, { services: ['nats'] });
+    throw new InfrastructureUnavailableError(`No nats-server binary found. ${NATS_INSTALL_HINT}`, {
+      services: ['nats'],
+    });
   }
   return startOnFreePort(options.port, (port) => startOnPort(binary, port, options));
 }

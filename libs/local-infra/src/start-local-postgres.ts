@@ -95,21 +95,35 @@ async function serveCluster(context: ClusterContext, port: number): Promise<Runn
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   const binaries = options.binaries ?? findPostgresBinaries();
   if (binaries === undefined) {
-    throw new InfrastructureUnavailableError(`No PostgreSQL server binaries (initdb, postgres) found. ${POSTGRES_INSTALL_HINT}`, {
-      services: ['postgres'],
-    });
+    throw new InfrastructureUnavailableError(
+      `No PostgreSQL server binaries (initdb, postgres) found. ${POSTGRES_INSTALL_HINT}`,
+      {
+        services: ['postgres'],
+      },
+    );
   }
   const user = await resolvePostgresUser();
   const directory = await createTemporaryDirectory('switchboard-postgres-', options.directory, user);
   try {
     const dataDirectory = join(directory.path, 'data');
     const context = { binaries, dataDirectory, workingDirectory: directory.path, user, options };
-    await initPostgresCluster({ initdb: binaries.initdb, dataDirectory, workingDirectory: directory.path, user, logger: options.logger });
+    await initPostgresCluster({
+      initdb: binaries.initdb,
+      dataDirectory,
+      workingDirectory: directory.path,
+      user,
+      logger: options.logger,
+    });
     const server = await startOnFreePort(options.port, (port) => serveCluster(context, port));
     let stopping: Promise<void> | undefined;
     // The cluster outlives a server start that lost a port race, so only the final stop removes it.
     const stop = (): Promise<void> => (stopping ??= server.stop().then(directory.remove));
-    return { pid: server.pid, directory: directory.path, url: `postgres://postgres@${HOST}:${server.port}/postgres`, stop };
+    return {
+      pid: server.pid,
+      directory: directory.path,
+      url: `postgres://postgres@${HOST}:${server.port}/postgres`,
+      stop,
+    };
   } catch (error: unknown) {
     await directory.remove();
     throw error;

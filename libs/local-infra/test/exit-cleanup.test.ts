@@ -23,7 +23,11 @@ function parentScript(ending: string): string {
 }
 
 async function runParent(ending: string): Promise<{ pid: number; directory: string }> {
-  const result = await execFileAsync(process.execPath, ['--input-type=module', '--eval', parentScript(ending)]).catch(
+  const result = await execFileAsync(process.execPath, [
+    '--input-type=module',
+    '--eval',
+    parentScript(ending),
+  ]).catch(
     // A parent killed by a signal "fails"; what it printed before dying is all we need.
     (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
   );

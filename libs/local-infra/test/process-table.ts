@@ -15,7 +15,12 @@ function readEntry(pid: number): ProcessEntry | undefined {
     const open = stat.indexOf('(');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    return { pid, parentPid: Number(fields[1]), command: stat.slice(open + 1, close), state: fields[0] ?? '' };
+    return {
+      pid,
+      parentPid: Number(fields[1]),
+      command: stat.slice(open + 1, close),
+      state: fields[0] ?? '',
+    };
   } catch {
     // The process exited while we were listing; it is not a descendant any more.
     return undefined;
@@ -30,7 +35,7 @@ export function listDescendants(rootPid: number = process.pid): ProcessEntry[] {
     .filter((entry) => entry.state !== 'Z');
   const descendants: ProcessEntry[] = [];
   const parents = new Set([rootPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const entry of entries) {
       if (parents.has(entry.parentPid) && !parents.has(entry.pid)) {

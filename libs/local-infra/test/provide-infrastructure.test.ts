@@ -5,7 +5,8 @@ import { provideInfrastructure } from '../src/provide-infrastructure.js';
 import type { ContainerStarter } from '../src/start-container.js';
 import { listDescendants } from './process-table.js';
 
-const noContainerRuntime: ContainerStarter = () => Promise.reject(new Error('Could not find a working container runtime strategy'));
+const noContainerRuntime: ContainerStarter = () =>
+  Promise.reject(new Error('Could not find a working container runtime strategy'));
 
 function runningServers(): string[] {
   return listDescendants()
@@ -31,7 +32,8 @@ describe('provideInfrastructure with local binaries', () => {
 
   it('stops the server it already started when the other service is unavailable', async () => {
     // nats-server is installed, PostgreSQL is not (as far as this lookup tells).
-    const onlyNats = (name: string): string | undefined => (name === 'nats-server' ? findBinary(name) : undefined);
+    const onlyNats = (name: string): string | undefined =>
+      name === 'nats-server' ? findBinary(name) : undefined;
 
     const lines: string[] = [];
 

@@ -18,7 +18,9 @@ describe('startLocalPostgres', () => {
 
     const sql = postgres(server.url, { max: 1 });
     try {
-      const rows = await sql<{ one: number; superuser: boolean }[]>`select 1 as one, usesuper as superuser from pg_user where usename = current_user`;
+      const rows = await sql<
+        { one: number; superuser: boolean }[]
+      >`select 1 as one, usesuper as superuser from pg_user where usename = current_user`;
       expect(rows).toEqual([{ one: 1, superuser: true }]);
     } finally {
       await sql.end();

@@ -17,7 +17,10 @@ export interface TestDatabaseOptions {
   readonly label?: string;
 }
 
-async function withAdminConnection(serverUrl: string, work: (sql: postgres.Sql) => Promise<unknown>): Promise<void> {
+async function withAdminConnection(
+  serverUrl: string,
+  work: (sql: postgres.Sql) => Promise<unknown>,
+): Promise<void> {
   // Notices such as "database does not exist, skipping" would otherwise go to console.log.
   const sql = postgres(serverUrl, { max: 1, onnotice: () => undefined });
   try {
@@ -39,13 +42,19 @@ function toDatabaseUrl(serverUrl: string, name: string): string {
  * assume they own the `public` schema.
  * @param serverUrl any database URL on the server; its credentials must allow CREATE DATABASE
  */
-export async function createTestDatabase(serverUrl: string, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  serverUrl: string,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
   const name = createTestNamespace(options.label ?? 'db');
   await withAdminConnection(serverUrl, (sql) => sql`create database ${sql(name)}`);
   let dropping: Promise<void> | undefined;
   // WITH (FORCE) (PostgreSQL 13+) terminates the remaining sessions in the same statement,
   // so a pool the test forgot to close cannot reconnect between a terminate and the drop.
   const drop = (): Promise<void> =>
-    (dropping ??= withAdminConnection(serverUrl, (sql) => sql`drop database if exists ${sql(name)} with (force)`));
+    (dropping ??= withAdminConnection(
+      serverUrl,
+      (sql) => sql`drop database if exists ${sql(name)} with (force)`,
+    ));
   return { name, url: toDatabaseUrl(serverUrl, name), drop };
 }

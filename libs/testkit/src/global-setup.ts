@@ -13,7 +13,10 @@ import type {} from './test-infrastructure.js';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = readTestkitConfig();
-  const infrastructure = await provideInfrastructure({ natsUrl: config.natsUrl, databaseUrl: config.databaseUrl });
+  const infrastructure = await provideInfrastructure({
+    natsUrl: config.natsUrl,
+    databaseUrl: config.databaseUrl,
+  });
   project.provide('natsUrl', infrastructure.natsUrl);
   project.provide('databaseUrl', infrastructure.databaseUrl);
   return () => infrastructure.stop();

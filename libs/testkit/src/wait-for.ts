@@ -20,7 +20,10 @@ const DEFAULT_INTERVAL_MS = 50;
  * @example const row = await waitFor(() => findJob(sql, id), { message: 'job row' });
  * @throws Error `timed out after <timeoutMs> ms waiting for <message>` when time runs out
  */
-export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitForOptions = {}): Promise<Awaited<T>> {
+export async function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<Awaited<T>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

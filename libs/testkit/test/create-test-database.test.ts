@@ -45,7 +45,10 @@ describe('createTestDatabase', () => {
   });
 
   it('gives every call its own database', async () => {
-    const [first, second] = await Promise.all([createTestDatabase(databaseUrl), createTestDatabase(databaseUrl)]);
+    const [first, second] = await Promise.all([
+      createTestDatabase(databaseUrl),
+      createTestDatabase(databaseUrl),
+    ]);
     try {
       expect(first.name).not.toBe(second.name);
       expect(await databaseExists(first.name)).toBe(true);

@@ -1,7 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
 import { createLogger } from '@switchboard/logging';
+import { createSubjectNames } from '@switchboard/nats';
+import { openRegistryBucket } from '@switchboard/registry-snapshot';
 import { loadConfig, start } from '@switchboard/registry';
 import type { RunningRegistry } from '@switchboard/registry';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
@@ -19,14 +22,18 @@ describe('switchboard CLI', () => {
   let database: TestDatabase;
   let registry: RunningRegistry;
   let scratch: string;
+  let namespace: string;
+  let natsUrl: string;
 
   beforeAll(async () => {
     const infrastructure = testInfrastructure();
+    natsUrl = infrastructure.natsUrl;
+    namespace = createTestNamespace('cli');
     database = await createTestDatabase(infrastructure.databaseUrl, { label: 'cli' });
     const config = loadConfig({
       NATS_URL: infrastructure.natsUrl,
       DATABASE_URL: database.url,
-      SWITCHBOARD_NAMESPACE: createTestNamespace('cli'),
+      SWITCHBOARD_NAMESPACE: namespace,
       REGISTRY_HOST: '127.0.0.1',
       REGISTRY_PORT: '0',
     });
@@ -37,6 +44,7 @@ describe('switchboard CLI', () => {
   afterAll(async () => {
     await registry?.stop();
     await database?.drop();
+    await removeRegistryBucket(natsUrl, namespace);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -215,3 +223,13 @@ describe('switchboard CLI', () => {
     expect(result.stderr).toMatch(/^error: UNAVAILABLE: .*is the registry running at 127\.0\.0\.1:1\?/);
   });
 });
+
+/** The registry leaves its KV bucket behind on purpose (it outlives restarts); tests remove theirs. */
+async function removeRegistryBucket(natsUrl: string, namespace: string): Promise<void> {
+  const connection = await connect({ servers: natsUrl });
+  try {
+    await (await openRegistryBucket(connection, createSubjectNames(namespace))).destroy();
+  } finally {
+    await connection.close();
+  }
+}
