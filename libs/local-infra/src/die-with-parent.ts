@@ -1,7 +1,7 @@
 import { findBinary } from './find-binary.js';
 
 /** A program and its arguments, as handed to spawn(). */
-export interface Invocation {
+interface Invocation {
   readonly command: string;
   readonly args: readonly string[];
 }
@@ -9,7 +9,8 @@ export interface Invocation {
 let setprivPath: string | null | undefined;
 
 function findSetpriv(): string | undefined {
-  // setpriv ships with util-linux on every mainstream Linux distribution; elsewhere there is no PDEATHSIG.
+  // setpriv comes with util-linux on current Debian, Ubuntu and Fedora; where it is missing
+  // (busybox systems, macOS) the 'exit' handler is the only guard.
   setprivPath ??= process.platform === 'linux' ? (findBinary('setpriv') ?? null) : null;
   return setprivPath ?? undefined;
 }
@@ -18,8 +19,9 @@ function findSetpriv(): string | undefined {
  * Wraps an invocation in `setpriv --pdeathsig KILL` so the kernel kills the server when this
  * process dies, however it dies. An 'exit' handler alone is not enough: it does not run when
  * the process is killed by a signal, which is how vitest ends its fork workers (SIGTERM).
- * setpriv execs the server in place, so the pid stays the server's. Without setpriv the
- * invocation is returned unchanged and only the 'exit' handler protects against leaks.
+ * setpriv execs the server in place, so the pid stays the server's. The kernel ties the
+ * signal to the spawning thread: a server started from a worker thread dies with that thread.
+ * Without setpriv the invocation is returned unchanged and only the 'exit' handler protects.
  */
 export function dieWithParent(invocation: Invocation): Invocation {
   const setpriv = findSetpriv();

@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 export type BinaryLookup = (name: string) => string | undefined;
 
 /** Where Debian and Ubuntu install the server binaries of each PostgreSQL major version. */
-export const DEBIAN_POSTGRES_ROOT = '/usr/lib/postgresql';
+const DEBIAN_POSTGRES_ROOT = '/usr/lib/postgresql';
 
 /** Options for {@link findBinary}. */
 export interface FindBinaryOptions {

@@ -2,7 +2,7 @@
 export type InfrastructureService = 'nats' | 'postgres';
 
 /** Options for {@link InfrastructureUnavailableError}. */
-export interface InfrastructureUnavailableErrorOptions {
+interface InfrastructureUnavailableErrorOptions {
   readonly services: readonly InfrastructureService[];
   readonly cause?: unknown;
 }

@@ -1,5 +1,5 @@
 /** Options for {@link LocalProcessStartError}. */
-export interface LocalProcessStartErrorOptions {
+interface LocalProcessStartErrorOptions {
   readonly command: string;
   /** The last lines the process wrote, for the reader of the error. */
   readonly output: string;

@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import type { ServiceUser } from './service-user.js';
 
 /** Grace between the polite stop signal and SIGKILL. */
-export const DEFAULT_STOP_GRACE_MS = 5_000;
+const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /** A server process started by this library from a local binary. */
 export interface LocalProcess {
@@ -25,13 +25,13 @@ export interface LocalProcess {
 }
 
 /** How a child process ended. */
-export interface ProcessExit {
+interface ProcessExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
 }
 
 /** Options for {@link spawnLocalProcess}. */
-export interface SpawnLocalProcessOptions {
+interface SpawnLocalProcessOptions {
   readonly command: string;
   readonly args: readonly string[];
   /** Working directory of the child. */

@@ -120,8 +120,9 @@ async function stopAll(services: readonly ProvidedService[], logger?: Logger): P
   const results = await Promise.allSettled(services.map((service) => service.stop()));
   for (const result of results) {
     // The start failure is what the caller needs; a cleanup failure is only worth a log line.
-    if (result.status === 'rejected')
+    if (result.status === 'rejected') {
       logger?.(`cleanup after a failed start failed: ${String(result.reason)}`);
+    }
   }
 }
 

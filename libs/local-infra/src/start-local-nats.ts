@@ -9,7 +9,7 @@ import type { LocalProcess } from './local-process.js';
 import type { Logger } from './logger.js';
 
 /** How long a fresh nats-server may take to accept clients (it usually takes ~20 ms). */
-export const DEFAULT_NATS_START_TIMEOUT_MS = 10_000;
+const DEFAULT_NATS_START_TIMEOUT_MS = 10_000;
 
 const HOST = '127.0.0.1';
 

@@ -14,7 +14,7 @@ import type { Logger } from './logger.js';
 import type { ServiceUser } from './service-user.js';
 
 /** How long initdb plus the first start may take on a slow CI machine. */
-export const DEFAULT_POSTGRES_START_TIMEOUT_MS = 30_000;
+const DEFAULT_POSTGRES_START_TIMEOUT_MS = 30_000;
 
 const HOST = '127.0.0.1';
 

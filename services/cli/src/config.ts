@@ -1,4 +1,4 @@
-import { envString, parseConfig, variable } from '@switchboard/config';
+import { envString, envUrl, parseConfig, variable } from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
 
 /** Where the registry listens when neither `--registry` nor SWITCHBOARD_REGISTRY says otherwise. */
@@ -6,12 +6,21 @@ const DEFAULT_REGISTRY_ADDRESS = 'localhost:8010';
 
 const shape = {
   SWITCHBOARD_REGISTRY: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'localhost:8010'),
+  SWITCHBOARD_NAMESPACE: variable(envString(''), 'dev'),
+  NATS_URL: variable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
+  DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:']), 'postgres://postgres@127.0.0.1:5432/postgres'),
 };
 
 /** What the CLI takes from its environment. */
 export interface CliConfig {
   /** host:port of the registry's admin gRPC API; `--registry` overrides it. */
   readonly registryAddress: string;
+  /** Namespace `up` gives the services it starts (see the services' SWITCHBOARD_NAMESPACE). */
+  readonly namespace: string;
+  /** NATS for `up`; unset means start a throwaway nats-server. */
+  readonly natsUrl: string | undefined;
+  /** Postgres for `up`; unset means start a throwaway cluster. */
+  readonly databaseUrl: string | undefined;
 }
 
 /**
@@ -20,5 +29,10 @@ export interface CliConfig {
  */
 export function loadCliConfig(environment: Environment): CliConfig {
   const parsed = parseConfig(shape, environment);
-  return Object.freeze({ registryAddress: parsed.SWITCHBOARD_REGISTRY });
+  return Object.freeze({
+    registryAddress: parsed.SWITCHBOARD_REGISTRY,
+    namespace: parsed.SWITCHBOARD_NAMESPACE,
+    natsUrl: parsed.NATS_URL,
+    databaseUrl: parsed.DATABASE_URL,
+  });
 }

@@ -2,12 +2,13 @@
 import type { CliIo } from './command-context.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRoutesCommand } from './commands/routes.js';
+import { registerUpCommand } from './commands/up.js';
 import { isEntryPoint } from './is-entry-point.js';
 import { runCli } from './run-cli.js';
 import type { CommandRegistration } from './run-cli.js';
 
 /** Every top-level command of `switchboard`; adding one is one line here. */
-const COMMANDS: readonly CommandRegistration[] = [registerModelsCommand, registerRoutesCommand];
+const COMMANDS: readonly CommandRegistration[] = [registerModelsCommand, registerRoutesCommand, registerUpCommand];
 
 /**
  * Runs `switchboard` with `argv` (the arguments after the program name) against `io` and resolves

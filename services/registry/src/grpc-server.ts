@@ -1,10 +1,10 @@
 import type { ServiceHandlers } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import type { RegistryService } from '@switchboard/protocol';
+import { mirrorOrExplain } from './mirror-or-explain.js';
 import { deleteModel, getModel, insertModel, listModels, updateModel } from './model-store.js';
 import type { Database } from './open-database.js';
 import type { RegistryMirror } from './registry-mirror.js';
-import { mirrorOrExplain } from './mirror-or-explain.js';
 import { deleteRoute, getRoute, listRoutes, putRoute } from './route-store.js';
 import { validateModelSpec } from './validate-model-spec.js';
 import { validateName } from './validate-name.js';
@@ -17,18 +17,24 @@ export interface RegistryHandlerDependencies {
   logger: Logger;
 }
 
+type Handlers = ServiceHandlers<typeof RegistryService>;
+
 /**
  * The admin API: validate, change Postgres (the truth), then mirror the committed state to KV and
  * announce it. Thrown Switchboard errors become their gRPC status in libs/grpc.
  */
-export function createRegistryHandlers(
-  dependencies: RegistryHandlerDependencies,
-): ServiceHandlers<typeof RegistryService> {
-  const { database, mirror, logger } = dependencies;
+export function createRegistryHandlers(dependencies: RegistryHandlerDependencies): Handlers {
+  return { ...createModelHandlers(dependencies), ...createRouteHandlers(dependencies) };
+}
+
+type ModelHandlers = Pick<
+  Handlers,
+  'registerModel' | 'getModel' | 'listModels' | 'updateModel' | 'deleteModel'
+>;
+
+function createModelHandlers({ database, mirror, logger }: RegistryHandlerDependencies): ModelHandlers {
   const mirrorModel = (name: string) =>
     mirrorOrExplain(() => mirror.syncModel(name), `model ${name}`, logger);
-  const mirrorRoute = (name: string) =>
-    mirrorOrExplain(() => mirror.syncRoute(name), `route ${name}`, logger);
   return {
     async registerModel(request) {
       const model = await insertModel(database, validateModelSpec(request.model));
@@ -55,6 +61,15 @@ export function createRegistryHandlers(
       await mirrorModel(name);
       return {};
     },
+  };
+}
+
+type RouteHandlers = Pick<Handlers, 'putRoute' | 'getRoute' | 'listRoutes' | 'deleteRoute'>;
+
+function createRouteHandlers({ database, mirror, logger }: RegistryHandlerDependencies): RouteHandlers {
+  const mirrorRoute = (name: string) =>
+    mirrorOrExplain(() => mirror.syncRoute(name), `route ${name}`, logger);
+  return {
     async putRoute(request) {
       const route = await putRoute(database, validateRouteSpec(request.route));
       logger.info({ route: route.name, models: route.models }, 'route stored');

@@ -23,7 +23,7 @@ interface BatchingJson {
 }
 
 /** The `models` columns a ModelSpec determines (everything but timestamps and versions). */
-export interface ModelColumns {
+interface ModelColumns {
   name: string;
   task: string;
   modality: string;

@@ -2,33 +2,16 @@ import { clone } from '@bufbuild/protobuf';
 import { InvalidArgumentError } from '@switchboard/errors';
 import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
 import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+import { DATATYPES, isDatatype } from '@switchboard/tensors';
 import { validateName } from './validate-name.js';
 
 /** Runtimes a worker can execute today. */
-export const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic'];
+const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic'];
 
 /** The version a model gets when the request names none. */
-export const DEFAULT_VERSION = '1';
+const DEFAULT_VERSION = '1';
 
 const MAX_VERSION_LENGTH = 64;
-
-/** The Open Inference Protocol's tensor datatypes. */
-const OIP_DATATYPES: ReadonlySet<string> = new Set([
-  'BOOL',
-  'UINT8',
-  'UINT16',
-  'UINT32',
-  'UINT64',
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'FP16',
-  'FP32',
-  'FP64',
-  'BF16',
-  'BYTES',
-]);
 
 /**
  * Checks a model spec from a RegisterModel or UpdateModel request and returns a normalised copy:
@@ -88,9 +71,9 @@ function checkTensors(field: 'inputs' | 'outputs', tensors: TensorSpec[]): strin
     if (tensor.name === '') problems.push(`${label}: name is required`);
     else if (seen.has(tensor.name)) problems.push(`${label}: duplicate tensor name`);
     seen.add(tensor.name);
-    if (!OIP_DATATYPES.has(tensor.datatype)) {
+    if (!isDatatype(tensor.datatype)) {
       problems.push(
-        `${label}: datatype ${JSON.stringify(tensor.datatype)} is not an OIP datatype; use one of ${[...OIP_DATATYPES].join(', ')}`,
+        `${label}: datatype ${JSON.stringify(tensor.datatype)} is not an OIP datatype; use one of ${DATATYPES.join(', ')}`,
       );
     }
     if (tensor.shape.some((dimension) => dimension !== -1n && dimension < 1n)) {

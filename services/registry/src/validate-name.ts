@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@switchboard/errors';
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** What a name belongs to, for error messages. */
-export type NamedKind = 'model' | 'route';
+type NamedKind = 'model' | 'route';
 
 /**
  * Checks a model or route name. Names become NATS subject tokens (`infer.<model>.<priority>`) and

@@ -1,4 +1,6 @@
+import { StatusCode } from '@switchboard/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start } from '../src/service.js';
 import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
 import type { RegistryFixture } from './registry-fixture.js';
 
@@ -57,5 +59,14 @@ describe('registry restart', () => {
     await expect(client.listModels({}, { timeoutMs: 500 })).rejects.toBeDefined();
     await fixture.restart();
     expect((await fixture.client.listModels({})).models.length).toBe(2);
+  });
+
+  it('refuses to start with UNAVAILABLE when NATS cannot be reached', async () => {
+    const unreachable = { ...fixture.config, natsUrl: 'nats://127.0.0.1:1' };
+
+    await expect(start(unreachable, fixture.logger)).rejects.toMatchObject({
+      code: StatusCode.UNAVAILABLE,
+      message: expect.stringContaining('cannot connect to NATS at nats://127.0.0.1:1'),
+    });
   });
 });

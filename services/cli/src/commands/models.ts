@@ -13,21 +13,8 @@ import { readModelFile } from '../read-model-file.js';
 /** Adds `models register|list|get|update|delete` to `program`. */
 export function registerModelsCommand(program: Command, context: CommandContext): void {
   const models = program.command('models').description('register, inspect, change and remove models');
-
-  addModelFlags(
-    models
-      .command('register [name]')
-      .description('register a new model from --file and/or flags (flags override the file)')
-      .option('--file <spec.json>', 'a ModelSpec in protobuf JSON form'),
-  ).action(async (name: string | undefined, options: ModelFlags & { file?: string }) => {
-    const spec = options.file === undefined ? create(ModelSpecSchema) : await readModelFile(options.file);
-    if (name !== undefined) spec.name = name;
-    if (spec.name === '') throw new UsageError('give the model name as an argument or in --file');
-    applyModelFlags(spec, options);
-    const { model } = await context.registry().registerModel({ model: spec }, context.callOptions);
-    context.io.stdout.write(`registered model ${model?.name} version ${model?.version}\n`);
-  });
-
+  addRegisterCommand(models, context);
+  addUpdateCommand(models, context);
   models
     .command('list')
     .description('list every model')
@@ -35,7 +22,6 @@ export function registerModelsCommand(program: Command, context: CommandContext)
       const { models: list } = await context.registry().listModels({}, context.callOptions);
       context.io.stdout.write(formatModelTable(list));
     });
-
   models
     .command('get <name>')
     .description('print a model as JSON')
@@ -43,17 +29,6 @@ export function registerModelsCommand(program: Command, context: CommandContext)
       const { model } = await context.registry().getModel({ name }, context.callOptions);
       context.io.stdout.write(`${formatModelJson(model)}\n`);
     });
-
-  addModelFlags(models.command('update <name>').description('change the given fields of a model')).action(
-    async (name: string, options: ModelFlags) => {
-      const { model: current } = await context.registry().getModel({ name }, context.callOptions);
-      const spec = current ?? create(ModelSpecSchema, { name });
-      applyModelFlags(spec, options);
-      const { model } = await context.registry().updateModel({ model: spec }, context.callOptions);
-      context.io.stdout.write(`updated model ${model?.name} (version ${model?.version})\n`);
-    },
-  );
-
   models
     .command('delete <name>')
     .description('delete a model and its versions (refused while a route lists it)')
@@ -61,6 +36,35 @@ export function registerModelsCommand(program: Command, context: CommandContext)
       await context.registry().deleteModel({ name }, context.callOptions);
       context.io.stdout.write(`deleted model ${name}\n`);
     });
+}
+
+function addRegisterCommand(models: Command, context: CommandContext): void {
+  const register = models
+    .command('register [name]')
+    .description('register a new model from --file and/or flags (flags override the file)')
+    .option('--file <spec.json>', 'a ModelSpec in protobuf JSON form');
+  addModelFlags(register).action(
+    async (name: string | undefined, options: ModelFlags & { file?: string }) => {
+      const spec = options.file === undefined ? create(ModelSpecSchema) : await readModelFile(options.file);
+      if (name !== undefined) spec.name = name;
+      if (spec.name === '') throw new UsageError('give the model name as an argument or in --file');
+      applyModelFlags(spec, options);
+      const { model } = await context.registry().registerModel({ model: spec }, context.callOptions);
+      context.io.stdout.write(`registered model ${model?.name} version ${model?.version}\n`);
+    },
+  );
+}
+
+// Read-modify-write: the API replaces every mutable field, so the flags are applied to the current spec.
+function addUpdateCommand(models: Command, context: CommandContext): void {
+  const update = models.command('update <name>').description('change the given fields of a model');
+  addModelFlags(update).action(async (name: string, options: ModelFlags) => {
+    const { model: current } = await context.registry().getModel({ name }, context.callOptions);
+    const spec = current ?? create(ModelSpecSchema, { name });
+    applyModelFlags(spec, options);
+    const { model } = await context.registry().updateModel({ model: spec }, context.callOptions);
+    context.io.stdout.write(`updated model ${model?.name} (version ${model?.version})\n`);
+  });
 }
 
 function formatModelJson(model: ModelSpec | undefined): string {

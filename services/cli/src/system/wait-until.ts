@@ -1,0 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Polls `check` until it returns true, ignoring errors meanwhile (a service that is still starting
+ * refuses connections). @throws Error naming `what` after `timeoutMs`, with the last error as cause.
+ */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`, { cause: lastError });
+}

@@ -1,0 +1,47 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/main.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+describe('switchboard up', () => {
+  it('starts registry, router and worker, answers a demo request through the classify route and stops', async () => {
+    const infrastructure = testInfrastructure();
+    const database = await createTestDatabase(infrastructure.databaseUrl);
+    const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
+    let stdout = '';
+    let stderr = '';
+    try {
+      const [routerPort, registryPort] = [await freePort(), await freePort()];
+      const code = await run(
+        ['up', '--demo', '--once', '--router-port', String(routerPort), '--registry-port', String(registryPort), '--log-dir', logDirectory],
+        {
+          stdout: { write: (text) => void (stdout += text) },
+          stderr: { write: (text) => void (stderr += text) },
+          env: { NATS_URL: infrastructure.natsUrl, DATABASE_URL: database.url, SWITCHBOARD_NAMESPACE: createTestNamespace('up') },
+        },
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/demo request → classify answered by classifier-(small|large): probabilities \[/);
+      expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
+      expect((await readdir(logDirectory)).sort()).toEqual(['infrastructure.log', 'registry.log', 'router.log', 'worker.log']);
+    } finally {
+      await rm(logDirectory, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+});
