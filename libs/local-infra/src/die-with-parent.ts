@@ -6,6 +6,11 @@ interface Invocation {
   readonly args: readonly string[];
 }
 
+/** An invocation plus whether the kernel will kill it when this process dies. */
+interface GuardedInvocation extends Invocation {
+  readonly diesWithParent: boolean;
+}
+
 let setprivPath: string | null | undefined;
 
 function findSetpriv(): string | undefined {
@@ -23,8 +28,12 @@ function findSetpriv(): string | undefined {
  * signal to the spawning thread: a server started from a worker thread dies with that thread.
  * Without setpriv the invocation is returned unchanged and only the 'exit' handler protects.
  */
-export function dieWithParent(invocation: Invocation): Invocation {
+export function dieWithParent(invocation: Invocation): GuardedInvocation {
   const setpriv = findSetpriv();
-  if (setpriv === undefined) return invocation;
-  return { command: setpriv, args: ['--pdeathsig', 'KILL', '--', invocation.command, ...invocation.args] };
+  if (setpriv === undefined) return { ...invocation, diesWithParent: false };
+  return {
+    command: setpriv,
+    args: ['--pdeathsig', 'KILL', '--', invocation.command, ...invocation.args],
+    diesWithParent: true,
+  };
 }

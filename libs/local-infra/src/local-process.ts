@@ -126,6 +126,10 @@ export async function spawnLocalProcess(options: SpawnLocalProcessOptions): Prom
   const invocation = dieWithParent({ command, args: options.args });
   const child = spawn(invocation.command, invocation.args, {
     cwd: options.cwd,
+    // Its own process group keeps a terminal's Ctrl-C from reaching the server directly, so the
+    // parent can stop its clients first and the server last. Only safe when the kernel still
+    // kills the server if the parent dies without stopping it.
+    detached: invocation.diesWithParent,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });

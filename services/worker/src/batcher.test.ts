@@ -42,13 +42,15 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4, 5], [6]]);
   });
 
-  it('takes higher-priority items first', async () => {
-    const { batcher, batches } = recordingBatcher({ maxBatchSize: 2, maxQueueDelayMs: 50 });
+  it('takes higher-priority items first once the running batch is done', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 2, maxQueueDelayMs: 0, runMs: 20 });
+    batcher.push(1, 1);
     batcher.push(30, 2);
     batcher.push(20, 1);
     batcher.push(10, 0);
+    await sleep(5);
     await batcher.flush();
-    expect(batches).toEqual([[10, 20], [30]]);
+    expect(batches).toEqual([[1], [10, 20], [30]]);
   });
 
   it('hands back queued items that have not started', () => {

@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import { createGrpcClient } from '@switchboard/grpc';
+import { RegistryService } from '@switchboard/protocol';
+import type { CleanupStack } from './cleanup-stack.js';
+import { findFreePort } from './find-free-port.js';
+import { startNodeChild } from './node-child.js';
+import type { NodeChild } from './node-child.js';
+import { createOipClient } from './oip-client.js';
+import { MODEL_NAME } from './oip-proto.js';
+import { deleteNoopModel, registerNoopModel } from './register-noop-model.js';
+import { waitUntil } from './wait-until.js';
+
+/** Migrations plus a cold Node start; generous because CI machines are slow. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** Options for {@link startSwitchboardStack}. */
+export interface SwitchboardStackOptions {
+  readonly natsUrl: string;
+  readonly databaseUrl: string;
+  /** Unique per run, so the run's streams, subjects and KV bucket are its own. */
+  readonly namespace: string;
+}
+
+/** The compiled entry point of a service package, found the way Node resolves the package. */
+function mainOf(packageName: string): string {
+  return fileURLToPath(new URL('./main.js', import.meta.resolve(packageName)));
+}
+
+/** Rejects as soon as any of `children` exits: a service that died will not become ready. */
+function failOnExit(children: readonly NodeChild[]): Promise<never> {
+  return Promise.race(
+    children.map(async (child) => {
+      throw new Error(`${child.name} exited during startup (${await child.exited})`);
+    }),
+  );
+}
+
+/** Runs `step` until it succeeds, but gives up at once if a child dies. */
+async function startupStep(children: readonly NodeChild[], what: string, step: () => Promise<boolean>) {
+  const died = failOnExit(children);
+  died.catch(() => undefined); // Only the race below needs the rejection; later exits are normal stops.
+  await Promise.race([waitUntil(step, what, STARTUP_TIMEOUT_MS), died]);
+}
+
+/**
+ * Starts Switchboard as three processes (registry, router, worker serving `noop`), registers the
+ * no-op synthetic model and waits until the router says ModelReady. Every started part is added to
+ * `cleanup`, so an interrupted start is torn down like a finished run.
+ * @returns the router's OIP address (127.0.0.1:port).
+ * @throws Error when a service exits or the model is not ready within 60 s.
+ */
+export async function startSwitchboardStack(options: SwitchboardStackOptions, cleanup: CleanupStack): Promise<string> {
+  const [registryPort, routerPort] = await Promise.all([findFreePort(), findFreePort()]);
+  const environment = {
+    NATS_URL: options.natsUrl,
+    DATABASE_URL: options.databaseUrl,
+    SWITCHBOARD_NAMESPACE: options.namespace,
+    REGISTRY_HOST: '127.0.0.1',
+    REGISTRY_PORT: String(registryPort),
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: String(routerPort),
+    WORKER_MODELS: MODEL_NAME,
+    LOG_LEVEL: 'warn',
+  };
+  const registry = startNodeChild('registry', mainOf('@switchboard/registry'), { environment });
+  cleanup.add('registry process', () => registry.stop());
+  const registryClient = createGrpcClient(RegistryService, `127.0.0.1:${registryPort}`);
+  cleanup.add('registry client', async () => registryClient.close());
+  let created = false;
+  await startupStep([registry], 'the registry did not accept the noop model', async () => {
+    created = await registerNoopModel(registryClient);
+    return true;
+  });
+  if (created) cleanup.add('noop model', () => deleteNoopModel(registryClient));
+
+  const router = startNodeChild('router', mainOf('@switchboard/router'), { environment });
+  cleanup.add('router process', () => router.stop());
+  const worker = startNodeChild('worker', mainOf('@switchboard/worker'), { environment });
+  cleanup.add('worker process', () => worker.stop());
+  const routerAddress = `127.0.0.1:${routerPort}`;
+  const probe = createOipClient(routerAddress);
+  try {
+    await startupStep([registry, router, worker], 'the router did not report noop ready', () =>
+      probe.modelReady(MODEL_NAME),
+    );
+  } finally {
+    probe.close();
+  }
+  return routerAddress;
+}
