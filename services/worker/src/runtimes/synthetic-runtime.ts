@@ -133,6 +133,12 @@ export function createSyntheticRuntime(): Runtime {
   return {
     name: 'synthetic',
     async load(spec) {
+      const unsupported = spec.outputs.find((output) => output.datatype !== 'FP32');
+      if (unsupported !== undefined) {
+        throw new FailedPreconditionError(
+          `synthetic model ${spec.name} declares output ${unsupported.name} as ${unsupported.datatype}; synthetic outputs are FP32`,
+        );
+      }
       return new SyntheticModel(spec, parseSyntheticBehaviour(spec.runtimeOptions));
     },
   };
