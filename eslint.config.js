@@ -6,20 +6,39 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', 'models/generated/**', '**/.turbo/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/src/gen/**',
+      'models/generated/**',
+      '**/.turbo/**',
+      '**/vitest.config.ts',
+      'vitest.config.ts',
+      'eslint.config.js',
+      'scripts/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['libs/**/*.ts', 'services/**/*.ts', 'models/**/*.ts', 'bench/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // tsconfig.test.json of each package covers its sources and tests (tsconfig.json builds src only).
+        project: [
+          './libs/*/tsconfig.test.json',
+          './services/*/tsconfig.test.json',
+          './models/tsconfig.test.json',
+          './bench/tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-console': 'error',
       'import-x/no-cycle': 'error',
       'no-restricted-syntax': [
@@ -28,13 +47,27 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@switchboard/*/src/*', '../../libs/*/src/*'], message: "Import a package's public face, not its src." }] },
+        {
+          patterns: [
+            {
+              group: ['@switchboard/*/src/*', '../../libs/*/src/*'],
+              message: "Import a package's public face, not its src.",
+            },
+          ],
+        },
       ],
     },
   },
   {
     // Tests, benchmarks and command-line entry points talk to people through the console.
-    files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**', 'services/cli/**', 'scripts/**', 'models/src/generator/**'],
+    files: [
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+      'bench/**',
+      'services/cli/**',
+      'scripts/**',
+      'models/src/generator/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

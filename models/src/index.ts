@@ -11,7 +11,6 @@ export type {
   ModelManifestEntry,
   TensorDescription,
 } from './read-model-manifest.js';
-export type { ModelSpecInit } from './classifier-model-specs.js';
 export { classifierModelSpecs } from './classifier-model-specs.js';
 export { modelsDirectory } from './models-directory.js';
 export { readModelManifest } from './read-model-manifest.js';

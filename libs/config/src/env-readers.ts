@@ -37,7 +37,10 @@ export function envDurationMs(fallbackMs: number) {
     unsetIfEmpty,
     z
       .string()
-      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, 'expected a duration such as 250ms, 5s, 2m or a number of milliseconds')
+      .regex(
+        /^\d+(\.\d+)?(ms|s|m|h)?$/,
+        'expected a duration such as 250ms, 5s, 2m or a number of milliseconds',
+      )
       .transform((text) => {
         const [, amount = '0', unit = 'ms'] = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text) ?? [];
         return Math.round(Number(amount) * (DURATION_UNITS_MS[unit] ?? 1));
@@ -69,11 +72,9 @@ export function envEnum<const T extends readonly [string, ...string[]]>(values: 
 
 /** A URL with one of the given protocols (e.g. `nats:`); `fallback` when unset or empty. */
 export function envUrl(protocols: string[], fallback?: string) {
-  const url = z
-    .string()
-    .refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol), {
-      message: `expected a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
-    });
+  const url = z.string().refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol), {
+    message: `expected a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
+  });
   return z.preprocess(unsetIfEmpty, fallback === undefined ? url.optional() : url.default(fallback));
 }
 

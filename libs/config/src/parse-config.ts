@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** The environment variables a config is read from: `process.env` in main code, a literal in tests. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -33,7 +33,9 @@ export function parseConfig<S extends ConfigShape>(shape: S, environment: Enviro
       values[name] = result.data;
     } else {
       const reason = result.error.issues.map((issue) => issue.message).join('; ');
-      problems.push(`${name}=${JSON.stringify(environment[name] ?? '')}: ${reason} (example: ${name}=${example})`);
+      problems.push(
+        `${name}=${JSON.stringify(environment[name] ?? '')}: ${reason} (example: ${name}=${example})`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

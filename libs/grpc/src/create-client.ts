@@ -35,11 +35,16 @@ export function createGrpcClient<S extends DescService>(service: S, address: str
       new Promise((resolve, reject) => {
         const metadata = new Metadata();
         for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
-        const callOptions = options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs };
+        const callOptions =
+          options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs };
         const invoke = client[method.localName];
         if (invoke === undefined) throw new Error(`client has no method ${method.localName}`);
-        invoke.call(client, create(method.input, request), metadata, callOptions, (error: unknown, response: unknown) =>
-          error ? reject(error as Error) : resolve(response),
+        invoke.call(
+          client,
+          create(method.input, request),
+          metadata,
+          callOptions,
+          (error: unknown, response: unknown) => (error ? reject(error as Error) : resolve(response)),
         );
       });
   }

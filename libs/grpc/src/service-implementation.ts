@@ -6,7 +6,10 @@ import { toGrpcStatus, toServiceError } from './to-grpc-status.js';
 /** A handler for one unary method: gets the decoded request, returns the response (or its init shape). */
 type UnaryHandler<M> =
   M extends DescMethodUnary<infer I, infer O>
-    ? (request: MessageShape<I>, call: ServerUnaryCall<MessageShape<I>, MessageShape<O>>) => Promise<MessageInitShape<O>>
+    ? (
+        request: MessageShape<I>,
+        call: ServerUnaryCall<MessageShape<I>, MessageShape<O>>,
+      ) => Promise<MessageInitShape<O>>
     : never;
 
 /** Handlers for every method of a service, keyed by the method's local (camelCase) name. */
@@ -32,7 +35,10 @@ export function toServiceImplementation<S extends DescService>(
     if (handler === undefined) {
       throw new Error(`no handler for ${service.typeName}.${method.name}`);
     }
-    implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    implementation[method.localName] = (
+      call: ServerUnaryCall<unknown, unknown>,
+      callback: sendUnaryData<unknown>,
+    ) => {
       handler(call.request as never, call as never).then(
         (response) => callback(null, create(method.output, response as never)),
         (error: unknown) => {

@@ -14,7 +14,10 @@ export interface GrpcServiceRegistration {
 }
 
 /** Pairs a service descriptor with its handlers, checking the handlers against the descriptor. */
-export function serve<S extends DescService>(service: S, handlers: ServiceHandlers<S>): GrpcServiceRegistration {
+export function serve<S extends DescService>(
+  service: S,
+  handlers: ServiceHandlers<S>,
+): GrpcServiceRegistration {
   return { service, handlers: handlers as unknown as ServiceHandlers<DescService> };
 }
 
@@ -51,10 +54,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const onUnexpectedError = (error: unknown, path: string) =>
     options.logger.error({ err: error, method: path }, 'unexpected error in gRPC handler');
   for (const { service, handlers } of options.services) {
-    server.addService(toServiceDefinition(service), toServiceImplementation(service, handlers, onUnexpectedError));
+    server.addService(
+      toServiceDefinition(service),
+      toServiceImplementation(service, handlers, onUnexpectedError),
+    );
   }
   const serviceNames = ['', ...options.services.map(({ service }) => service.typeName)];
-  const health = new HealthImplementation(Object.fromEntries(serviceNames.map((name) => [name, 'NOT_SERVING'])));
+  const health = new HealthImplementation(
+    Object.fromEntries(serviceNames.map((name) => [name, 'NOT_SERVING'])),
+  );
   health.addToServer(server);
   addReflection(
     server,

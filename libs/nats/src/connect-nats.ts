@@ -29,7 +29,9 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
       timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     });
   } catch (error) {
-    throw new UnavailableError(`cannot connect to NATS at ${options.url}; is nats-server running?`, { cause: error });
+    throw new UnavailableError(`cannot connect to NATS at ${options.url}; is nats-server running?`, {
+      cause: error,
+    });
   }
   logStatus(connection, options.logger).catch((error: unknown) =>
     options.logger.error({ err: error }, 'NATS status watcher failed'),
@@ -39,7 +41,8 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
 
 async function logStatus(connection: NatsConnection, logger: Logger): Promise<void> {
   for await (const status of connection.status()) {
-    if (status.type === 'disconnect' || status.type === 'error') logger.warn({ status }, 'NATS connection degraded');
+    if (status.type === 'disconnect' || status.type === 'error')
+      logger.warn({ status }, 'NATS connection degraded');
     else if (status.type === 'reconnect') logger.info({ status }, 'NATS reconnected');
   }
 }

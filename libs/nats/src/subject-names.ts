@@ -32,7 +32,9 @@ const NAMESPACE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
  */
 export function createSubjectNames(namespace = ''): SubjectNames {
   if (namespace !== '' && !NAMESPACE_PATTERN.test(namespace)) {
-    throw new Error(`namespace "${namespace}" must be 1-32 lowercase letters or digits, starting with a letter`);
+    throw new Error(
+      `namespace "${namespace}" must be 1-32 lowercase letters or digits, starting with a letter`,
+    );
   }
   const subject = (rest: string) => (namespace === '' ? rest : `${namespace}.${rest}`);
   const upper = (rest: string) => (namespace === '' ? rest : `${namespace.toUpperCase()}_${rest}`);

@@ -8,7 +8,11 @@ import { runCli } from './run-cli.js';
 import type { CommandRegistration } from './run-cli.js';
 
 /** Every top-level command of `switchboard`; adding one is one line here. */
-const COMMANDS: readonly CommandRegistration[] = [registerModelsCommand, registerRoutesCommand, registerUpCommand];
+const COMMANDS: readonly CommandRegistration[] = [
+  registerModelsCommand,
+  registerRoutesCommand,
+  registerUpCommand,
+];
 
 /**
  * Runs `switchboard` with `argv` (the arguments after the program name) against `io` and resolves

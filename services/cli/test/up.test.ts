@@ -27,18 +27,39 @@ describe('switchboard up', () => {
     try {
       const [routerPort, registryPort] = [await freePort(), await freePort()];
       const code = await run(
-        ['up', '--demo', '--once', '--router-port', String(routerPort), '--registry-port', String(registryPort), '--log-dir', logDirectory],
+        [
+          'up',
+          '--demo',
+          '--once',
+          '--router-port',
+          String(routerPort),
+          '--registry-port',
+          String(registryPort),
+          '--log-dir',
+          logDirectory,
+        ],
         {
           stdout: { write: (text) => void (stdout += text) },
           stderr: { write: (text) => void (stderr += text) },
-          env: { NATS_URL: infrastructure.natsUrl, DATABASE_URL: database.url, SWITCHBOARD_NAMESPACE: createTestNamespace('up') },
+          env: {
+            NATS_URL: infrastructure.natsUrl,
+            DATABASE_URL: database.url,
+            SWITCHBOARD_NAMESPACE: createTestNamespace('up'),
+          },
         },
       );
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      expect(stdout).toMatch(/demo request → classify answered by classifier-(small|large): probabilities \[/);
+      expect(stdout).toMatch(
+        /demo request → classify answered by classifier-(small|large): probabilities \[/,
+      );
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
-      expect((await readdir(logDirectory)).sort()).toEqual(['infrastructure.log', 'registry.log', 'router.log', 'worker.log']);
+      expect((await readdir(logDirectory)).sort()).toEqual([
+        'infrastructure.log',
+        'registry.log',
+        'router.log',
+        'worker.log',
+      ]);
     } finally {
       await rm(logDirectory, { recursive: true, force: true });
       await database.drop();

@@ -75,7 +75,7 @@ export async function updateModel(database: Database, spec: ModelSpec): Promise<
           `${JSON.stringify(existing.artifact)}; give a new version to change the artifact`,
       );
     }
-    const { name: _name, ...columns } = toParameters(sql, spec);
+    const { name, ...columns } = toParameters(sql, spec);
     await sql`UPDATE models SET ${sql(columns)}, updated_at = now() WHERE name = ${spec.name}`;
     return getModel(sql, spec.name);
   });

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { envDurationMs, envEnum, envInt, envString, envUrl, parseConfig, variable } from '@switchboard/config';
+import {
+  envDurationMs,
+  envEnum,
+  envInt,
+  envString,
+  envUrl,
+  parseConfig,
+  variable,
+} from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
 
 /** Triton's gRPC port. */
@@ -16,7 +24,10 @@ const shape = {
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
-  LOG_LEVEL: variable(envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'), 'info'),
+  LOG_LEVEL: variable(
+    envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    'info',
+  ),
 };
 
 /** Everything a router needs to run, read once from the environment. */

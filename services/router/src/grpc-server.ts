@@ -3,7 +3,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { fromStatusData } from '@switchboard/errors';
 import type { ServiceHandlers } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
-import { GRPCInferenceService } from '@switchboard/protocol';
+import type { GRPCInferenceService } from '@switchboard/protocol';
 import type { InferParameterSchema, JobResult, ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decodeInferInputs, validateRequestedOutputs } from '@switchboard/tensors';
@@ -34,7 +34,9 @@ type Parameter = MessageInitShape<typeof InferParameterSchema>;
 /** Switchboard's own facts about an answer, returned as response parameters prefixed `switchboard.`. */
 function responseParameters(model: ModelSpec, result: JobResult, route: string): Record<string, Parameter> {
   const text = (value: string): Parameter => ({ parameterChoice: { case: 'stringParam', value } });
-  const whole = (value: bigint | number): Parameter => ({ parameterChoice: { case: 'int64Param', value: BigInt(value) } });
+  const whole = (value: bigint | number): Parameter => ({
+    parameterChoice: { case: 'int64Param', value: BigInt(value) },
+  });
   const parameters: Record<string, Parameter> = {
     'switchboard.model': text(model.name),
     'switchboard.version': text(model.version),
@@ -46,9 +48,12 @@ function responseParameters(model: ModelSpec, result: JobResult, route: string):
   };
   if (route !== '') parameters['switchboard.route'] = text(route);
   if (result.confidence !== undefined) {
-    parameters['switchboard.confidence'] = { parameterChoice: { case: 'doubleParam', value: result.confidence } };
+    parameters['switchboard.confidence'] = {
+      parameterChoice: { case: 'doubleParam', value: result.confidence },
+    };
   }
-  if (result.synthetic) parameters['switchboard.synthetic'] = { parameterChoice: { case: 'boolParam', value: true } };
+  if (result.synthetic)
+    parameters['switchboard.synthetic'] = { parameterChoice: { case: 'boolParam', value: true } };
   return parameters;
 }
 
@@ -79,10 +84,22 @@ export function createInferenceHandlers(
       const { model, route } = resolveTarget(snapshot, presence, request.modelName, request.modelVersion);
       decodeInferInputs(request, model.inputs, { maxRequestBytes: options.maxRequestBytes });
       validateRequestedOutputs(request, model.outputs);
-      const { priority, deadlineUnixMs } = readRequestOptions(request, call.getDeadline(), options.defaultTimeoutMs);
+      const { priority, deadlineUnixMs } = readRequestOptions(
+        request,
+        call.getDeadline(),
+        options.defaultTimeoutMs,
+      );
       const requestId = randomUUID();
       const result = await dispatcher.dispatch(
-        { requestId, model: model.name, version: model.version, route: route?.name ?? '', request, priority, traceparent: '' },
+        {
+          requestId,
+          model: model.name,
+          version: model.version,
+          route: route?.name ?? '',
+          request,
+          priority,
+          traceparent: '',
+        },
         deadlineUnixMs,
       );
       if (result.status !== undefined && result.status.code !== 0) throw fromStatusData(result.status);
@@ -93,7 +110,10 @@ export function createInferenceHandlers(
         id: request.id,
         outputs: result.response?.outputs ?? [],
         rawOutputContents: result.response?.rawOutputContents ?? [],
-        parameters: { ...result.response?.parameters, ...responseParameters(model, result, route?.name ?? '') },
+        parameters: {
+          ...result.response?.parameters,
+          ...responseParameters(model, result, route?.name ?? ''),
+        },
       };
     },
   };

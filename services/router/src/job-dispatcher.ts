@@ -55,7 +55,8 @@ export class JobDispatcher {
    */
   async dispatch(job: JobToDispatch, deadlineUnixMs: number): Promise<JobResult> {
     const remainingMs = deadlineUnixMs - Date.now();
-    if (remainingMs <= 0) throw new DeadlineExceededError('the request deadline passed before it could be queued');
+    if (remainingMs <= 0)
+      throw new DeadlineExceededError('the request deadline passed before it could be queued');
     const message = create(JobSchema, {
       ...job,
       replyTo: this.#inbox,
@@ -65,18 +66,28 @@ export class JobDispatcher {
     const result = new Promise<JobResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(job.requestId);
-        reject(new DeadlineExceededError(`no answer from model ${job.model} within the ${remainingMs} ms deadline`));
+        reject(
+          new DeadlineExceededError(
+            `no answer from model ${job.model} within the ${remainingMs} ms deadline`,
+          ),
+        );
       }, remainingMs);
       this.#pending.set(job.requestId, { resolve, reject, timer });
     });
     try {
-      await this.jetstream.publish(this.names.inferSubject(job.model, job.priority), toBinary(JobSchema, message), {
-        msgID: job.requestId,
-        timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
-      });
+      await this.jetstream.publish(
+        this.names.inferSubject(job.model, job.priority),
+        toBinary(JobSchema, message),
+        {
+          msgID: job.requestId,
+          timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
+        },
+      );
     } catch (error) {
       this.#settle(job.requestId)?.reject(
-        new UnavailableError(`could not queue the request for model ${job.model}; try again`, { cause: error }),
+        new UnavailableError(`could not queue the request for model ${job.model}; try again`, {
+          cause: error,
+        }),
       );
     }
     return result;

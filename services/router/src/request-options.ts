@@ -13,10 +13,13 @@ function readWholeNumber(parameters: Record<string, InferParameter>, name: strin
   const choice = parameters[name]?.parameterChoice;
   if (choice === undefined || choice.case === undefined) return undefined;
   if (choice.case === 'int64Param' || choice.case === 'uint64Param') {
-    if (choice.value < 0n) throw new InvalidArgumentError(`parameter "${name}" must be >= 0, got ${choice.value}`);
+    if (choice.value < 0n)
+      throw new InvalidArgumentError(`parameter "${name}" must be >= 0, got ${choice.value}`);
     return choice.value;
   }
-  throw new InvalidArgumentError(`parameter "${name}" must be an int64 or uint64 parameter, got ${choice.case}`);
+  throw new InvalidArgumentError(
+    `parameter "${name}" must be an int64 or uint64 parameter, got ${choice.case}`,
+  );
 }
 
 /**

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
-import { connectNats, createSubjectNames, ensureDeadLetterStream, ensureInferStream } from '@switchboard/nats';
+import {
+  connectNats,
+  createSubjectNames,
+  ensureDeadLetterStream,
+  ensureInferStream,
+} from '@switchboard/nats';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
 import type { RouterConfig } from './config.js';
@@ -15,7 +20,9 @@ const STOP_GRACE_MS = 5_000;
 /** Bytes NATS needs for the job envelope around a request's inputs. */
 const JOB_ENVELOPE_BYTES = 64 * 1024;
 
-const { version: serverVersion } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const { version: serverVersion } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as {
   version: string;
 };
 

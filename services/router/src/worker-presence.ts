@@ -43,9 +43,12 @@ export class WorkerPresence {
   isServed(model: string, version?: string): boolean {
     const now = Date.now();
     for (const heartbeat of this.#latest.values()) {
-      const expiresAt = Number(heartbeat.atUnixMs) + Number(heartbeat.intervalMs) * MISSED_HEARTBEATS_BEFORE_GONE;
+      const expiresAt =
+        Number(heartbeat.atUnixMs) + Number(heartbeat.intervalMs) * MISSED_HEARTBEATS_BEFORE_GONE;
       if (expiresAt < now || heartbeat.state !== WorkerState.READY) continue;
-      if (heartbeat.models.some((loaded) => loaded.name === model && (!version || loaded.version === version))) {
+      if (
+        heartbeat.models.some((loaded) => loaded.name === model && (!version || loaded.version === version))
+      ) {
         return true;
       }
     }

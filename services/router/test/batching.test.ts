@@ -1,13 +1,13 @@
-import { fromBinary } from '@bufbuild/protobuf';
+import { create, fromBinary } from '@bufbuild/protobuf';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { classifierModelSpecs } from '@switchboard/models';
 import { runReferenceModel } from '@switchboard/models/testing';
-import { BatchRecordSchema } from '@switchboard/protocol';
+import { BatchRecordSchema, BatchingMode, BatchingSpecSchema } from '@switchboard/protocol';
 import type { BatchRecord } from '@switchboard/protocol';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRawFloat32, toRawFloat32 } from './support/oip-client.js';
+import { classifierSpec } from './support/classifier-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
@@ -22,12 +22,21 @@ describe('dynamic batching in the worker', () => {
     system = await startTestSystem('batching');
     nats = await connect({ servers: testInfrastructure().natsUrl });
     nats.subscribe(system.names.telemetryBatchSubject('classifier-large'), {
-      callback: (_error, message) => batches.push(fromBinary(BatchRecordSchema, message.data)),
+      callback: (_error, message) => {
+        batches.push(fromBinary(BatchRecordSchema, message.data));
+      },
     });
-    const large = classifierModelSpecs().find((spec) => spec.name === 'classifier-large');
+    const large = classifierSpec('classifier-large');
     // A 20 ms window lets concurrent requests meet in one batch even on a busy machine.
     await system.registry.registerModel({
-      model: { ...large, batching: { ...large?.batching, maxBatchSize: 16, maxQueueDelayUs: 20_000 } },
+      model: {
+        ...large,
+        batching: create(BatchingSpecSchema, {
+          mode: BatchingMode.DYNAMIC,
+          maxBatchSize: 16,
+          maxQueueDelayUs: 20_000,
+        }),
+      },
     });
     await system.startWorker(['classifier-large']);
     await system.waitUntilReady('classifier-large');
@@ -39,7 +48,7 @@ describe('dynamic batching in the worker', () => {
   });
 
   it('forms batches larger than one under 32 concurrent requests and gives each request its own answer', async () => {
-    const path = classifierModelSpecs().find((spec) => spec.name === 'classifier-large')?.artifact ?? '';
+    const path = classifierSpec('classifier-large').artifact;
     const inputs = Array.from({ length: CONCURRENT_REQUESTS }, (_, index) => [
       Math.sin(index),
       Math.cos(index * 0.7),

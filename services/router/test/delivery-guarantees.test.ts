@@ -5,7 +5,6 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { BatchingMode, DeadLetterSchema, Modality } from '@switchboard/protocol';
-import type { ModelSpec } from '@switchboard/protocol';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { ModelSpecSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
@@ -17,23 +16,28 @@ const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.me
 const DEADLINE_MS = 12_000;
 const UNAVAILABLE = 14;
 
-function syntheticModel(name: string, options: Record<string, string>): MessageInitShape<typeof ModelSpecSchema> {
+function syntheticModel(
+  name: string,
+  options: Record<string, string>,
+): MessageInitShape<typeof ModelSpecSchema> {
   return {
     name,
     runtime: 'synthetic',
     task: 'classification',
     modality: Modality.STRUCTURED,
-    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }],
-    outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
+    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
+    outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
     batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 4 },
     runtimeOptions: options,
-  } satisfies Partial<ModelSpec> as never;
+  };
 }
 
 const request = (model: string, index: number) => ({
   model_name: model,
   id: `r${index}`,
-  inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [index, 1, 2, 3] } }],
+  inputs: [
+    { name: 'features', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [index, 1, 2, 3] } },
+  ],
 });
 
 describe('delivery guarantees', () => {
@@ -67,9 +71,13 @@ describe('delivery guarantees', () => {
     const startedAt = Date.now();
     const calls = Array.from({ length: 12 }, (_, index) =>
       system.oip
-        .call<{ parameters: Record<string, { string_param?: string; int64_param?: number }> }>('ModelInfer', request('slow', index), {
-          timeoutMs: DEADLINE_MS,
-        })
+        .call<{ parameters: Record<string, { string_param?: string; int64_param?: number }> }>(
+          'ModelInfer',
+          request('slow', index),
+          {
+            timeoutMs: DEADLINE_MS,
+          },
+        )
         .then(
           (response) => ({
             worker: response.parameters['switchboard.worker']?.string_param,
@@ -92,13 +100,17 @@ describe('delivery guarantees', () => {
     const answered = outcomes.filter((outcome) => 'worker' in outcome);
     expect(answered.length).toBe(outcomes.length);
     // The jobs the killed worker held were redelivered: the survivor answered them on a later attempt.
-    expect(answered.some((outcome) => 'worker' in outcome && outcome.worker === 'survivor' && outcome.attempt > 1)).toBe(true);
+    expect(
+      answered.some((outcome) => 'worker' in outcome && outcome.worker === 'survivor' && outcome.attempt > 1),
+    ).toBe(true);
   });
 
   it('answers a job that keeps failing with a clear error after its attempts and dead-letters it', async () => {
     await system.startWorker(['broken'], { WORKER_MAX_ATTEMPTS: '2' });
     await system.waitUntilReady('broken');
-    await expect(system.oip.call('ModelInfer', request('broken', 1), { timeoutMs: 10_000 })).rejects.toMatchObject({
+    await expect(
+      system.oip.call('ModelInfer', request('broken', 1), { timeoutMs: 10_000 }),
+    ).rejects.toMatchObject({
       code: UNAVAILABLE,
       details: expect.stringMatching(/could not be served.*failure_rate.*after 2 deliveries/),
     });
@@ -106,7 +118,10 @@ describe('delivery guarantees', () => {
     try {
       const manager = await jetstreamManager(nats);
       const stored = await waitFor(
-        () => manager.streams.getMessage(system.names.deadLetterStream, { last_by_subj: system.names.deadLetterSubject('broken') }),
+        () =>
+          manager.streams.getMessage(system.names.deadLetterStream, {
+            last_by_subj: system.names.deadLetterSubject('broken'),
+          }),
         { timeoutMs: 5_000, message: 'dead-letter record' },
       );
       const record = fromBinary(DeadLetterSchema, stored?.data ?? new Uint8Array());

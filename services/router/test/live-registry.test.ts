@@ -1,10 +1,12 @@
-import { classifierModelSpecs } from '@switchboard/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifierSpec } from './support/classifier-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
 const NOT_FOUND = 5;
-const infer = { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }] };
+const infer = {
+  inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }],
+};
 
 describe('the router following the registry', () => {
   let system: TestSystem;
@@ -18,8 +20,10 @@ describe('the router following the registry', () => {
   });
 
   it('serves a model registered after it started, without a restart', async () => {
-    await expect(system.oip.call('ModelInfer', { model_name: 'classifier-small', ...infer })).rejects.toMatchObject({ code: NOT_FOUND });
-    const small = classifierModelSpecs().find((spec) => spec.name === 'classifier-small');
+    await expect(
+      system.oip.call('ModelInfer', { model_name: 'classifier-small', ...infer }),
+    ).rejects.toMatchObject({ code: NOT_FOUND });
+    const small = classifierSpec('classifier-small');
     await system.registry.registerModel({ model: small });
     await system.startWorker(['classifier-small']);
     await system.waitUntilReady('classifier-small');
@@ -33,7 +37,11 @@ describe('the router following the registry', () => {
   it('stops serving a deleted model', async () => {
     await system.registry.deleteModel({ name: 'classifier-small' });
     await expect
-      .poll(() => system.oip.call('ModelInfer', { model_name: 'classifier-small', ...infer }).catch((error: { code: number }) => error.code))
+      .poll(() =>
+        system.oip
+          .call('ModelInfer', { model_name: 'classifier-small', ...infer })
+          .catch((error: { code: number }) => error.code),
+      )
       .toBe(NOT_FOUND);
   });
 });

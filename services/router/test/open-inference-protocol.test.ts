@@ -27,7 +27,9 @@ describe('the Open Inference Protocol front door', () => {
   beforeAll(async () => {
     system = await startTestSystem('oip');
     for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
-    await system.registry.putRoute({ route: { name: 'classify', models: ['classifier-small', 'classifier-large'] } });
+    await system.registry.putRoute({
+      route: { name: 'classify', models: ['classifier-small', 'classifier-large'] },
+    });
     await system.startWorker(['classifier-small', 'classifier-large']);
     await system.waitUntilReady('classifier-small');
     await system.waitUntilReady('classifier-large');
@@ -47,7 +49,9 @@ describe('the Open Inference Protocol front door', () => {
 
   it('reports model readiness and metadata from the registry', async () => {
     expect(await system.oip.call('ModelReady', { name: 'classifier-large' })).toEqual({ ready: true });
-    const metadata = await system.oip.call<Record<string, unknown>>('ModelMetadata', { name: 'classifier-small' });
+    const metadata = await system.oip.call<Record<string, unknown>>('ModelMetadata', {
+      name: 'classifier-small',
+    });
     expect(metadata).toMatchObject({
       name: 'classifier-small',
       versions: ['1'],
@@ -65,11 +69,15 @@ describe('the Open Inference Protocol front door', () => {
       const response = await system.oip.call<InferResponse>('ModelInfer', {
         model_name: entry.name,
         id: 'typed-1',
-        inputs: [{ name: 'features', datatype: 'FP32', shape: [ROWS, 4], contents: { fp32_contents: FEATURES } }],
+        inputs: [
+          { name: 'features', datatype: 'FP32', shape: [ROWS, 4], contents: { fp32_contents: FEATURES } },
+        ],
       });
       expect(response.model_name).toBe(entry.name);
       expect(response.id).toBe('typed-1');
-      expect(response.outputs).toEqual([expect.objectContaining({ name: 'probabilities', datatype: 'FP32', shape: [ROWS, 3] })]);
+      expect(response.outputs).toEqual([
+        expect.objectContaining({ name: 'probabilities', datatype: 'FP32', shape: [ROWS, 3] }),
+      ]);
       expectClose(fromRawFloat32(response.raw_output_contents[0] ?? Buffer.alloc(0)), expected);
     });
 
@@ -91,7 +99,9 @@ describe('the Open Inference Protocol front door', () => {
       raw_input_contents: [toRawFloat32(FEATURES.slice(0, 4))],
     });
     expect(response.model_name).toBe('classify');
-    expect(['classifier-small', 'classifier-large']).toContain(response.parameters['switchboard.model']?.string_param);
+    expect(['classifier-small', 'classifier-large']).toContain(
+      response.parameters['switchboard.model']?.string_param,
+    );
     expect(response.parameters['switchboard.route']?.string_param).toBe('classify');
   });
 });

@@ -1,6 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { envDurationMs, envEnum, envInt, envList, envString, envUrl, parseConfig, variable } from '@switchboard/config';
+import {
+  envDurationMs,
+  envEnum,
+  envInt,
+  envList,
+  envString,
+  envUrl,
+  parseConfig,
+  variable,
+} from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
@@ -18,7 +27,10 @@ const shape = {
   WORKER_HEARTBEAT_INTERVAL: variable(envDurationMs(DEFAULT_HEARTBEAT_INTERVAL_MS), '2s'),
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
-  LOG_LEVEL: variable(envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'), 'info'),
+  LOG_LEVEL: variable(
+    envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    'info',
+  ),
 };
 
 /** Everything a worker needs to run, read once from the environment. */

@@ -39,7 +39,11 @@ function selectOutputs(held: HeldJob, outputs: Tensor[]): Tensor[] {
 }
 
 /** The lowest confidence among a request's rows: the answer is only as sure as its least sure row. */
-function requestConfidence(confidences: Float64Array | undefined, start: number, rows: number): number | undefined {
+function requestConfidence(
+  confidences: Float64Array | undefined,
+  start: number,
+  rows: number,
+): number | undefined {
   if (confidences === undefined || rows === 0) return undefined;
   return Math.min(...confidences.subarray(start, start + rows));
 }
@@ -50,14 +54,23 @@ async function runGroup(model: LoadedModel, spec: ModelSpec, group: Decoded[]): 
   try {
     const output = await model.infer(concatBatch(group.map((decoded) => decoded.inputs)));
     const executeUs = Math.round((performance.now() - startedAt) * 1000);
-    const perJob = splitBatch(output.outputs, group.map((decoded) => decoded.rows));
+    const perJob = splitBatch(
+      output.outputs,
+      group.map((decoded) => decoded.rows),
+    );
     let row = 0;
     return group.map((decoded, index) => {
       const { outputs, rawOutputContents } = encodeOutputs(selectOutputs(decoded.held, perJob[index] ?? []));
       const confidence = requestConfidence(output.confidences, row, decoded.rows);
       row += decoded.rows;
       const request = decoded.held.job.request;
-      const response = { modelName: spec.name, modelVersion: spec.version, id: request?.id ?? '', outputs, rawOutputContents };
+      const response = {
+        modelName: spec.name,
+        modelVersion: spec.version,
+        id: request?.id ?? '',
+        outputs,
+        rawOutputContents,
+      };
       return { held: decoded.held, response, confidence, executeUs, batchSize };
     });
   } catch (error) {

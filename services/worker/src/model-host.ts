@@ -89,12 +89,20 @@ export class ModelHost {
     const { logger, runtimes } = this.options;
     const runtime = runtimes.get(spec.runtime);
     if (runtime === undefined) {
-      logger.error({ model: spec.name, runtime: spec.runtime }, 'model needs a runtime this worker does not have');
+      logger.error(
+        { model: spec.name, runtime: spec.runtime },
+        'model needs a runtime this worker does not have',
+      );
       return;
     }
     try {
       const model = await runtime.load(spec);
-      const server = new ModelServer({ ...this.options, spec, model, maxRequestBytes: WORKER_MAX_REQUEST_BYTES });
+      const server = new ModelServer({
+        ...this.options,
+        spec,
+        model,
+        maxRequestBytes: WORKER_MAX_REQUEST_BYTES,
+      });
       await server.start();
       this.#hosted.set(spec.name, { spec, model, server });
       logger.info({ model: spec.name, version: spec.version, synthetic: model.synthetic }, 'model loaded');
@@ -116,8 +124,21 @@ export class ModelHost {
 /** Fields that change what a worker runs; cost or quality edits do not reload a model. */
 function servingKey(spec: ModelSpec): string {
   const { version, artifact, runtime, runtimeOptions, batching, inputs, outputs } = spec;
-  const tensors = [...inputs, ...outputs].map((tensor) => [tensor.name, tensor.datatype, tensor.shape.map(String)]);
-  return JSON.stringify([version, artifact, runtime, runtimeOptions, batching?.mode, batching?.maxBatchSize, batching?.maxQueueDelayUs, tensors]);
+  const tensors = [...inputs, ...outputs].map((tensor) => [
+    tensor.name,
+    tensor.datatype,
+    tensor.shape.map(String),
+  ]);
+  return JSON.stringify([
+    version,
+    artifact,
+    runtime,
+    runtimeOptions,
+    batching?.mode,
+    batching?.maxBatchSize,
+    batching?.maxQueueDelayUs,
+    tensors,
+  ]);
 }
 
 function needsReload(current: ModelSpec, next: ModelSpec): boolean {

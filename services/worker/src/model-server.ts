@@ -92,9 +92,12 @@ export class ModelServer {
       );
     }
     // Jobs waiting in the batcher or running count against AckWait; tell JetStream they are in progress.
-    this.#progressTimer = setInterval(() => {
-      for (const held of this.#batcher.held()) held.message.working();
-    }, Math.max(100, ackWaitMs / 3));
+    this.#progressTimer = setInterval(
+      () => {
+        for (const held of this.#batcher.held()) held.message.working();
+      },
+      Math.max(100, ackWaitMs / 3),
+    );
     this.#logger.info({ priorities: PRIORITY_LEVELS.length }, 'serving model');
   }
 
@@ -130,9 +133,18 @@ export class ModelServer {
       message.term();
       return;
     }
-    const held: HeldJob = { job, message, level, receivedAtMs: Date.now(), attempt: message.info.deliveryCount };
+    const held: HeldJob = {
+      job,
+      message,
+      level,
+      receivedAtMs: Date.now(),
+      attempt: message.info.deliveryCount,
+    };
     if (Number(job.deadlineUnixMs) <= held.receivedAtMs) {
-      this.#answerWithError(held, new DeadlineExceededError('the request deadline passed while it was queued'));
+      this.#answerWithError(
+        held,
+        new DeadlineExceededError('the request deadline passed while it was queued'),
+      );
       message.ack();
     } else if (held.attempt > this.options.maxAttempts) {
       const reason = `job was delivered ${held.attempt - 1} times without being answered (workers stopped or timed out)`;
@@ -155,7 +167,8 @@ export class ModelServer {
     if ('error' in outcome) {
       const { error } = outcome;
       const retryable = error instanceof SwitchboardError && error.retryable;
-      if (!(error instanceof SwitchboardError)) this.#logger.error({ err: error }, 'batch failed unexpectedly');
+      if (!(error instanceof SwitchboardError))
+        this.#logger.error({ err: error }, 'batch failed unexpectedly');
       if (retryable && held.attempt < this.options.maxAttempts) {
         held.message.nak(RETRY_DELAY_MS);
       } else if (retryable) {

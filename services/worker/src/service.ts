@@ -1,6 +1,11 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@switchboard/logging';
-import { connectNats, createSubjectNames, ensureDeadLetterStream, ensureInferStream } from '@switchboard/nats';
+import {
+  connectNats,
+  createSubjectNames,
+  ensureDeadLetterStream,
+  ensureInferStream,
+} from '@switchboard/nats';
 import { WorkerState } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
 import type { WorkerConfig } from './config.js';
@@ -37,17 +42,22 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ]),
   );
   let state = WorkerState.READY;
-  const heartbeat: Heartbeat = new Heartbeat(connection, names.workerHeartbeatSubject, config.heartbeatIntervalMs, () => ({
-    workerId: config.workerId,
-    state,
-    models: host.loaded().map(({ spec, footprintBytes }) => ({
-      name: spec.name,
-      version: spec.version,
-      runtime: spec.runtime,
-      memoryBytes: BigInt(footprintBytes),
-    })),
-    inFlight: host.loaded().reduce((sum, model) => sum + model.inFlight, 0),
-  }));
+  const heartbeat: Heartbeat = new Heartbeat(
+    connection,
+    names.workerHeartbeatSubject,
+    config.heartbeatIntervalMs,
+    () => ({
+      workerId: config.workerId,
+      state,
+      models: host.loaded().map(({ spec, footprintBytes }) => ({
+        name: spec.name,
+        version: spec.version,
+        runtime: spec.runtime,
+        memoryBytes: BigInt(footprintBytes),
+      })),
+      inFlight: host.loaded().reduce((sum, model) => sum + model.inFlight, 0),
+    }),
+  );
   const host: ModelHost = new ModelHost({
     connection,
     jetstream: jetstream(connection),
@@ -63,7 +73,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     onChange: () => heartbeat.beat(),
   });
   const stopWatching = snapshot.onChange(() => {
-    host.reconcile().catch((error: unknown) => logger.error({ err: error }, 'applying a registry change failed'));
+    host
+      .reconcile()
+      .catch((error: unknown) => logger.error({ err: error }, 'applying a registry change failed'));
   });
   await host.serve(config.models);
   heartbeat.start();

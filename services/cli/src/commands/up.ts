@@ -52,7 +52,11 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
   });
   const { nats: natsSource, postgres: postgresSource } = infrastructure.source;
   out.write(`NATS ${infrastructure.natsUrl} (${natsSource}), Postgres (${postgresSource}); `);
-  out.write(natsSource === 'env' && postgresSource === 'env' ? 'from NATS_URL / DATABASE_URL\n' : 'throwaway where not given\n');
+  out.write(
+    natsSource === 'env' && postgresSource === 'env'
+      ? 'from NATS_URL / DATABASE_URL\n'
+      : 'throwaway where not given\n',
+  );
   const shared = {
     NATS_URL: infrastructure.natsUrl,
     DATABASE_URL: infrastructure.databaseUrl,
@@ -72,15 +76,48 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
     infrastructureLog.end();
   };
   try {
-    services.push(startServiceProcess('registry', '@switchboard/registry', { ...shared, REGISTRY_PORT: options.registryPort }, logDirectory));
-    await waitUntil(async () => (await registry.listModels({}, { timeoutMs: 1_000 })) !== undefined, 'registry', STARTUP_TIMEOUT_MS);
+    services.push(
+      startServiceProcess(
+        'registry',
+        '@switchboard/registry',
+        { ...shared, REGISTRY_PORT: options.registryPort },
+        logDirectory,
+      ),
+    );
+    await waitUntil(
+      async () => (await registry.listModels({}, { timeoutMs: 1_000 })) !== undefined,
+      'registry',
+      STARTUP_TIMEOUT_MS,
+    );
     const models = options.demo ? await registerDemoModels(registry) : [];
-    services.push(startServiceProcess('router', '@switchboard/router', { ...shared, ROUTER_PORT: options.routerPort }, logDirectory));
-    services.push(startServiceProcess('worker', '@switchboard/worker', { ...shared, WORKER_MODELS: models.join(',') }, logDirectory));
-    await waitUntil(async () => (await router.serverReady({}, { timeoutMs: 1_000 })).ready, 'router', STARTUP_TIMEOUT_MS);
+    services.push(
+      startServiceProcess(
+        'router',
+        '@switchboard/router',
+        { ...shared, ROUTER_PORT: options.routerPort },
+        logDirectory,
+      ),
+    );
+    services.push(
+      startServiceProcess(
+        'worker',
+        '@switchboard/worker',
+        { ...shared, WORKER_MODELS: models.join(',') },
+        logDirectory,
+      ),
+    );
+    await waitUntil(
+      async () => (await router.serverReady({}, { timeoutMs: 1_000 })).ready,
+      'router',
+      STARTUP_TIMEOUT_MS,
+    );
     out.write(`registry ${registryAddress}, router ${routerAddress}; logs in ${logDirectory}\n`);
     if (options.demo) {
-      await waitUntil(async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: 1_000 })).ready, 'the demo models', STARTUP_TIMEOUT_MS);
+      await waitUntil(
+        async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: 1_000 })).ready,
+        'the demo models',
+        STARTUP_TIMEOUT_MS,
+      );
       await sendDemoRequest(router, out);
     }
     out.write(describeHowToCall(routerAddress, registryAddress));

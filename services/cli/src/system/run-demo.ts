@@ -13,26 +13,31 @@ export async function registerDemoModels(registry: GrpcClient<typeof RegistrySer
   const specs = classifierModelSpecs();
   const existing = new Set((await registry.listModels({})).models.map((model) => model.name));
   for (const model of specs) {
-    if (existing.has(model.name ?? '')) await registry.updateModel({ model });
+    if (existing.has(model.name)) await registry.updateModel({ model });
     else await registry.registerModel({ model });
   }
   await registry.putRoute({
     route: {
       name: DEMO_ROUTE,
-      models: specs.map((spec) => spec.name ?? ''),
+      models: specs.map((spec) => spec.name),
       description: 'Spiral classifier: a small fast model and a large accurate one',
     },
   });
-  return specs.map((spec) => spec.name ?? '');
+  return specs.map((spec) => spec.name);
 }
 
 /** Sends one request through the route and prints what came back. */
-export async function sendDemoRequest(router: GrpcClient<typeof GRPCInferenceService>, out: Writer): Promise<void> {
+export async function sendDemoRequest(
+  router: GrpcClient<typeof GRPCInferenceService>,
+  out: Writer,
+): Promise<void> {
   const response = await router.modelInfer(
     {
       modelName: DEMO_ROUTE,
       id: 'demo-1',
-      inputs: [{ name: 'features', datatype: 'FP32', shape: [1n, 4n], contents: { fp32Contents: SAMPLE_FEATURES } }],
+      inputs: [
+        { name: 'features', datatype: 'FP32', shape: [1n, 4n], contents: { fp32Contents: SAMPLE_FEATURES } },
+      ],
     },
     { timeoutMs: 10_000 },
   );

@@ -29,10 +29,16 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : 'debug' });
+const logger = createLogger({
+  service: 'test',
+  level: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : 'debug',
+});
 
 /** Starts a whole Switchboard (minus the clients) on the test run's NATS and a fresh database. */
-export async function startTestSystem(label: string, routerEnvironment: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  label: string,
+  routerEnvironment: Record<string, string> = {},
+): Promise<TestSystem> {
   const infrastructure = testInfrastructure();
   const namespace = createTestNamespace(label);
   const database: TestDatabase = await createTestDatabase(infrastructure.databaseUrl);

@@ -23,8 +23,15 @@ const rows = (values: number[][]): Tensor => ({
 
 describe('the synthetic runtime', () => {
   it('gives the same input the same confidence and a distribution whose top value is that confidence', async () => {
-    const model = await createSyntheticRuntime().load(spec({ confidence_mean: '0.7', confidence_spread: '0.2' }));
-    const first = await model.infer([rows([[1, 2], [3, 4]])]);
+    const model = await createSyntheticRuntime().load(
+      spec({ confidence_mean: '0.7', confidence_spread: '0.2' }),
+    );
+    const first = await model.infer([
+      rows([
+        [1, 2],
+        [3, 4],
+      ]),
+    ]);
     const again = await model.infer([rows([[3, 4]])]);
     expect(model.synthetic).toBe(true);
     expect(first.confidences?.[1]).toBe(again.confidences?.[0]);
@@ -41,17 +48,28 @@ describe('the synthetic runtime', () => {
   it('takes its base plus per-item latency', async () => {
     const model = await createSyntheticRuntime().load(spec({ base_latency_ms: '30', per_item_ms: '10' }));
     const startedAt = performance.now();
-    await model.infer([rows([[1, 1], [2, 2], [3, 3]])]);
+    await model.infer([
+      rows([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]),
+    ]);
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(55);
   });
 
   it('fails every batch with a retryable error at failure_rate 1', async () => {
     const model = await createSyntheticRuntime().load(spec({ failure_rate: '1' }));
-    await expect(model.infer([rows([[1, 1]])])).rejects.toMatchObject({ name: 'ExecutionError', retryable: true });
+    await expect(model.infer([rows([[1, 1]])])).rejects.toMatchObject({
+      name: 'ExecutionError',
+      retryable: true,
+    });
   });
 
   it('refuses options that are not numbers and outputs that are not FP32', async () => {
-    await expect(createSyntheticRuntime().load(spec({ base_latency_ms: 'slow' }))).rejects.toThrow(/base_latency_ms/);
+    await expect(createSyntheticRuntime().load(spec({ base_latency_ms: 'slow' }))).rejects.toThrow(
+      /base_latency_ms/,
+    );
     await expect(createSyntheticRuntime().load(spec({}, 'INT64'))).rejects.toThrow(/FP32/);
   });
 });

@@ -83,7 +83,8 @@ function makeOutput(spec: TensorSpec, rows: number, confidences: Float64Array, k
     const confidence = confidences[row] ?? 0;
     const top = (keys[row] ?? 0) % width;
     const rest = width > 1 ? (1 - confidence) / (width - 1) : 0;
-    for (let column = 0; column < width; column += 1) data[row * width + column] = column === top ? confidence : rest;
+    for (let column = 0; column < width; column += 1)
+      data[row * width + column] = column === top ? confidence : rest;
   }
   const shape = [rows, ...spec.shape.slice(1).map((dim) => (dim > 0n ? Number(dim) : 1))];
   return { name: spec.name, datatype: 'FP32', shape, data };
@@ -106,7 +107,8 @@ class SyntheticModel implements LoadedModel {
     const rows = inputs[0]?.shape[0] ?? 1;
     const elements = inputs.reduce((sum, tensor) => sum + elementCount(tensor.shape), 0);
     const { baseLatencyMs, perItemMs, perUnitUs, jitterMs, failureRate } = this.behaviour;
-    const latencyMs = baseLatencyMs + perItemMs * rows + (perUnitUs * elements) / 1000 + jitterMs * this.#random();
+    const latencyMs =
+      baseLatencyMs + perItemMs * rows + (perUnitUs * elements) / 1000 + jitterMs * this.#random();
     if (latencyMs > 0) await sleep(latencyMs);
     if (this.#random() < failureRate) {
       throw new ExecutionError(`synthetic model ${this.spec.name} failed (failure_rate=${failureRate})`);
