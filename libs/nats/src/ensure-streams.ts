@@ -6,6 +6,9 @@ import type { SubjectNames } from './subject-names.js';
 
 /** How long JetStream remembers a Nats-Msg-Id to drop a re-published job. */
 const DUPLICATE_WINDOW_MS = 120_000;
+/** Telemetry is kept long enough for a monitor to be down for a while and catch up. */
+const TELEMETRY_MAX_AGE_MS = 24 * 3_600_000;
+const TELEMETRY_MAX_BYTES = 1024 * 1024 * 1024;
 /** Dead letters are kept for inspection this long. */
 const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -43,5 +46,22 @@ export async function ensureDeadLetterStream(manager: JetStreamManager, names: S
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: nanos(DEAD_LETTER_MAX_AGE_MS),
+  });
+}
+
+/**
+ * Creates (or updates) the TELEMETRY stream: limits retention (records stay for every reader until
+ * they age out), so a monitor that restarts replays from where it stopped. Producers publish with
+ * core NATS; the stream captures the subjects without a per-record acknowledgement on the hot path.
+ */
+export async function ensureTelemetryStream(manager: JetStreamManager, names: SubjectNames): Promise<void> {
+  await ensureStream(manager, {
+    name: names.telemetryStream,
+    subjects: [names.telemetryWildcard],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(TELEMETRY_MAX_AGE_MS),
+    max_bytes: TELEMETRY_MAX_BYTES,
   });
 }

@@ -17,6 +17,13 @@ export interface SubjectNames {
   readonly deadLetterWildcard: string;
   /** Per-batch telemetry of a model. */
   telemetryBatchSubject(model: string): string;
+  /** Per-request telemetry of a model. */
+  telemetryRequestSubject(model: string): string;
+  /** The stream that keeps every telemetry record for the monitor to replay. */
+  readonly telemetryStream: string;
+  readonly telemetryWildcard: string;
+  /** The monitor's load snapshot, about every 250 ms. */
+  readonly monitorLoadSubject: string;
   readonly workerHeartbeatSubject: string;
   readonly registryChangedSubject: string;
   readonly registryBucket: string;
@@ -48,6 +55,10 @@ export function createSubjectNames(namespace = ''): SubjectNames {
     deadLetterSubject: (model: string) => subject(`deadletter.${model}`),
     deadLetterWildcard: subject('deadletter.>'),
     telemetryBatchSubject: (model: string) => subject(`telemetry.batch.${model}`),
+    telemetryRequestSubject: (model: string) => subject(`telemetry.request.${model}`),
+    telemetryStream: upper('TELEMETRY'),
+    telemetryWildcard: subject('telemetry.>'),
+    monitorLoadSubject: subject('monitor.load'),
     workerHeartbeatSubject: subject('worker.heartbeat'),
     registryChangedSubject: subject('registry.changed'),
     registryBucket: bucket('registry'),

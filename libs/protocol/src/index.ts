@@ -43,14 +43,24 @@ export {
   ServerReadyRequestSchema,
   ServerReadyResponseSchema,
 } from './gen/inference/grpc_predict_v2_pb.js';
-export type { Job, JobResult, JobStatus, JobTimings } from './gen/switchboard/v1/job_pb.js';
+export type {
+  Job,
+  JobResult,
+  JobStatus,
+  JobTimings,
+} from './gen/switchboard/v1/job_pb.js';
 export {
   JobResultSchema,
   JobSchema,
   JobStatusSchema,
   JobTimingsSchema,
 } from './gen/switchboard/v1/job_pb.js';
-export type { BatchingSpec, ModelSpec, RouteSpec, TensorSpec } from './gen/switchboard/v1/model_pb.js';
+export type {
+  BatchingSpec,
+  ModelSpec,
+  RouteSpec,
+  TensorSpec,
+} from './gen/switchboard/v1/model_pb.js';
 export {
   BatchingMode,
   BatchingModeSchema,
@@ -61,6 +71,21 @@ export {
   RouteSpecSchema,
   TensorSpecSchema,
 } from './gen/switchboard/v1/model_pb.js';
+export type {
+  BatchStats,
+  GetStatsRequest,
+  GetStatsResponse,
+  RequestStats,
+} from './gen/switchboard/v1/monitor_pb.js';
+export {
+  BatchStatsSchema,
+  GetStatsRequestSchema,
+  GetStatsResponseSchema,
+  MonitorService,
+  RequestStatsSchema,
+  StatsWindow,
+  StatsWindowSchema,
+} from './gen/switchboard/v1/monitor_pb.js';
 export type {
   DeleteModelRequest,
   DeleteModelResponse,
@@ -109,13 +134,19 @@ export {
 export type {
   BatchRecord,
   DeadLetter,
+  LoadSnapshot,
   LoadedModel,
+  ModelLoad,
+  RequestRecord,
   WorkerHeartbeat,
 } from './gen/switchboard/v1/telemetry_pb.js';
 export {
   BatchRecordSchema,
   DeadLetterSchema,
+  LoadSnapshotSchema,
   LoadedModelSchema,
+  ModelLoadSchema,
+  RequestRecordSchema,
   WorkerHeartbeatSchema,
   WorkerState,
   WorkerStateSchema,

@@ -7,6 +7,7 @@ import {
   createSubjectNames,
   ensureDeadLetterStream,
   ensureInferStream,
+  ensureTelemetryStream,
 } from '@switchboard/nats';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
@@ -44,6 +45,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const manager = await jetstreamManager(connection);
   await ensureInferStream(manager, names);
   await ensureDeadLetterStream(manager, names);
+  await ensureTelemetryStream(manager, names);
   const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
   await snapshot.start();
   const presence = new WorkerPresence(connection, names.workerHeartbeatSubject, logger);
@@ -65,6 +67,8 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           snapshot,
           presence,
           dispatcher,
+          connection,
+          names,
           serverVersion,
           defaultTimeoutMs: config.defaultTimeoutMs,
           maxRequestBytes,

@@ -5,6 +5,7 @@ import {
   createSubjectNames,
   ensureDeadLetterStream,
   ensureInferStream,
+  ensureTelemetryStream,
 } from '@switchboard/nats';
 import { WorkerState } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
@@ -32,6 +33,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const manager = await jetstreamManager(connection);
   await ensureInferStream(manager, names);
   await ensureDeadLetterStream(manager, names);
+  await ensureTelemetryStream(manager, names);
   const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
   await snapshot.start();
 
