@@ -8,7 +8,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
  * @returns the names of the deleted streams.
  * @throws when JetStream cannot be reached.
  */
-export async function deleteNamespaceStreams(connection: NatsConnection, namespace: string): Promise<string[]> {
+export async function deleteNamespaceStreams(
+  connection: NatsConnection,
+  namespace: string,
+): Promise<string[]> {
   const manager = await jetstreamManager(connection);
   const prefixes = [`${namespace.toUpperCase()}_`, `KV_${namespace}_`];
   const deleted: string[] = [];

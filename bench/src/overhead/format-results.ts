@@ -1,4 +1,4 @@
-import type { PathMeasurement } from './measure-path.js';
+import type { PathMeasurement } from './measure-paths.js';
 
 const COLUMN_WIDTHS = [30, 9, 9, 10, 8];
 
@@ -27,7 +27,10 @@ function comparison(to: PathMeasurement, from: PathMeasurement): string {
  * Formats one concurrency's table: p50 and p99 in ms with three decimals, throughput in req/s, failed
  * requests, then (c) compared with (a), and with (b) for reference. Paths are found by key.
  */
-export function formatConcurrencyResults(concurrency: number, measurements: readonly PathMeasurement[]): string {
+export function formatConcurrencyResults(
+  concurrency: number,
+  measurements: readonly PathMeasurement[],
+): string {
   const lines = [`concurrency ${concurrency}`, row(['path', 'p50 ms', 'p99 ms', 'req/s', 'failed'])];
   for (const measurement of measurements) {
     lines.push(
@@ -44,6 +47,10 @@ export function formatConcurrencyResults(concurrency: number, measurements: read
   const [a, b, c] = [byKey.get('a'), byKey.get('b'), byKey.get('c')];
   if (a !== undefined && c !== undefined) lines.push(`  ${comparison(c, a)}`);
   if (b !== undefined && c !== undefined) lines.push(`  ${comparison(c, b)}   (reference: bare NATS)`);
+  for (const measurement of measurements.filter((each) => each.cpu.length > 0)) {
+    const shares = measurement.cpu.map(({ name, usPerRequest }) => `${name} ${Math.round(usPerRequest)}`);
+    lines.push(`  (${measurement.key}) CPU µs per request: ${shares.join(', ')}`);
+  }
   for (const measurement of measurements.filter((each) => each.failed > 0)) {
     lines.push(`  (${measurement.key}) first failure: ${errorMessage(measurement.firstError)}`);
   }

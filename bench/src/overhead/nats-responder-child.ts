@@ -16,7 +16,11 @@ if (url === undefined || subject === undefined) {
 }
 
 const connection = await connect({ servers: url, name: 'bench-responder' });
-connection.subscribe(subject, { callback: (_error, message) => message.respond(REPLY) });
+connection.subscribe(subject, {
+  callback: (_error, message) => {
+    message.respond(REPLY);
+  },
+});
 // flush() makes sure the server has the subscription before the parent sends its first request.
 await connection.flush();
 process.send?.({ ready: true });

@@ -9,6 +9,8 @@ const STOP_GRACE_MS = 10_000;
 /** A Node.js child process started by the bench. */
 export interface NodeChild {
   readonly name: string;
+  /** Process id; 0 if the process could not be started (then `exited` says why). */
+  readonly pid: number;
   /** Resolves with a one-line description of how the process ended. Never rejects. */
   readonly exited: Promise<string>;
   /** Resolves with the first IPC message the child sends (children started with `ipc: true`). */
@@ -80,5 +82,5 @@ export function startNodeChild(name: string, script: string, options: NodeChildO
     await exited;
     clearTimeout(timer);
   };
-  return { name, exited, firstMessage, stop: () => (stopping ??= stop()) };
+  return { name, pid: child.pid ?? 0, exited, firstMessage, stop: () => (stopping ??= stop()) };
 }

@@ -45,7 +45,11 @@ export function createOipClient(address: string): OipClient {
     });
   return {
     infer: () =>
-      call(service.ModelInfer.path, encodedRequest, (bytes) => service.ModelInfer.responseDeserialize(bytes) as InferResponse),
+      call(
+        service.ModelInfer.path,
+        encodedRequest,
+        (bytes) => service.ModelInfer.responseDeserialize(bytes) as InferResponse,
+      ),
     modelReady: async (name) => {
       const encoded = service.ModelReady.requestSerialize({ name });
       const response = await call(service.ModelReady.path, encoded, service.ModelReady.responseDeserialize);

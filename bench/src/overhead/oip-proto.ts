@@ -29,10 +29,11 @@ export function loadInferenceService(): InferenceServiceDefinition {
     oneofs: true,
   });
   const service = definition[SERVICE_NAME];
-  if (service === undefined || !('ModelInfer' in service)) {
+  if (service === undefined || !('ModelInfer' in service) || !('ModelReady' in service)) {
     throw new Error(`${PROTO_FILE} under ${PROTO_ROOT} does not define ${SERVICE_NAME}`);
   }
-  return service as InferenceServiceDefinition;
+  // proto-loader's definition types are structurally grpc-js' ServiceDefinition; TS cannot see it.
+  return service as unknown as InferenceServiceDefinition;
 }
 
 /** The request every gRPC path gets: model `noop`, one FP32 input of shape [1, 4] as raw bytes. */

@@ -13,7 +13,8 @@ export interface OipServerReady {
 }
 
 function answerWith(response: object) {
-  return (_call: ServerUnaryCall<object, object>, callback: sendUnaryData<object>) => callback(null, response);
+  return (_call: ServerUnaryCall<object, object>, callback: sendUnaryData<object>) =>
+    callback(null, response);
 }
 
 const inferResponse = createInferResponse();

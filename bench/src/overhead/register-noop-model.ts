@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import type { GrpcCallError, GrpcClient } from '@switchboard/grpc';
-import { BatchingMode, Modality, RegistryService } from '@switchboard/protocol';
+import { BatchingMode, Modality } from '@switchboard/protocol';
+import type { RegistryService } from '@switchboard/protocol';
 import { MODEL_NAME } from './oip-proto.js';
 
 type RegistryClient = GrpcClient<typeof RegistryService>;
@@ -19,7 +20,9 @@ const NOOP_MODEL = {
 };
 
 function isAlreadyExists(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as GrpcCallError).code === status.ALREADY_EXISTS;
+  return (
+    typeof error === 'object' && error !== null && (error as GrpcCallError).code === status.ALREADY_EXISTS
+  );
 }
 
 /**

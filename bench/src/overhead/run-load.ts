@@ -31,7 +31,11 @@ export interface LoadResult {
 
 /** An HDR histogram of microseconds with 3 significant digits (0.1% resolution). */
 export function createLatencyHistogram(): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3 });
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '@switchboard/grpc';
 import { RegistryService } from '@switchboard/protocol';
 import type { CleanupStack } from './cleanup-stack.js';
+import type { WatchedProcess } from './cpu-usage.js';
 import { findFreePort } from './find-free-port.js';
 import { startNodeChild } from './node-child.js';
 import type { NodeChild } from './node-child.js';
@@ -9,6 +10,14 @@ import { createOipClient } from './oip-client.js';
 import { MODEL_NAME } from './oip-proto.js';
 import { deleteNoopModel, registerNoopModel } from './register-noop-model.js';
 import { waitUntil } from './wait-until.js';
+
+/** A started Switchboard: where the router listens and the processes on the request path. */
+export interface SwitchboardStack {
+  /** The router's OIP address, 127.0.0.1:port. */
+  readonly routerAddress: string;
+  /** Router and worker; the registry is idle while requests flow. */
+  readonly processes: readonly WatchedProcess[];
+}
 
 /** Migrations plus a cold Node start; generous because CI machines are slow. */
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -42,16 +51,13 @@ async function startupStep(children: readonly NodeChild[], what: string, step: (
   await Promise.race([waitUntil(step, what, STARTUP_TIMEOUT_MS), died]);
 }
 
-/**
- * Starts Switchboard as three processes (registry, router, worker serving `noop`), registers the
- * no-op synthetic model and waits until the router says ModelReady. Every started part is added to
- * `cleanup`, so an interrupted start is torn down like a finished run.
- * @returns the router's OIP address (127.0.0.1:port).
- * @throws Error when a service exits or the model is not ready within 60 s.
- */
-export async function startSwitchboardStack(options: SwitchboardStackOptions, cleanup: CleanupStack): Promise<string> {
-  const [registryPort, routerPort] = await Promise.all([findFreePort(), findFreePort()]);
-  const environment = {
+/** The environment all three services get; each reads only its own variables. */
+function createServiceEnvironment(
+  options: SwitchboardStackOptions,
+  registryPort: number,
+  routerPort: number,
+) {
+  return {
     NATS_URL: options.natsUrl,
     DATABASE_URL: options.databaseUrl,
     SWITCHBOARD_NAMESPACE: options.namespace,
@@ -62,17 +68,36 @@ export async function startSwitchboardStack(options: SwitchboardStackOptions, cl
     WORKER_MODELS: MODEL_NAME,
     LOG_LEVEL: 'warn',
   };
+}
+
+/** Starts the registry and registers `noop` through its admin API, retrying until it listens. */
+async function startRegistry(environment: Record<string, string>, cleanup: CleanupStack): Promise<NodeChild> {
   const registry = startNodeChild('registry', mainOf('@switchboard/registry'), { environment });
   cleanup.add('registry process', () => registry.stop());
-  const registryClient = createGrpcClient(RegistryService, `127.0.0.1:${registryPort}`);
+  const registryClient = createGrpcClient(RegistryService, `127.0.0.1:${environment['REGISTRY_PORT']}`);
   cleanup.add('registry client', async () => registryClient.close());
   let created = false;
   await startupStep([registry], 'the registry did not accept the noop model', async () => {
     created = await registerNoopModel(registryClient);
     return true;
   });
-  if (created) cleanup.add('noop model', () => deleteNoopModel(registryClient));
+  if (created) cleanup.add('deleting model noop from the registry', () => deleteNoopModel(registryClient));
+  return registry;
+}
 
+/**
+ * Starts Switchboard as three processes (registry, router, worker serving `noop`), registers the
+ * no-op synthetic model and waits until the router says ModelReady. Every started part is added to
+ * `cleanup`, so an interrupted start is torn down like a finished run.
+ * @throws Error when a service exits or the model is not ready within 60 s.
+ */
+export async function startSwitchboardStack(
+  options: SwitchboardStackOptions,
+  cleanup: CleanupStack,
+): Promise<SwitchboardStack> {
+  const [registryPort, routerPort] = await Promise.all([findFreePort(), findFreePort()]);
+  const environment = createServiceEnvironment(options, registryPort, routerPort);
+  const registry = await startRegistry(environment, cleanup);
   const router = startNodeChild('router', mainOf('@switchboard/router'), { environment });
   cleanup.add('router process', () => router.stop());
   const worker = startNodeChild('worker', mainOf('@switchboard/worker'), { environment });
@@ -86,5 +111,5 @@ export async function startSwitchboardStack(options: SwitchboardStackOptions, cl
   } finally {
     probe.close();
   }
-  return routerAddress;
+  return { routerAddress, processes: [router, worker].map(({ name, pid }) => ({ name, pid })) };
 }

@@ -1,6 +1,7 @@
 import type { DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
 import type { ServerUnaryCall, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
+import { endServerSpan, runInServerSpan } from './server-span.js';
 import { toGrpcStatus, toServiceError } from './to-grpc-status.js';
 
 /** A handler for one unary method: gets the decoded request, returns the response (or its init shape). */
@@ -22,7 +23,8 @@ export type UnexpectedErrorHandler = (error: unknown, methodPath: string) => voi
 
 /**
  * Adapts async handlers to grpc-js callbacks: responses are completed with `create`, thrown errors
- * go through {@link toGrpcStatus}, and unexpected ones are reported to `onUnexpectedError`.
+ * go through {@link toGrpcStatus}, and unexpected ones are reported to `onUnexpectedError`. Each
+ * call runs in a SERVER span (see runInServerSpan).
  */
 export function toServiceImplementation<S extends DescService>(
   service: S,
@@ -38,16 +40,21 @@ export function toServiceImplementation<S extends DescService>(
     implementation[method.localName] = (
       call: ServerUnaryCall<unknown, unknown>,
       callback: sendUnaryData<unknown>,
-    ) => {
-      handler(call.request as never, call as never).then(
-        (response) => callback(null, create(method.output, response as never)),
-        (error: unknown) => {
-          const status = toGrpcStatus(error);
-          if (status.unexpected) onUnexpectedError(error, `/${service.typeName}/${method.name}`);
-          callback(toServiceError(status));
-        },
-      );
-    };
+    ) =>
+      runInServerSpan(method, call.metadata, (span) => {
+        handler(call.request as never, call as never).then(
+          (response) => {
+            callback(null, create(method.output, response as never));
+            endServerSpan(span, undefined);
+          },
+          (error: unknown) => {
+            const status = toGrpcStatus(error);
+            if (status.unexpected) onUnexpectedError(error, `/${service.typeName}/${method.name}`);
+            callback(toServiceError(status));
+            endServerSpan(span, status, error);
+          },
+        );
+      });
   }
   return implementation;
 }

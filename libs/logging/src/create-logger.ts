@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { DestinationStream, Logger, LevelWithSilent } from 'pino';
+import { activeTraceFields } from './trace-fields.js';
 
 export interface LoggerOptions {
   /** The service name, stamped on every line as `service`. */
@@ -12,13 +13,15 @@ export interface LoggerOptions {
 
 /**
  * Creates the one pino logger of a process. Components take `logger.child({ component })` and
- * per-request work a further child with `requestId`, `model` and `tenant`.
+ * per-request work a further child with `requestId`, `model` and `tenant`. Lines written while a
+ * span is active carry its `trace_id` and `span_id`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const settings = {
     level: options.level ?? 'info',
     base: { service: options.service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: activeTraceFields,
   };
   return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
 }

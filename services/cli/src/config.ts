@@ -3,9 +3,12 @@ import type { Environment } from '@switchboard/config';
 
 /** Where the registry listens when neither `--registry` nor SWITCHBOARD_REGISTRY says otherwise. */
 const DEFAULT_REGISTRY_ADDRESS = 'localhost:8010';
+/** Where the monitor listens when neither `--monitor` nor SWITCHBOARD_MONITOR says otherwise. */
+const DEFAULT_MONITOR_ADDRESS = 'localhost:8020';
 
 const shape = {
   SWITCHBOARD_REGISTRY: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'localhost:8010'),
+  SWITCHBOARD_MONITOR: variable(envString(DEFAULT_MONITOR_ADDRESS), 'localhost:8020'),
   SWITCHBOARD_NAMESPACE: variable(envString(''), 'dev'),
   NATS_URL: variable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
   DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:']), 'postgres://postgres@127.0.0.1:5432/postgres'),
@@ -15,6 +18,8 @@ const shape = {
 export interface CliConfig {
   /** host:port of the registry's admin gRPC API; `--registry` overrides it. */
   readonly registryAddress: string;
+  /** host:port of the monitor's MonitorService API; `--monitor` overrides it. */
+  readonly monitorAddress: string;
   /** Namespace `up` gives the services it starts (see the services' SWITCHBOARD_NAMESPACE). */
   readonly namespace: string;
   /** NATS for `up`; unset means start a throwaway nats-server. */
@@ -31,6 +36,7 @@ export function loadCliConfig(environment: Environment): CliConfig {
   const parsed = parseConfig(shape, environment);
   return Object.freeze({
     registryAddress: parsed.SWITCHBOARD_REGISTRY,
+    monitorAddress: parsed.SWITCHBOARD_MONITOR,
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     natsUrl: parsed.NATS_URL,
     databaseUrl: parsed.DATABASE_URL,

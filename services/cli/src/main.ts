@@ -2,6 +2,7 @@
 import type { CliIo } from './command-context.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRoutesCommand } from './commands/routes.js';
+import { registerStatsCommand } from './commands/stats.js';
 import { registerUpCommand } from './commands/up.js';
 import { isEntryPoint } from './is-entry-point.js';
 import { runCli } from './run-cli.js';
@@ -12,6 +13,7 @@ const COMMANDS: readonly CommandRegistration[] = [
   registerModelsCommand,
   registerRoutesCommand,
   registerUpCommand,
+  registerStatsCommand,
 ];
 
 /**

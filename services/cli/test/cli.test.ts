@@ -36,6 +36,8 @@ describe('switchboard CLI', () => {
       SWITCHBOARD_NAMESPACE: namespace,
       REGISTRY_HOST: '127.0.0.1',
       REGISTRY_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
     });
     registry = await start(config, createLogger({ service: 'registry', level: 'silent' }));
     scratch = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));

@@ -64,5 +64,6 @@ describe('switchboard up', () => {
       await rm(logDirectory, { recursive: true, force: true });
       await database.drop();
     }
-  });
+    // Four processes start and load models; on a busy 2-core machine that can take a while.
+  }, 120_000);
 });

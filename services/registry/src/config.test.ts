@@ -10,7 +10,10 @@ describe('loadConfig', () => {
       namespace: '',
       host: '0.0.0.0',
       port: 8010,
+      metricsHost: '0.0.0.0',
+      metricsPort: 9402,
       logLevel: 'info',
+      otelEnvironment: {},
     });
   });
 

@@ -2,12 +2,16 @@ import { ConfigError, envEnum, envInt, envString, envUrl, parseConfig, variable 
 import type { Environment } from '@switchboard/config';
 import type { LevelWithSilent } from '@switchboard/logging';
 import { createSubjectNames } from '@switchboard/nats';
+import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REGISTRY_HOST = '0.0.0.0';
 /** Port of the admin gRPC API. */
 const DEFAULT_REGISTRY_PORT = 8010;
+const DEFAULT_METRICS_HOST = '0.0.0.0';
+/** Prometheus /metrics port; router 9401, worker 9403, monitor 9404. */
+const DEFAULT_METRICS_PORT = 9402;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,6 +24,8 @@ const shape = {
   SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
   REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
   REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
+  METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), '0.0.0.0'),
+  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9402'),
   LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
 };
 
@@ -35,8 +41,14 @@ export interface RegistryConfig {
   readonly host: string;
   /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
   readonly port: number;
+  /** Interface the Prometheus /metrics endpoint binds to (`METRICS_HOST`). */
+  readonly metricsHost: string;
+  /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
+  readonly metricsPort: number;
   /** pino level (`LOG_LEVEL`). */
   readonly logLevel: LevelWithSilent;
+  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
+  readonly otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,7 +65,10 @@ export function loadConfig(environment: Environment): RegistryConfig {
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,
+    metricsHost: parsed.METRICS_HOST,
+    metricsPort: parsed.METRICS_PORT,
     logLevel: parsed.LOG_LEVEL,
+    otelEnvironment: pickOtelVariables(environment),
   });
 }
 

@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
+import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
+import type { RunningMetricsServer } from '@switchboard/metrics';
 import { connectNats, createSubjectNames } from '@switchboard/nats';
 import { RegistryService } from '@switchboard/protocol';
 import { openRegistryBucket } from '@switchboard/registry-snapshot';
@@ -10,12 +13,18 @@ import { createRegistryHandlers } from './grpc-server.js';
 import { openDatabase } from './open-database.js';
 import type { Database } from './open-database.js';
 import { RegistryMirror } from './registry-mirror.js';
-import { runMigrations } from './run-migrations.js';
+import { createRegistryMetrics } from './registry-metrics.js';
+import { runMigrations } from '@switchboard/migrations';
+
+/** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
+const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** A started registry. */
 export interface RunningRegistry {
   /** The port the admin gRPC API listens on (the bound one when the config asked for 0). */
   readonly port: number;
+  /** The bound port of the Prometheus /metrics endpoint. */
+  readonly metricsPort: number;
   /**
    * Reports NOT_SERVING, stops the gRPC server (in-flight calls get up to 5 s), drains NATS and
    * closes Postgres. Idempotent: later calls return the first call's promise.
@@ -31,6 +40,7 @@ interface Resources {
   database?: Database;
   connection?: NatsConnection;
   server?: RunningGrpcServer;
+  metrics?: RunningMetricsServer;
 }
 
 /**
@@ -54,7 +64,12 @@ async function startWith(
   logger: Logger,
   resources: Resources,
 ): Promise<RunningRegistry> {
-  const applied = await runMigrations(config.databaseUrl, logger.child({ component: 'migrations' }));
+  const applied = await runMigrations({
+    databaseUrl: config.databaseUrl,
+    directory: MIGRATIONS_DIRECTORY,
+    table: 'registry_migrations',
+    logger: logger.child({ component: 'migrations' }),
+  });
   logger.info({ applied }, 'database migrations applied');
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
@@ -70,23 +85,38 @@ async function startWith(
     logger: logger.child({ component: 'mirror' }),
   });
   await mirror.reconcile();
+  const metricsRegistry = createMetricsRegistry('registry');
+  const metrics = createRegistryMetrics(metricsRegistry, database, logger.child({ component: 'metrics' }));
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
     services: [
       serve(
         RegistryService,
-        createRegistryHandlers({ database, mirror, logger: logger.child({ component: 'grpc' }) }),
+        metrics.countCalls(
+          RegistryService,
+          createRegistryHandlers({ database, mirror, logger: logger.child({ component: 'grpc' }) }),
+        ),
       ),
     ],
     logger,
   });
   resources.server = server;
+  resources.metrics = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    logger,
+  });
   server.setServing(true);
-  logger.info({ port: server.port, namespace: config.namespace }, 'registry serving');
+  logger.info(
+    { port: server.port, metricsPort: resources.metrics.port, namespace: config.namespace },
+    'registry serving',
+  );
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,
+    metricsPort: resources.metrics.port,
     stop() {
       stopping ??= closeResources(resources).then(() => logger.info('registry stopped'));
       return stopping;
@@ -100,5 +130,7 @@ async function closeResources(resources: Resources): Promise<void> {
   await resources.server?.stop(STOP_GRACE_MS);
   if (resources.connection !== undefined && !resources.connection.isClosed())
     await resources.connection.drain();
+  // Before Postgres closes: the model and route gauges are counted there at scrape time.
+  await resources.metrics?.stop();
   await resources.database?.end({ timeout: POSTGRES_CLOSE_TIMEOUT_SECONDS });
 }

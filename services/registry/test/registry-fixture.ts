@@ -57,6 +57,8 @@ export async function startRegistryFixture(label: string): Promise<RegistryFixtu
     SWITCHBOARD_NAMESPACE: namespace,
     REGISTRY_HOST: '127.0.0.1',
     REGISTRY_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: '0',
   });
   const logger = createLogger({ service: 'registry', level: 'silent' });
   const names = createSubjectNames(namespace);

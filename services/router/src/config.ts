@@ -9,12 +9,15 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
+import { pickOtelVariables } from '@switchboard/tracing';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Leaves room under NATS' default 1 MiB max payload for the job envelope. */
 const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
+/** Prometheus /metrics port; registry 9402, worker 9403, monitor 9404. */
+const DEFAULT_METRICS_PORT = 9401;
 
 const shape = {
   NATS_URL: variable(envUrl(['nats:'], 'nats://127.0.0.1:4222'), 'nats://127.0.0.1:4222'),
@@ -24,6 +27,8 @@ const shape = {
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
+  METRICS_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
+  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9401'),
   LOG_LEVEL: variable(
     envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     'info',
@@ -43,7 +48,13 @@ export interface RouterConfig {
   defaultTimeoutMs: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
+  /** Interface the Prometheus /metrics endpoint listens on. */
+  metricsHost: string;
+  /** Port of the /metrics endpoint; 0 picks a free port. */
+  metricsPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
+  otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
@@ -57,6 +68,9 @@ export function loadConfig(environment: Environment): RouterConfig {
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
+    metricsHost: values.METRICS_HOST,
+    metricsPort: values.METRICS_PORT,
     logLevel: values.LOG_LEVEL,
+    otelEnvironment: pickOtelVariables(environment),
   });
 }

@@ -6,6 +6,7 @@ import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema } from '@switchboard/protocol';
 import type { Job, JobResult } from '@switchboard/protocol';
+import { endPublishSpan, startPublishSpan } from './publish-span.js';
 
 /** The longest a publish may wait for JetStream's acknowledgement. */
 const MAX_PUBLISH_WAIT_MS = 5_000;
@@ -17,7 +18,10 @@ interface Pending {
 }
 
 /** A job to queue, minus the fields the dispatcher fills in. */
-export type JobToDispatch = Omit<Job, 'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs'>;
+export type JobToDispatch = Omit<
+  Job,
+  'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs' | 'traceparent'
+>;
 
 /**
  * Queues jobs on JetStream and waits for their results on this router's inbox. Each request id has
@@ -57,8 +61,11 @@ export class JobDispatcher {
     const remainingMs = deadlineUnixMs - Date.now();
     if (remainingMs <= 0)
       throw new DeadlineExceededError('the request deadline passed before it could be queued');
+    const subject = this.names.inferSubject(job.model, job.priority);
+    const publishSpan = startPublishSpan(job, subject);
     const message = create(JobSchema, {
       ...job,
+      traceparent: publishSpan.traceparent,
       replyTo: this.#inbox,
       deadlineUnixMs: BigInt(deadlineUnixMs),
       enqueuedUnixMs: BigInt(Date.now()),
@@ -75,15 +82,14 @@ export class JobDispatcher {
       this.#pending.set(job.requestId, { resolve, reject, timer });
     });
     try {
-      await this.jetstream.publish(
-        this.names.inferSubject(job.model, job.priority),
-        toBinary(JobSchema, message),
-        {
-          msgID: job.requestId,
-          timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
-        },
-      );
+      await this.jetstream.publish(subject, toBinary(JobSchema, message), {
+        msgID: job.requestId,
+        timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
+        headers: publishSpan.headers,
+      });
+      endPublishSpan(publishSpan.span);
     } catch (error) {
+      endPublishSpan(publishSpan.span, error);
       this.#settle(job.requestId)?.reject(
         new UnavailableError(`could not queue the request for model ${job.model}; try again`, {
           cause: error,

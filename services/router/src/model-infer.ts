@@ -8,7 +8,9 @@ import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/p
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decodeInferInputs, elementCount, validateRequestedOutputs } from '@switchboard/tensors';
 import type { JobDispatcher } from './job-dispatcher.js';
+import type { RequestObserver } from './request-observer.js';
 import { readRequestOptions } from './request-options.js';
+import { annotateRequestSpan } from './request-span.js';
 import { ANONYMOUS_TENANT, costOf, publishRequestRecord, requestClassOf } from './request-telemetry.js';
 import type { RequestRecordInit } from './request-telemetry.js';
 import { resolveTarget } from './resolve-target.js';
@@ -24,6 +26,8 @@ export interface ModelInferOptions {
   defaultTimeoutMs: number;
   maxRequestBytes: number;
   logger: Logger;
+  /** Told when each call starts and ends (with its telemetry record), e.g. for Prometheus metrics. */
+  observer?: RequestObserver;
 }
 
 type Response = MessageInitShape<typeof ModelInferResponseSchema>;
@@ -35,6 +39,7 @@ type Response = MessageInitShape<typeof ModelInferResponseSchema>;
 export function createModelInfer(options: ModelInferOptions) {
   return async (request: ModelInferRequest, grpcDeadline: Date | number): Promise<Response> => {
     const startedAt = performance.now();
+    options.observer?.requestStarted();
     const record: RequestRecordInit = {
       requestId: randomUUID(),
       model: request.modelName,
@@ -50,6 +55,8 @@ export function createModelInfer(options: ModelInferOptions) {
     } finally {
       record.latencyUs = BigInt(Math.round((performance.now() - startedAt) * 1000));
       publishRequestRecord(options.connection, options.names, record);
+      annotateRequestSpan(record);
+      options.observer?.requestFinished(record);
     }
   };
 }
@@ -87,7 +94,6 @@ async function serve(
     route: routeName,
     request,
     priority,
-    traceparent: '',
   };
   const result = await options.dispatcher.dispatch(job, deadlineUnixMs);
   Object.assign(record, {

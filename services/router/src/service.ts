@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
+import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import {
   connectNats,
   createSubjectNames,
@@ -14,6 +15,7 @@ import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snap
 import type { RouterConfig } from './config.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
+import { createRouterMetrics } from './router-metrics.js';
 import { WorkerPresence } from './worker-presence.js';
 
 /** Time in-flight calls get to finish when the router stops. */
@@ -31,6 +33,8 @@ const { version: serverVersion } = JSON.parse(
 export interface RunningRouter {
   /** The bound OIP gRPC port. */
   readonly port: number;
+  /** The bound port of the Prometheus /metrics endpoint. */
+  readonly metricsPort: number;
   /** Stops accepting calls, answers in-flight ones (UNAVAILABLE if they cannot finish) and disconnects. Idempotent. */
   stop(): Promise<void>;
 }
@@ -55,6 +59,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
 
   // A request must fit in one NATS message together with its job envelope.
   const maxRequestBytes = Math.min(config.maxRequestBytes, connection.info!.max_payload - JOB_ENVELOPE_BYTES);
+  const metricsRegistry = createMetricsRegistry('router');
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
@@ -74,12 +79,22 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           maxRequestBytes,
           isReady: () => !connection.isClosed() && !connection.isDraining(),
           logger: logger.child({ component: 'inference' }),
+          observer: createRouterMetrics(metricsRegistry, snapshot),
         }),
       ),
     ],
   });
   server.setServing(true);
-  logger.info({ port: server.port, routerId: config.routerId, maxRequestBytes }, 'router started');
+  const metrics = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    logger,
+  });
+  logger.info(
+    { port: server.port, metricsPort: metrics.port, routerId: config.routerId, maxRequestBytes },
+    'router started',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -89,7 +104,9 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     presence.stop();
     await snapshot.stop();
     await connection.drain();
+    // Last, so the final counts of a draining router can still be scraped.
+    await metrics.stop();
     logger.info('router stopped');
   };
-  return { port: server.port, stop: () => (stopping ??= stop()) };
+  return { port: server.port, metricsPort: metrics.port, stop: () => (stopping ??= stop()) };
 }

@@ -11,11 +11,14 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
+import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
+/** Prometheus /metrics port; router 9401, registry 9402, monitor 9404. */
+const DEFAULT_METRICS_PORT = 9403;
 
 const shape = {
   NATS_URL: variable(envUrl(['nats:'], 'nats://127.0.0.1:4222'), 'nats://127.0.0.1:4222'),
@@ -27,6 +30,8 @@ const shape = {
   WORKER_HEARTBEAT_INTERVAL: variable(envDurationMs(DEFAULT_HEARTBEAT_INTERVAL_MS), '2s'),
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
+  METRICS_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
+  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9403'),
   LOG_LEVEL: variable(
     envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     'info',
@@ -48,7 +53,13 @@ export interface WorkerConfig {
   /** How long SIGTERM waits for queued and running batches before giving their jobs back. */
   drainGraceMs: number;
   onnxThreads: number;
+  /** Interface the Prometheus /metrics endpoint listens on. */
+  metricsHost: string;
+  /** Port of the /metrics endpoint; 0 picks a free port (several workers on one host need distinct ports). */
+  metricsPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
+  otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
@@ -64,6 +75,9 @@ export function loadConfig(environment: Environment): WorkerConfig {
     heartbeatIntervalMs: values.WORKER_HEARTBEAT_INTERVAL,
     drainGraceMs: values.WORKER_DRAIN_GRACE,
     onnxThreads: values.WORKER_ONNX_THREADS,
+    metricsHost: values.METRICS_HOST,
+    metricsPort: values.METRICS_PORT,
     logLevel: values.LOG_LEVEL,
+    otelEnvironment: pickOtelVariables(environment),
   });
 }

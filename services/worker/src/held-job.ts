@@ -1,4 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
+import type { Span } from '@opentelemetry/api';
 import type { Job } from '@switchboard/protocol';
 
 /** A job a worker has received and not yet answered: the decoded Job and the message to ack. */
@@ -11,4 +12,6 @@ export interface HeldJob {
   receivedAtMs: number;
   /** 1 for the first delivery. */
   attempt: number;
+  /** This delivery's `infer.<model> process` span, ended when the job is answered or handed back. */
+  span: Span;
 }

@@ -5,6 +5,7 @@ import type { SubjectNames } from '@switchboard/nats';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { ModelServer } from './model-server.js';
+import type { ModelServerObserver } from './model-server-observer.js';
 import type { LoadedModel, Runtime } from './runtimes/runtime.js';
 
 /**
@@ -33,6 +34,8 @@ export interface ModelHostOptions {
   logger: Logger;
   /** Called after the set of loaded models changed. */
   onChange: () => void;
+  /** Handed to every model server, e.g. for Prometheus metrics. */
+  observer?: ModelServerObserver;
 }
 
 /**

@@ -12,7 +12,9 @@ import { executeBatch } from './execute-batch.js';
 import type { JobOutcome } from './execute-batch.js';
 import type { HeldJob } from './held-job.js';
 import { publishDeadLetter, publishResult } from './job-replies.js';
+import type { ModelServerObserver } from './model-server-observer.js';
 import type { LoadedModel } from './runtimes/runtime.js';
+import { endBatchSpan, endJobSpan, runInSpan, startBatchSpan, startJobSpan } from './worker-spans.js';
 
 /** Delay before a job whose batch failed with a retryable error is delivered again. */
 const RETRY_DELAY_MS = 100;
@@ -31,6 +33,8 @@ export interface ModelServerOptions {
   maxAttempts: number;
   maxRequestBytes: number;
   logger: Logger;
+  /** Told about every batch and every settled job, e.g. for Prometheus metrics. */
+  observer?: ModelServerObserver;
 }
 
 function batchLimits(spec: ModelSpec): { maxBatchSize: number; maxQueueDelayMs: number } {
@@ -118,7 +122,10 @@ export class ModelServer {
       flushed.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(resolve, graceMs, true).unref()),
     ]);
-    for (const held of this.#batcher.takeQueued()) held.message.nak();
+    for (const held of this.#batcher.takeQueued()) {
+      held.message.nak();
+      endJobSpan(held.span);
+    }
     if (timedOut) await flushed;
     clearInterval(this.#progressTimer);
   }
@@ -131,6 +138,7 @@ export class ModelServer {
       // Without a decodable job there is no reply subject to answer; drop it for good.
       this.#logger.error({ err: error, subject: message.subject }, 'discarding undecodable job');
       message.term();
+      this.options.observer?.jobSettled(this.options.spec.name, 'error');
       return;
     }
     const held: HeldJob = {
@@ -139,6 +147,7 @@ export class ModelServer {
       level,
       receivedAtMs: Date.now(),
       attempt: message.info.deliveryCount,
+      span: startJobSpan(message, job, this.options.workerId),
     };
     if (Number(job.deadlineUnixMs) <= held.receivedAtMs) {
       this.#answerWithError(
@@ -146,6 +155,7 @@ export class ModelServer {
         new DeadlineExceededError('the request deadline passed while it was queued'),
       );
       message.ack();
+      this.options.observer?.jobSettled(this.options.spec.name, 'expired');
     } else if (held.attempt > this.options.maxAttempts) {
       const reason = `job was delivered ${held.attempt - 1} times without being answered (workers stopped or timed out)`;
       this.#giveUp(held, new UnavailableError(reason));
@@ -157,9 +167,12 @@ export class ModelServer {
   async #runBatch(batch: HeldJob[]): Promise<void> {
     const { model, spec, maxRequestBytes } = this.options;
     const startedAtMs = Date.now();
-    const outcomes = await executeBatch(model, spec, batch, maxRequestBytes);
-    for (const outcome of outcomes) this.#settle(outcome, startedAtMs);
+    const batchSpan = startBatchSpan(spec.name, this.options.workerId, batch);
+    const outcomes = await runInSpan(batchSpan, () => executeBatch(model, spec, batch, maxRequestBytes));
+    // In each job's span, so what settling logs (a dead letter, say) carries that request's trace id.
+    for (const outcome of outcomes) runInSpan(outcome.held.span, () => this.#settle(outcome, startedAtMs));
     this.#publishBatchRecord(outcomes, startedAtMs);
+    endBatchSpan(batchSpan, outcomes);
   }
 
   #settle(outcome: JobOutcome, batchStartedAtMs: number): void {
@@ -171,11 +184,14 @@ export class ModelServer {
         this.#logger.error({ err: error }, 'batch failed unexpectedly');
       if (retryable && held.attempt < this.options.maxAttempts) {
         held.message.nak(RETRY_DELAY_MS);
+        endJobSpan(held.span, error);
+        this.options.observer?.jobSettled(this.options.spec.name, 'retried');
       } else if (retryable) {
         this.#giveUp(held, error);
       } else {
         this.#answerWithError(held, error);
         held.message.ack();
+        this.options.observer?.jobSettled(this.options.spec.name, 'error');
       }
       return;
     }
@@ -191,6 +207,8 @@ export class ModelServer {
       synthetic: this.options.model.synthetic,
     });
     held.message.ack();
+    endJobSpan(held.span);
+    this.options.observer?.jobSettled(this.options.spec.name, 'ok');
   }
 
   #timings(held: HeldJob, batchStartedAtMs: number, executeUs: number) {
@@ -209,6 +227,7 @@ export class ModelServer {
       workerId: this.options.workerId,
       attempt: held.attempt,
     });
+    endJobSpan(held.span, error);
   }
 
   /** Final answer for a job that used up its attempts: an error reply, a dead-letter record, then removal. */
@@ -221,6 +240,7 @@ export class ModelServer {
       .catch((publishError: unknown) => this.#logger.error({ err: publishError }, 'dead-letter record lost'))
       .finally(() => held.message.term(reason));
     this.#logger.warn({ requestId: held.job.requestId, reason }, 'job dead-lettered');
+    this.options.observer?.jobSettled(this.options.spec.name, 'dead_lettered');
   }
 
   #publishBatchRecord(outcomes: JobOutcome[], startedAtMs: number): void {
@@ -247,5 +267,6 @@ export class ModelServer {
     this.#busySinceRecordUs = 0;
     this.#lastRecordAtMs = now;
     connection.publish(names.telemetryBatchSubject(spec.name), toBinary(BatchRecordSchema, record));
+    this.options.observer?.batchFinished(record);
   }
 }

@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@switchboard/logging';
+import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import {
   connectNats,
   createSubjectNames,
@@ -15,10 +16,13 @@ import { ModelHost } from './model-host.js';
 import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { createSyntheticRuntime } from './runtimes/synthetic-runtime.js';
+import { createWorkerMetrics } from './worker-metrics.js';
 
 /** A started worker. */
 export interface RunningWorker {
   readonly workerId: string;
+  /** The bound port of the Prometheus /metrics endpoint. */
+  readonly metricsPort: number;
   /** Drains: stops pulling, finishes or hands back held jobs within the grace time, then disconnects. Idempotent. */
   stop(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ]),
   );
   let state = WorkerState.READY;
+  const metricsRegistry = createMetricsRegistry('worker');
   const heartbeat: Heartbeat = new Heartbeat(
     connection,
     names.workerHeartbeatSubject,
@@ -73,6 +78,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     drainGraceMs: config.drainGraceMs,
     logger,
     onChange: () => heartbeat.beat(),
+    observer: createWorkerMetrics(metricsRegistry, () =>
+      host
+        .loaded()
+        .map(({ spec, footprintBytes, inFlight }) => ({ model: spec.name, footprintBytes, inFlight })),
+    ),
   });
   const stopWatching = snapshot.onChange(() => {
     host
@@ -81,7 +91,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   });
   await host.serve(config.models);
   heartbeat.start();
-  logger.info({ workerId: config.workerId, models: config.models }, 'worker started');
+  const metrics = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    logger,
+  });
+  logger.info(
+    { workerId: config.workerId, models: config.models, metricsPort: metrics.port },
+    'worker started',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -92,10 +111,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     heartbeat.stop();
     await snapshot.stop();
     await connection.drain();
+    // Last, so the final counts of a draining worker can still be scraped.
+    await metrics.stop();
     logger.info({ workerId: config.workerId }, 'worker stopped');
   };
   return {
     workerId: config.workerId,
+    metricsPort: metrics.port,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -19,7 +19,16 @@ interface UpOptions {
   once: boolean;
   routerPort: string;
   registryPort: string;
+  metricsPortBase: string;
   logDir: string;
+}
+
+/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403 by default. */
+const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2 } as const;
+
+function metricsPort(options: UpOptions, service: keyof typeof METRICS_PORT_OFFSETS): string {
+  const base = Number(options.metricsPortBase);
+  return base === 0 ? '0' : String(base + METRICS_PORT_OFFSETS[service]);
 }
 
 /**
@@ -35,6 +44,7 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
     .option('--once', 'stop everything after the demo instead of running until Ctrl-C', false)
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
     .option('--registry-port <port>', 'admin gRPC port of the registry', '8010')
+    .option('--metrics-port-base <port>', 'first Prometheus /metrics port (router; registry +1, worker +2); 0 picks free ports', '9401')
     .option('--log-dir <dir>', 'where service logs go', '.switchboard/logs')
     .action(async (options: UpOptions) => runUp(options, context));
 }
@@ -80,7 +90,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       startServiceProcess(
         'registry',
         '@switchboard/registry',
-        { ...shared, REGISTRY_PORT: options.registryPort },
+        { ...shared, REGISTRY_PORT: options.registryPort, METRICS_PORT: metricsPort(options, 'registry') },
         logDirectory,
       ),
     );
@@ -94,7 +104,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       startServiceProcess(
         'router',
         '@switchboard/router',
-        { ...shared, ROUTER_PORT: options.routerPort },
+        { ...shared, ROUTER_PORT: options.routerPort, METRICS_PORT: metricsPort(options, 'router') },
         logDirectory,
       ),
     );
@@ -102,7 +112,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       startServiceProcess(
         'worker',
         '@switchboard/worker',
-        { ...shared, WORKER_MODELS: models.join(',') },
+        { ...shared, WORKER_MODELS: models.join(','), METRICS_PORT: metricsPort(options, 'worker') },
         logDirectory,
       ),
     );

@@ -15,7 +15,8 @@ export interface OipClient {
   call<T = Record<string, unknown>>(
     method: Method,
     request: object,
-    options?: { timeoutMs?: number },
+    /** `metadata`: request headers, e.g. a W3C `traceparent`. */
+    options?: { timeoutMs?: number; metadata?: Record<string, string> },
   ): Promise<T>;
   close(): void;
 }
@@ -52,7 +53,9 @@ export function createOipClient(address: string): OipClient {
           options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs };
         const invoke = client[method];
         if (invoke === undefined) return reject(new Error(`no method ${method}`));
-        invoke.call(client, request, new Metadata(), callOptions, (error, response) =>
+        const metadata = new Metadata();
+        for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
+        invoke.call(client, request, metadata, callOptions, (error, response) =>
           error ? reject(error) : resolve(response as never),
         );
       }),

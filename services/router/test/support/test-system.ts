@@ -1,6 +1,7 @@
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
+import type { Logger } from '@switchboard/logging';
 import { createSubjectNames } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { RegistryService } from '@switchboard/protocol';
@@ -22,6 +23,8 @@ export interface TestSystem {
   readonly registry: GrpcClient<typeof RegistryService>;
   readonly oip: OipClient;
   readonly routerAddress: string;
+  /** Bound /metrics ports of the registry and the router (workers: RunningWorker.metricsPort). */
+  readonly metricsPorts: { readonly registry: number; readonly router: number };
   /** Starts an in-process worker serving `models`; it is stopped with the system. */
   startWorker(models: string[], environment?: Record<string, string>): Promise<RunningWorker>;
   /** Resolves once a live worker has announced `model` as loaded. */
@@ -29,7 +32,7 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-const logger = createLogger({
+const defaultLogger = createLogger({
   service: 'test',
   level: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : 'debug',
 });
@@ -38,6 +41,8 @@ const logger = createLogger({
 export async function startTestSystem(
   label: string,
   routerEnvironment: Record<string, string> = {},
+  /** Where every service logs; a test that reads log lines passes one with an in-memory destination. */
+  logger: Logger = defaultLogger,
 ): Promise<TestSystem> {
   const infrastructure = testInfrastructure();
   const namespace = createTestNamespace(label);
@@ -47,6 +52,9 @@ export async function startTestSystem(
     DATABASE_URL: database.url,
     SWITCHBOARD_NAMESPACE: namespace,
     LOG_LEVEL: 'silent',
+    // Every service's /metrics on a free port: test files run in parallel.
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: '0',
   };
   const registry: RunningRegistry = await startRegistry(
     loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
@@ -67,6 +75,7 @@ export async function startTestSystem(
     registry: registryClient,
     oip,
     routerAddress,
+    metricsPorts: { registry: registry.metricsPort, router: router.metricsPort },
     async startWorker(models, workerEnvironment = {}) {
       const config = loadWorkerConfig({
         ...environment,

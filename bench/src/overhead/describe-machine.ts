@@ -1,0 +1,27 @@
+import { cpus, totalmem } from 'node:os';
+import type { PathMeasurement } from './measure-paths.js';
+
+/** One line saying where the figures come from: cores, CPU, memory, Node version, infrastructure. */
+export function describeMachine(infrastructure: string): string {
+  const processors = cpus();
+  const model = processors[0]?.model.trim() ?? 'unknown CPU';
+  const memoryGiB = (totalmem() / 1024 ** 3).toFixed(1);
+  const node = `Node ${process.version} ${process.platform}/${process.arch}`;
+  return `machine: ${processors.length} cores (${model}), ${memoryGiB} GiB, ${node}; ${infrastructure}`;
+}
+
+/**
+ * One line on how busy the machine was with things outside the bench (the `rest` CPU share) while
+ * measuring, in cores. On a shared machine this says how far to trust the figures.
+ * @returns undefined when CPU time could not be read (no /proc).
+ */
+export function describeBackgroundLoad(measurements: readonly PathMeasurement[]): string | undefined {
+  const cores = measurements.flatMap((measurement) => {
+    const rest = measurement.cpu.find((share) => share.name === 'rest');
+    return rest === undefined ? [] : [(rest.usPerRequest * measurement.requestsPerSecond) / 1_000_000];
+  });
+  if (cores.length === 0) return undefined;
+  const mean = cores.reduce((sum, value) => sum + value, 0) / cores.length;
+  const busiest = Math.max(...cores);
+  return `other load while measuring: ${mean.toFixed(2)} cores on average, ${busiest.toFixed(2)} at most (noisy above ~0.2)`;
+}

@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+
+/** The overhead benchmark's settings. */
+export interface OverheadFlags {
+  /** Measured time per path and concurrency, in seconds. @default 5 */
+  readonly seconds: number;
+  /** Unrecorded load before each measurement, in seconds. @default 2 */
+  readonly warmupSeconds: number;
+  /** The measured time is split into this many rounds that take the paths in turn. @default 5 */
+  readonly rounds: number;
+  /** Keys of the paths to run, in order ('a', 'b', 'c'). @default ['a', 'b', 'c'] */
+  readonly paths: readonly string[];
+  /** Concurrencies to measure at. @default the target concurrencies, [1, 64] */
+  readonly concurrencies: readonly number[];
+  readonly help: boolean;
+}
+
+/** Usage text for --help and for malformed flags. */
+export const OVERHEAD_USAGE = `usage: pnpm bench overhead [--seconds N] [--warmup-seconds N] [--rounds N]
+                          [--paths a,b,c] [--concurrency 1,64]
+  --seconds N          measured seconds per path and concurrency (default 5)
+  --warmup-seconds N   unrecorded warm-up seconds per path before measuring (default 2)
+  --rounds N           split the measured time into N rounds taking the paths in turn (default 5)
+  --paths LIST         a (grpc-js OIP server), b (bare NATS), c (Switchboard); default a,b,c
+  --concurrency LIST   requests in flight to measure at (default 1,64: the targets are stated at these)
+Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
+
+const PATH_KEYS: readonly string[] = ['a', 'b', 'c'];
+/** More lanes than this measure the client, not the paths. */
+const MAX_CONCURRENCY = 1024;
+
+function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`--${flag} must be a number > 0, got "${text}" (example: --${flag} 5)`);
+  }
+  return value;
+}
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
+  const value = positiveNumber(flag, text, fallback);
+  if (!Number.isInteger(value))
+    throw new Error(`--${flag} must be a whole number, got "${text}" (example: --${flag} 5)`);
+  return value;
+}
+
+function pathList(text: string | undefined): string[] {
+  if (text === undefined) return [...PATH_KEYS];
+  const keys = text.split(',').map((key) => key.trim());
+  if (keys.some((key) => !PATH_KEYS.includes(key))) {
+    throw new Error(`--paths takes a list of a, b, c; got "${text}" (example: --paths a,c)`);
+  }
+  return PATH_KEYS.filter((key) => keys.includes(key));
+}
+
+function concurrencyList(text: string | undefined, fallback: readonly number[]): number[] {
+  if (text === undefined) return [...fallback];
+  const values = text.split(',').map(Number);
+  if (!values.every((value) => Number.isInteger(value) && value >= 1 && value <= MAX_CONCURRENCY)) {
+    throw new Error(
+      `--concurrency takes whole numbers from 1 to ${MAX_CONCURRENCY}; got "${text}" (example: --concurrency 1,16,64)`,
+    );
+  }
+  return values;
+}
+
+/**
+ * Parses the command line (without `node` and the script); `defaultConcurrencies` applies when
+ * --concurrency is not given.
+ * @throws Error naming the flag when a flag is unknown or its value is malformed.
+ */
+export function parseOverheadFlags(
+  args: readonly string[],
+  defaultConcurrencies: readonly number[],
+): OverheadFlags {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      seconds: { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      rounds: { type: 'string' },
+      paths: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    seconds: positiveNumber('seconds', values.seconds, 5),
+    warmupSeconds: positiveNumber('warmup-seconds', values['warmup-seconds'], 2),
+    rounds: wholeNumber('rounds', values.rounds, 5),
+    paths: pathList(values.paths),
+    concurrencies: concurrencyList(values.concurrency, defaultConcurrencies),
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,2 @@
+export type { MigrationOptions } from './run-migrations.js';
+export { runMigrations } from './run-migrations.js';

@@ -1,0 +1,40 @@
+import type { Logger } from '@switchboard/logging';
+import { runner } from 'node-pg-migrate';
+
+export interface MigrationOptions {
+  databaseUrl: string;
+  /** Directory of the service's SQL migrations (`NNNN_name.sql` with Up/Down sections). */
+  directory: string;
+  /**
+   * The service's own bookkeeping table (e.g. `registry_migrations`), so services that share a
+   * database run their own migration sets without seeing each other's files as missing.
+   */
+  table: string;
+  logger: Logger;
+}
+
+/**
+ * Applies every pending migration in one transaction and returns the names applied. Several
+ * instances starting at once wait for each other on node-pg-migrate's advisory lock.
+ * @throws Error (from node-pg-migrate or pg) when the database is unreachable or a migration fails.
+ */
+export async function runMigrations(options: MigrationOptions): Promise<string[]> {
+  const { logger } = options;
+  const applied = await runner({
+    databaseUrl: options.databaseUrl,
+    dir: options.directory,
+    migrationsTable: options.table,
+    direction: 'up',
+    checkOrder: true,
+    singleTransaction: true,
+    advisoryLockMode: 'wait',
+    // node-pg-migrate logs to console unless given a logger; its chatter is detail for us.
+    logger: {
+      debug: (message: string) => logger.debug(message),
+      info: (message: string) => logger.debug(message),
+      warn: (message: string) => logger.warn(message),
+      error: (message: string) => logger.error(message),
+    },
+  });
+  return applied.map((migration) => migration.name);
+}

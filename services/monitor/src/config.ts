@@ -1,0 +1,108 @@
+import {
+  ConfigError,
+  envDurationMs,
+  envEnum,
+  envInt,
+  envString,
+  envUrl,
+  parseConfig,
+  variable,
+} from '@switchboard/config';
+import type { Environment } from '@switchboard/config';
+import type { LevelWithSilent } from '@switchboard/logging';
+import { createSubjectNames } from '@switchboard/nats';
+
+const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_MONITOR_HOST = '0.0.0.0';
+/** Port of the MonitorService gRPC API (the registry has 8010, the router 8001). */
+const DEFAULT_MONITOR_PORT = 8020;
+/** The router reads the load snapshot on every request; 250 ms keeps it fresh without flooding NATS. */
+const DEFAULT_LOAD_INTERVAL_MS = 250;
+/** Work a SIGKILL can cost: at most this much telemetry is replayed after a crash. */
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 2_000;
+/** Below this, the consumer-info calls of one tick could not finish before the next. */
+const MIN_LOAD_INTERVAL_MS = 50;
+const MIN_CHECKPOINT_INTERVAL_MS = 100;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const shape = {
+  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), 'nats://127.0.0.1:4222'),
+  DATABASE_URL: variable(
+    envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
+    'postgres://postgres@127.0.0.1:5432/postgres',
+  ),
+  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+  MONITOR_HOST: variable(envString(DEFAULT_MONITOR_HOST), '127.0.0.1'),
+  MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
+  MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
+  MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
+  LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
+};
+
+/** Everything the monitor reads from its environment, parsed and validated. */
+export interface MonitorConfig {
+  /** NATS server with the TELEMETRY and INFER streams (`NATS_URL`). */
+  readonly natsUrl: string;
+  /** Postgres for rollups and checkpoints (`DATABASE_URL`); may be the registry's database. */
+  readonly databaseUrl: string;
+  /** Prefix for every subject, stream and bucket name, '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
+  readonly namespace: string;
+  /** Interface the MonitorService gRPC API binds to (`MONITOR_HOST`). */
+  readonly host: string;
+  /** Port of the gRPC API; 0 picks a free one (`MONITOR_PORT`). */
+  readonly port: number;
+  /** Period of the load snapshot on `monitor.load`, milliseconds (`MONITOR_LOAD_INTERVAL`). */
+  readonly loadIntervalMs: number;
+  /** Period of the Postgres checkpoint (state + finished rollups), milliseconds (`MONITOR_CHECKPOINT_INTERVAL`). */
+  readonly checkpointIntervalMs: number;
+  /** pino level (`LOG_LEVEL`). */
+  readonly logLevel: LevelWithSilent;
+}
+
+/**
+ * Reads the monitor's config from `environment` (`process.env` in main.ts, a literal in tests).
+ * @throws ConfigError naming every missing or malformed variable with an example of a valid value.
+ */
+export function loadConfig(environment: Environment): MonitorConfig {
+  const parsed = parseConfig(shape, environment);
+  validateNamespace(parsed.SWITCHBOARD_NAMESPACE);
+  validateIntervals(parsed.MONITOR_LOAD_INTERVAL, parsed.MONITOR_CHECKPOINT_INTERVAL);
+  return Object.freeze({
+    // envUrl's type cannot see that a fallback was given, so it still admits undefined.
+    natsUrl: parsed.NATS_URL ?? DEFAULT_NATS_URL,
+    databaseUrl: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    namespace: parsed.SWITCHBOARD_NAMESPACE,
+    host: parsed.MONITOR_HOST,
+    port: parsed.MONITOR_PORT,
+    loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,
+    checkpointIntervalMs: parsed.MONITOR_CHECKPOINT_INTERVAL,
+    logLevel: parsed.LOG_LEVEL,
+  });
+}
+
+/** Fails at startup rather than at the first publish: the namespace prefixes every subject and stream. */
+function validateNamespace(namespace: string): void {
+  try {
+    createSubjectNames(namespace);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([
+      `SWITCHBOARD_NAMESPACE=${JSON.stringify(namespace)}: ${reason} (example: SWITCHBOARD_NAMESPACE=demo)`,
+    ]);
+  }
+}
+
+function validateIntervals(loadIntervalMs: number, checkpointIntervalMs: number): void {
+  const problems: string[] = [];
+  if (loadIntervalMs < MIN_LOAD_INTERVAL_MS)
+    problems.push(
+      `MONITOR_LOAD_INTERVAL=${loadIntervalMs}ms: must be at least ${MIN_LOAD_INTERVAL_MS}ms (example: MONITOR_LOAD_INTERVAL=250ms)`,
+    );
+  if (checkpointIntervalMs < MIN_CHECKPOINT_INTERVAL_MS)
+    problems.push(
+      `MONITOR_CHECKPOINT_INTERVAL=${checkpointIntervalMs}ms: must be at least ${MIN_CHECKPOINT_INTERVAL_MS}ms (example: MONITOR_CHECKPOINT_INTERVAL=2s)`,
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
+}

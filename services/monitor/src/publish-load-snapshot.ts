@@ -1,0 +1,70 @@
+import { create, toBinary } from '@bufbuild/protobuf';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { SubjectNames } from '@switchboard/nats';
+import { LoadSnapshotSchema, ModelLoadSchema, StatsWindow } from '@switchboard/protocol';
+import type { ModelLoad } from '@switchboard/protocol';
+import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { readQueueDepths } from './read-queue-depths.js';
+import type { QueueDepth } from './read-queue-depths.js';
+import type { RecentThroughput } from './recent-throughput.js';
+import { selectWindow } from './select-window.js';
+import type { TelemetryAggregator } from './telemetry-aggregator.js';
+import type { WorkerLiveness } from './worker-liveness.js';
+
+/** Where the load figures come from. */
+export interface LoadSources {
+  readonly connection: NatsConnection;
+  readonly manager: JetStreamManager;
+  readonly names: SubjectNames;
+  /** The registered models: every one gets a ModelLoad, busy or not. */
+  readonly registry: RegistrySnapshot;
+  readonly aggregator: TelemetryAggregator;
+  readonly throughput: RecentThroughput;
+  readonly workers: WorkerLiveness;
+}
+
+/**
+ * Publishes one binary LoadSnapshot on `monitor.load`: per registered model its queue (pending,
+ * in flight), throughput over ~10 s, and median batch execute time and size over the last minute.
+ * Core NATS: the router wants the newest snapshot, not every one.
+ * @throws Error (from JetStream) when the queue depths cannot be read; nothing is published then.
+ */
+export async function publishLoadSnapshot(sources: LoadSources): Promise<void> {
+  const models = sources.registry
+    .listModels()
+    .map((model) => model.name)
+    .sort();
+  const depths = await readQueueDepths(sources.manager, sources.names, models);
+  const nowMs = Date.now();
+  // Batch figures over the last minute: enough batches for a stable median on a quiet model.
+  const { firstSubWindow = 0 } = selectWindow(
+    StatsWindow.ONE_MINUTE,
+    nowMs,
+    sources.aggregator.firstRecordAtMs,
+  );
+  const snapshot = create(LoadSnapshotSchema, {
+    atUnixMs: BigInt(nowMs),
+    models: models.map((model) => toModelLoad(model, depths.get(model), nowMs, firstSubWindow, sources)),
+  });
+  sources.connection.publish(sources.names.monitorLoadSubject, toBinary(LoadSnapshotSchema, snapshot));
+}
+
+function toModelLoad(
+  model: string,
+  depth: QueueDepth | undefined,
+  nowMs: number,
+  firstSubWindow: number,
+  sources: LoadSources,
+): ModelLoad {
+  const batches = sources.aggregator.recentBatches(model, firstSubWindow);
+  return create(ModelLoadSchema, {
+    model,
+    pending: BigInt(depth?.pending ?? 0),
+    inFlight: BigInt(depth?.inFlight ?? 0),
+    throughputPerSecond: sources.throughput.perSecond(model, nowMs),
+    serviceTimeMs: (batches?.execute.percentileUs(50) ?? 0) / 1_000,
+    batchSize: batches?.medianSize() ?? 0,
+    liveWorkers: sources.workers.liveWorkers(model, nowMs),
+  });
+}

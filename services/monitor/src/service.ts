@@ -1,0 +1,209 @@
+import { fileURLToPath } from 'node:url';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { serve, startGrpcServer } from '@switchboard/grpc';
+import type { RunningGrpcServer } from '@switchboard/grpc';
+import type { Logger } from '@switchboard/logging';
+import { connectNats, createSubjectNames, ensureTelemetryStream } from '@switchboard/nats';
+import type { SubjectNames } from '@switchboard/nats';
+import { MonitorService } from '@switchboard/protocol';
+import { openRegistryBucket, RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { acquireWriterLock } from './acquire-writer-lock.js';
+import type { WriterLock } from './acquire-writer-lock.js';
+import { loadCheckpoint } from './checkpoint-store.js';
+import { Checkpointer } from './checkpointer.js';
+import type { MonitorConfig } from './config.js';
+import { createMonitorHandlers } from './grpc-server.js';
+import { openDatabase } from './open-database.js';
+import type { Database } from './open-database.js';
+import { PeriodicTask } from './periodic-task.js';
+import { publishLoadSnapshot } from './publish-load-snapshot.js';
+import { RecentThroughput } from './recent-throughput.js';
+import { runMigrations } from '@switchboard/migrations';
+import { TelemetryAggregator } from './telemetry-aggregator.js';
+import { TelemetryConsumer } from './telemetry-consumer.js';
+import { WorkerLiveness } from './worker-liveness.js';
+
+/** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
+const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** A started monitor. */
+export interface RunningMonitor {
+  /** The port MonitorService listens on (the bound one when the config asked for 0). */
+  readonly port: number;
+  /**
+   * Reports NOT_SERVING, stops the gRPC server (in-flight calls get up to 5 s), stops reading,
+   * writes a last checkpoint, drains NATS and closes Postgres. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 5_000;
+const POSTGRES_CLOSE_TIMEOUT_SECONDS = 5;
+
+/** What start() has opened so far, so that stop (or a failed start) closes exactly that, in order. */
+interface Resources {
+  database?: Database;
+  lock?: WriterLock;
+  connection?: NatsConnection;
+  registry?: RegistrySnapshot;
+  workers?: WorkerLiveness;
+  consumer?: TelemetryConsumer;
+  checkpointer?: Checkpointer;
+  tasks: PeriodicTask[];
+  server?: RunningGrpcServer;
+}
+
+/** What the running parts share. */
+interface Context {
+  readonly config: MonitorConfig;
+  readonly names: SubjectNames;
+  readonly logger: Logger;
+  readonly resources: Resources;
+}
+
+/**
+ * Starts the monitor: applies migrations, waits to be the only monitor of the namespace's stream,
+ * restores the last checkpoint, replays TELEMETRY from there, then checkpoints, publishes load
+ * snapshots and serves MonitorService.
+ * @throws when Postgres or NATS is unreachable, a migration fails, the checkpoint is unreadable
+ * or the port is taken; whatever had been opened is closed first.
+ */
+export async function start(config: MonitorConfig, logger: Logger): Promise<RunningMonitor> {
+  const context: Context = {
+    config,
+    names: createSubjectNames(config.namespace),
+    logger,
+    resources: { tasks: [] },
+  };
+  try {
+    const { database, aggregator } = await restoreAggregator(context);
+    const connection = await connectNats({ url: config.natsUrl, name: 'monitor', logger });
+    context.resources.connection = connection;
+    const manager = await jetstreamManager(connection);
+    await ensureTelemetryStream(manager, context.names);
+    const throughput = new RecentThroughput();
+    const consumer = await startConsumer(context, connection, manager, aggregator, throughput);
+    const checkpointer = new Checkpointer({
+      database,
+      stream: context.names.telemetryStream,
+      aggregator,
+      isCaughtUp: () => consumer.caughtUp,
+      logger: logger.child({ component: 'checkpoint' }),
+    });
+    context.resources.checkpointer = checkpointer;
+    const publishLoad = await prepareLoadSnapshots(context, connection, manager, aggregator, throughput);
+    startTasks(context, [
+      new PeriodicTask('checkpoint', config.checkpointIntervalMs, () => checkpointer.checkpoint(), logger),
+      new PeriodicTask('load-snapshot', config.loadIntervalMs, publishLoad, logger),
+    ]);
+    return await serveStats(context, aggregator);
+  } catch (error) {
+    await closeResources(context);
+    throw error;
+  }
+}
+
+/** Opens Postgres, takes the writer lock and rebuilds the aggregator from the last checkpoint. */
+async function restoreAggregator({ config, names, logger, resources }: Context) {
+  const applied = await runMigrations({
+    databaseUrl: config.databaseUrl,
+    directory: MIGRATIONS_DIRECTORY,
+    table: 'monitor_migrations',
+    logger: logger.child({ component: 'migrations' }),
+  });
+  logger.info({ applied }, 'database migrations applied');
+  const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
+  resources.database = database;
+  resources.lock = await acquireWriterLock(database, names.telemetryStream, logger);
+  const state = await loadCheckpoint(database, names.telemetryStream);
+  logger.info({ lastSequence: state?.lastSequence ?? 0 }, 'checkpoint loaded');
+  const aggregator = state === undefined ? new TelemetryAggregator() : TelemetryAggregator.fromState(state);
+  return { database, aggregator };
+}
+
+async function startConsumer(
+  { names, logger, resources }: Context,
+  connection: NatsConnection,
+  manager: JetStreamManager,
+  aggregator: TelemetryAggregator,
+  throughput: RecentThroughput,
+): Promise<TelemetryConsumer> {
+  const consumer = new TelemetryConsumer({
+    jetstream: jetstream(connection),
+    manager,
+    names,
+    aggregator,
+    onRequestApplied: (atMs, record) => throughput.record(record.model, atMs),
+    logger: logger.child({ component: 'telemetry' }),
+  });
+  resources.consumer = consumer;
+  await consumer.start();
+  return consumer;
+}
+
+/** Starts what the load snapshot reads besides telemetry: the registry's models and worker heartbeats. */
+async function prepareLoadSnapshots(
+  { names, logger, resources }: Context,
+  connection: NatsConnection,
+  manager: JetStreamManager,
+  aggregator: TelemetryAggregator,
+  throughput: RecentThroughput,
+): Promise<() => Promise<void>> {
+  const registry = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
+  resources.registry = registry;
+  await registry.start();
+  const workers = new WorkerLiveness(connection, names.workerHeartbeatSubject, logger);
+  resources.workers = workers;
+  workers.start();
+  return () => publishLoadSnapshot({ connection, manager, names, registry, aggregator, throughput, workers });
+}
+
+function startTasks({ resources }: Context, tasks: PeriodicTask[]): void {
+  resources.tasks.push(...tasks);
+  for (const task of tasks) task.start();
+}
+
+async function serveStats(context: Context, aggregator: TelemetryAggregator): Promise<RunningMonitor> {
+  const { config, logger, resources } = context;
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    services: [serve(MonitorService, createMonitorHandlers(aggregator))],
+    logger,
+  });
+  resources.server = server;
+  server.setServing(true);
+  logger.info({ port: server.port, namespace: config.namespace }, 'monitor serving');
+  let stopping: Promise<void> | undefined;
+  return {
+    port: server.port,
+    stop() {
+      stopping ??= closeResources(context).then(() => logger.info('monitor stopped'));
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Closes in dependency order: no new calls, no new records, a last checkpoint (so a clean stop
+ * replays nothing), then NATS (drained), the writer lock and Postgres.
+ */
+async function closeResources({ resources, logger }: Context): Promise<void> {
+  resources.server?.setServing(false);
+  await resources.server?.stop(STOP_GRACE_MS);
+  await Promise.all(resources.tasks.map((task) => task.stop()));
+  await resources.consumer?.stop();
+  await resources.checkpointer
+    ?.checkpoint()
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, 'last checkpoint failed; the next start replays from the previous one'),
+    );
+  resources.workers?.stop();
+  await resources.registry?.stop();
+  if (resources.connection !== undefined && !resources.connection.isClosed())
+    await resources.connection.drain();
+  await resources.lock?.release();
+  await resources.database?.end({ timeout: POSTGRES_CLOSE_TIMEOUT_SECONDS });
+}

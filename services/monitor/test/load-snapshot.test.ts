@@ -1,0 +1,122 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { Subscription } from '@nats-io/transport-node';
+import { ensureInferStream, ensureWorkConsumer } from '@switchboard/nats';
+import {
+  JobSchema,
+  LoadSnapshotSchema,
+  ModelSpecSchema,
+  WorkerHeartbeatSchema,
+  WorkerState,
+} from '@switchboard/protocol';
+import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
+import { modelKey, openRegistryBucket } from '@switchboard/registry-snapshot';
+import { waitFor } from '@switchboard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
+import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
+import { batchRecord, requestRecord } from './telemetry-records.js';
+
+const QUEUED_JOBS = 25;
+
+describe('load snapshot', () => {
+  let bed: MonitorTestBed;
+  let running: InProcessMonitor;
+  let subscription: Subscription;
+  let latest: LoadSnapshot | undefined;
+
+  const loadOf = (model: string): ModelLoad | undefined =>
+    latest?.models.find((load) => load.model === model);
+  const waitForLoad = (model: string, expected: Partial<ModelLoad>, message: string) =>
+    waitFor(() => expect(loadOf(model)).toMatchObject(expected), { timeoutMs: 5_000, message });
+
+  beforeAll(async () => {
+    bed = await createMonitorTestBed('load');
+    await ensureInferStream(bed.manager, bed.names);
+    const bucket = await openRegistryBucket(bed.connection, bed.names);
+    for (const name of ['queued', 'idle'])
+      await bucket.put(
+        modelKey(name),
+        toBinary(ModelSpecSchema, create(ModelSpecSchema, { name, runtime: 'synthetic', version: '1' })),
+      );
+    subscription = bed.connection.subscribe(bed.names.monitorLoadSubject, {
+      callback: (error, message) => {
+        if (error === null) latest = fromBinary(LoadSnapshotSchema, message.data);
+      },
+    });
+    running = await startMonitorInProcess(bed);
+  });
+
+  afterAll(async () => {
+    subscription?.unsubscribe();
+    await running?.stop();
+    await bed?.close();
+  });
+
+  it('counts jobs queued while no worker has ever run, before any consumer exists', async () => {
+    await Promise.all(
+      Array.from({ length: QUEUED_JOBS }, (_, index) =>
+        bed.jetstream.publish(
+          bed.names.inferSubject('queued', 2),
+          toBinary(JobSchema, create(JobSchema, { requestId: `job-${index}`, model: 'queued', priority: 2 })),
+        ),
+      ),
+    );
+
+    await waitForLoad(
+      'queued',
+      { pending: BigInt(QUEUED_JOBS), inFlight: 0n, liveWorkers: 0 },
+      'the queued jobs',
+    );
+    expect(loadOf('idle')).toMatchObject({ pending: 0n, inFlight: 0n });
+    expect(latest?.models.map((load) => load.model)).toEqual(['idle', 'queued']);
+  });
+
+  it('follows the work consumer: taken jobs move to in flight, acked ones leave', async () => {
+    await ensureWorkConsumer(bed.manager, bed.names, 'queued', 2, {
+      ackWaitMs: 60_000,
+      maxDeliver: 3,
+      maxAckPending: 100,
+    });
+    const consumer = await bed.jetstream.consumers.get(bed.names.inferStream, 'work-queued-p2');
+    const taken = [];
+    for await (const message of await consumer.fetch({ max_messages: 10, expires: 2_000 }))
+      taken.push(message);
+    expect(taken).toHaveLength(10);
+    await Promise.all(taken.slice(0, 6).map((message) => message.ackAck()));
+
+    await waitForLoad(
+      'queued',
+      { pending: BigInt(QUEUED_JOBS - 10), inFlight: 4n },
+      'the queue after taking 10 and acking 6',
+    );
+  });
+
+  it('reports live workers, throughput and median service time and batch size from telemetry', async () => {
+    const heartbeat = create(WorkerHeartbeatSchema, {
+      workerId: 'w1',
+      state: WorkerState.READY,
+      models: [{ name: 'queued', version: '1' }],
+      atUnixMs: BigInt(Date.now()),
+      intervalMs: 60_000n,
+    });
+    bed.connection.publish(bed.names.workerHeartbeatSubject, toBinary(WorkerHeartbeatSchema, heartbeat));
+    const nowMs = Date.now();
+    await bed.publishRequests(
+      Array.from({ length: 20 }, () => requestRecord({ model: 'queued', atUnixMs: BigInt(nowMs) })),
+    );
+    await bed.publishBatches(
+      [3, 4, 4, 4, 9].map((size) =>
+        batchRecord({ model: 'queued', size, executeUs: BigInt(size * 1_000), atUnixMs: BigInt(nowMs) }),
+      ),
+    );
+
+    await waitForLoad('queued', { liveWorkers: 1, batchSize: 4 }, 'heartbeat and batches');
+    const load = loadOf('queued');
+    // One second is the smallest span throughput divides by; all 20 requests are within it.
+    expect(load?.throughputPerSecond).toBeGreaterThan(0);
+    expect(load?.throughputPerSecond).toBeLessThanOrEqual(20);
+    expect(load?.serviceTimeMs).toBeGreaterThanOrEqual(4);
+    expect(load?.serviceTimeMs).toBeLessThanOrEqual(4 * 1.001);
+    expect(loadOf('idle')).toMatchObject({ liveWorkers: 0, throughputPerSecond: 0, batchSize: 0 });
+  });
+});

@@ -1,0 +1,88 @@
+import { statusCodeName } from '@switchboard/errors';
+import { Counter, DURATION_BUCKETS_SECONDS, Gauge, Histogram } from '@switchboard/metrics';
+import type { Registry } from '@switchboard/metrics';
+import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { RequestObserver } from './request-observer.js';
+import type { RequestRecordInit } from './request-telemetry.js';
+
+/**
+ * The `model` label of requests naming no registered model. Clients may send any name; labelling by
+ * it would let them create unbounded series. Parentheses keep it apart from real names, which are
+ * lowercase letters, digits, '-' and '_'.
+ */
+const UNKNOWN_MODEL_LABEL = '(unknown)';
+
+const MICROS_PER_SECOND = 1_000_000;
+/** Costs travel in millionths of a dollar; Prometheus wants base units. */
+const MICRODOLLARS_PER_DOLLAR = 1_000_000;
+
+/** The router's metric families, registered on `registry`. */
+function createInstruments(registry: Registry) {
+  const registers = [registry];
+  const durationHistogram = (name: string, help: string, labelNames: string[]) =>
+    new Histogram({ name, help, labelNames, buckets: [...DURATION_BUCKETS_SECONDS], registers });
+  return {
+    requests: new Counter({
+      name: 'switchboard_inference_requests_total',
+      help: 'ModelInfer requests answered, by model, route ("" when a model was named) and gRPC status code name.',
+      labelNames: ['model', 'route', 'code'],
+      registers,
+    }),
+    duration: durationHistogram(
+      'switchboard_inference_request_duration_seconds',
+      'End-to-end ModelInfer duration in the router, successful requests.',
+      ['model', 'route'],
+    ),
+    queue: durationHistogram(
+      'switchboard_inference_queue_duration_seconds',
+      'Time a successful request waited before running: in JetStream plus in the worker batcher.',
+      ['model'],
+    ),
+    compute: durationHistogram(
+      'switchboard_inference_compute_duration_seconds',
+      'Runtime execution time of the batch that answered a successful request.',
+      ['model'],
+    ),
+    inFlight: new Gauge({
+      name: 'switchboard_inference_requests_in_flight',
+      help: 'ModelInfer requests received and not yet answered.',
+      registers,
+    }),
+    cost: new Counter({
+      name: 'switchboard_inference_cost_dollars_total',
+      help: 'Estimated cost of successful requests from the registry prices, in dollars.',
+      labelNames: ['model', 'route'],
+      registers,
+    }),
+  };
+}
+
+/**
+ * Registers the router's request metrics on `registry` and returns the observer that updates them
+ * from each finished request's telemetry record. Names follow Triton's `nv_inference_*` where the
+ * meaning is the same; durations are observed for successful requests only, as Triton's are, so
+ * fast failures do not drag percentiles down (failures show in `requests_total{code}`).
+ */
+export function createRouterMetrics(registry: Registry, snapshot: RegistrySnapshot): RequestObserver {
+  const { requests, duration, queue, compute, inFlight, cost } = createInstruments(registry);
+  return {
+    requestStarted: () => inFlight.inc(),
+    requestFinished(record: RequestRecordInit) {
+      inFlight.dec();
+      const name = record.model ?? '';
+      const model = snapshot.getModel(name) === undefined ? UNKNOWN_MODEL_LABEL : name;
+      const route = record.route ?? '';
+      const code = record.statusCode ?? 0;
+      requests.inc({ model, route, code: statusCodeName(code) });
+      if (code !== 0) return;
+      duration.observe({ model, route }, toSeconds(record.latencyUs));
+      queue.observe({ model }, toSeconds(record.queueWaitUs) + toSeconds(record.batchWaitUs));
+      compute.observe({ model }, toSeconds(record.executeUs));
+      cost.inc({ model, route }, (record.costMicros ?? 0) / MICRODOLLARS_PER_DOLLAR);
+    },
+  };
+}
+
+function toSeconds(micros: bigint | undefined): number {
+  return Number(micros ?? 0n) / MICROS_PER_SECOND;
+}

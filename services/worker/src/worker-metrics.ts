@@ -1,0 +1,117 @@
+import {
+  BATCH_SIZE_BUCKETS,
+  Counter,
+  DURATION_BUCKETS_SECONDS,
+  Gauge,
+  Histogram,
+} from '@switchboard/metrics';
+import type { Registry } from '@switchboard/metrics';
+import type { BatchRecord } from '@switchboard/protocol';
+import { BusyWindow } from './busy-window.js';
+import type { JobDisposition, ModelServerObserver } from './model-server-observer.js';
+
+/** What the worker holds for one loaded model, read at scrape time. */
+export interface HostedModelState {
+  readonly model: string;
+  readonly footprintBytes: number;
+  /** Jobs received and not yet settled. */
+  readonly inFlight: number;
+}
+
+const MICROS_PER_SECOND = 1_000_000;
+
+/** The worker's batch and job metric families, registered on `registry`. */
+function createInstruments(registry: Registry) {
+  const registers = [registry];
+  const perModelCounter = (name: string, help: string, labelNames = ['model']) =>
+    new Counter({ name, help, labelNames, registers });
+  const perModelHistogram = (name: string, help: string, buckets: readonly number[]) =>
+    new Histogram({ name, help, labelNames: ['model'], buckets: [...buckets], registers });
+  return {
+    batches: perModelCounter(
+      'switchboard_worker_batches_total',
+      'Batches executed (runtime calls), failed ones included.',
+    ),
+    batchSize: perModelHistogram(
+      'switchboard_worker_batch_size',
+      'Jobs per executed batch.',
+      BATCH_SIZE_BUCKETS,
+    ),
+    execute: perModelHistogram(
+      'switchboard_worker_batch_execute_duration_seconds',
+      'Runtime execution time of one batch.',
+      DURATION_BUCKETS_SECONDS,
+    ),
+    busy: perModelCounter(
+      'switchboard_worker_busy_seconds_total',
+      'Time spent executing batches; rate() of it is the utilisation.',
+    ),
+    jobs: perModelCounter(
+      'switchboard_worker_jobs_total',
+      'Jobs settled, by outcome: ok, error, retried, dead_lettered or expired.',
+      ['model', 'outcome'],
+    ),
+  };
+}
+
+/**
+ * Registers the worker's batch and job metrics on `registry` and returns the observer the model
+ * servers report to. Batch counts and timings follow Triton's `nv_inference_exec_count` and
+ * `nv_inference_compute_infer_duration_us`; the gauges are read from `hosted()` at scrape time so
+ * unloaded models drop out.
+ */
+export function createWorkerMetrics(
+  registry: Registry,
+  hosted: () => HostedModelState[],
+): ModelServerObserver {
+  const { batches, batchSize, execute, busy, jobs } = createInstruments(registry);
+  const windows = new Map<string, BusyWindow>();
+  registerHostedGauges(registry, hosted, windows);
+  return {
+    batchFinished(record: BatchRecord) {
+      const labels = { model: record.model };
+      const seconds = Number(record.executeUs) / MICROS_PER_SECOND;
+      batches.inc(labels);
+      batchSize.observe(labels, record.size);
+      execute.observe(labels, seconds);
+      busy.inc(labels, seconds);
+      const window = windows.get(record.model) ?? new BusyWindow();
+      windows.set(record.model, window);
+      window.add(Number(record.atUnixMs), seconds * 1000);
+    },
+    jobSettled(model: string, disposition: JobDisposition) {
+      jobs.inc({ model, outcome: disposition });
+    },
+  };
+}
+
+/** Gauges computed from the models loaded right now. */
+function registerHostedGauges(
+  registry: Registry,
+  hosted: () => HostedModelState[],
+  windows: Map<string, BusyWindow>,
+): void {
+  const perModel = (name: string, help: string, read: (state: HostedModelState) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['model'],
+      registers: [registry],
+      collect() {
+        // Reset first so a model unloaded since the last scrape stops being reported.
+        this.reset();
+        for (const state of hosted()) this.set({ model: state.model }, read(state));
+      },
+    });
+  perModel(
+    'switchboard_worker_utilisation_ratio',
+    'Busy fraction of the last 10 s.',
+    (state) => windows.get(state.model)?.ratio(Date.now()) ?? 0,
+  );
+  perModel(
+    'switchboard_worker_model_memory_bytes',
+    'Memory the loaded model holds.',
+    (state) => state.footprintBytes,
+  );
+  perModel('switchboard_worker_jobs_held', 'Jobs received and not yet settled.', (state) => state.inFlight);
+}
