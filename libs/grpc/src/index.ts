@@ -5,3 +5,4 @@ export { serve, startGrpcServer } from './start-grpc-server.js';
 export type { ServiceHandlers } from './service-implementation.js';
 export type { GrpcStatusObject } from './to-grpc-status.js';
 export { toGrpcStatus } from './to-grpc-status.js';
+export { wireBytesOf } from './service-definition.js';

@@ -9,6 +9,23 @@ export function methodPath(method: DescMethod): string {
   return `/${method.parent.typeName}/${method.name}`;
 }
 
+/** Each decoded request's wire bytes, for handlers that forward a request as it came. */
+const wireBytes = new WeakMap<object, Uint8Array>();
+
+/**
+ * The bytes a request message was decoded from, when it came in through a server built by
+ * {@link toServiceDefinition}; undefined for messages built in-process.
+ */
+export function wireBytesOf(message: object): Uint8Array | undefined {
+  return wireBytes.get(message);
+}
+
+function decodeRequest(method: DescMethod, bytes: Buffer) {
+  const message = fromBinary(method.input, bytes);
+  wireBytes.set(message, bytes);
+  return message;
+}
+
 /**
  * Builds a grpc-js service definition from a protobuf-es service descriptor, (de)serialising with
  * protobuf-es. protoc-gen-es v2 emits descriptors only, so this is the one bridge between the two.
@@ -25,7 +42,7 @@ export function toServiceDefinition(service: DescService): ServiceDefinition {
       requestStream: false,
       responseStream: false,
       requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
-      requestDeserialize: (bytes: Buffer) => fromBinary(method.input, bytes),
+      requestDeserialize: (bytes: Buffer) => decodeRequest(method, bytes),
       responseSerialize: (message) => Buffer.from(toBinary(method.output, message as never)),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
       originalName: method.name,

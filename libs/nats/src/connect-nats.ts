@@ -27,6 +27,9 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // Async stack traces make nats.js build an Error per request (three per JetStream publish);
+      // measured at 12-35 µs of router CPU per inference, for stacks we never print.
+      noAsyncTraces: true,
     });
   } catch (error) {
     throw new UnavailableError(`cannot connect to NATS at ${options.url}; is nats-server running?`, {

@@ -43,24 +43,14 @@ export {
   ServerReadyRequestSchema,
   ServerReadyResponseSchema,
 } from './gen/inference/grpc_predict_v2_pb.js';
-export type {
-  Job,
-  JobResult,
-  JobStatus,
-  JobTimings,
-} from './gen/switchboard/v1/job_pb.js';
+export type { Job, JobResult, JobStatus, JobTimings } from './gen/switchboard/v1/job_pb.js';
 export {
   JobResultSchema,
   JobSchema,
   JobStatusSchema,
   JobTimingsSchema,
 } from './gen/switchboard/v1/job_pb.js';
-export type {
-  BatchingSpec,
-  ModelSpec,
-  RouteSpec,
-  TensorSpec,
-} from './gen/switchboard/v1/model_pb.js';
+export type { BatchingSpec, ModelSpec, RouteSpec, TensorSpec } from './gen/switchboard/v1/model_pb.js';
 export {
   BatchingMode,
   BatchingModeSchema,

@@ -37,6 +37,8 @@ describe('switchboard stats', () => {
       SWITCHBOARD_NAMESPACE: names.namespace,
       MONITOR_HOST: '127.0.0.1',
       MONITOR_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
     });
     monitor = await start(config, createLogger({ service: 'monitor', level: 'silent' }));
     connection = await connect({ servers: infrastructure.natsUrl });

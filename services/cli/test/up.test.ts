@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,14 +18,14 @@ function freePort(): Promise<number> {
 }
 
 describe('switchboard up', () => {
-  it('starts registry, router and worker, answers a demo request through the classify route and stops', async () => {
+  it('starts registry, monitor, router and worker, answers a demo request through the classify route and stops', async () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
     let stdout = '';
     let stderr = '';
     try {
-      const [routerPort, registryPort] = [await freePort(), await freePort()];
+      const [routerPort, registryPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
       const code = await run(
         [
           'up',
@@ -35,6 +35,10 @@ describe('switchboard up', () => {
           String(routerPort),
           '--registry-port',
           String(registryPort),
+          '--monitor-port',
+          String(monitorPort),
+          '--metrics-port-base',
+          '0',
           '--log-dir',
           logDirectory,
         ],
@@ -54,16 +58,28 @@ describe('switchboard up', () => {
         /demo request → classify answered by classifier-(small|large): probabilities \[/,
       );
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
+      // Printed only once the monitor has answered GetStats.
+      expect(stdout).toContain(`monitor 127.0.0.1:${monitorPort}, router 127.0.0.1:${routerPort}`);
+      expect(stdout).toContain(`switchboard stats --monitor 127.0.0.1:${monitorPort}`);
       expect((await readdir(logDirectory)).sort()).toEqual([
         'infrastructure.log',
+        'monitor.log',
         'registry.log',
         'router.log',
         'worker.log',
       ]);
+      const monitorLog = (await readFile(join(logDirectory, 'monitor.log'), 'utf8'))
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; port?: number });
+      expect(monitorLog).toContainEqual(
+        expect.objectContaining({ msg: 'monitor serving', port: monitorPort }),
+      );
+      expect(monitorLog).toContainEqual(expect.objectContaining({ msg: 'monitor stopped' }));
     } finally {
       await rm(logDirectory, { recursive: true, force: true });
       await database.drop();
     }
-    // Four processes start and load models; on a busy 2-core machine that can take a while.
+    // Five processes start and load models; on a busy 2-core machine that can take a while.
   }, 120_000);
 });

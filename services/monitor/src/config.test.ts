@@ -12,7 +12,26 @@ describe('loadConfig', () => {
       port: 8020,
       loadIntervalMs: 250,
       checkpointIntervalMs: 2_000,
+      metricsHost: '0.0.0.0',
+      metricsPort: 9404,
       logLevel: 'info',
+      otelEnvironment: {},
+    });
+  });
+
+  it('reads the metrics listener and passes the OTEL_* variables through', () => {
+    expect(
+      loadConfig({
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: '0',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        MONITOR_PORT: '8021',
+      }),
+    ).toMatchObject({
+      metricsHost: '127.0.0.1',
+      metricsPort: 0,
+      port: 8021,
+      otelEnvironment: { OTEL_TRACES_EXPORTER: 'otlp' },
     });
   });
 
@@ -25,12 +44,18 @@ describe('loadConfig', () => {
 
   it('names every malformed variable with an example of a valid value', () => {
     const load = () =>
-      loadConfig({ MONITOR_PORT: '-1', MONITOR_LOAD_INTERVAL: 'often', DATABASE_URL: 'mysql://x' });
+      loadConfig({
+        MONITOR_PORT: '-1',
+        MONITOR_LOAD_INTERVAL: 'often',
+        DATABASE_URL: 'mysql://x',
+        METRICS_PORT: '70000',
+      });
 
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/MONITOR_PORT="-1".*example: MONITOR_PORT=8020/s);
     expect(load).toThrow(/MONITOR_LOAD_INTERVAL="often".*example: MONITOR_LOAD_INTERVAL=250ms/s);
     expect(load).toThrow(/DATABASE_URL="mysql:\/\/x"/);
+    expect(load).toThrow(/METRICS_PORT="70000".*example: METRICS_PORT=9404/s);
   });
 
   it('rejects intervals too short to finish one run before the next', () => {

@@ -11,12 +11,16 @@ import {
 import type { Environment } from '@switchboard/config';
 import type { LevelWithSilent } from '@switchboard/logging';
 import { createSubjectNames } from '@switchboard/nats';
+import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
 /** Port of the MonitorService gRPC API (the registry has 8010, the router 8001). */
 const DEFAULT_MONITOR_PORT = 8020;
+const DEFAULT_METRICS_HOST = '0.0.0.0';
+/** Prometheus /metrics port; router 9401, registry 9402, worker 9403. */
+const DEFAULT_METRICS_PORT = 9404;
 /** The router reads the load snapshot on every request; 250 ms keeps it fresh without flooding NATS. */
 const DEFAULT_LOAD_INTERVAL_MS = 250;
 /** Work a SIGKILL can cost: at most this much telemetry is replayed after a crash. */
@@ -38,6 +42,8 @@ const shape = {
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
+  METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), '0.0.0.0'),
+  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9404'),
   LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
 };
 
@@ -57,8 +63,14 @@ export interface MonitorConfig {
   readonly loadIntervalMs: number;
   /** Period of the Postgres checkpoint (state + finished rollups), milliseconds (`MONITOR_CHECKPOINT_INTERVAL`). */
   readonly checkpointIntervalMs: number;
+  /** Interface the Prometheus /metrics endpoint binds to (`METRICS_HOST`). */
+  readonly metricsHost: string;
+  /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
+  readonly metricsPort: number;
   /** pino level (`LOG_LEVEL`). */
   readonly logLevel: LevelWithSilent;
+  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
+  readonly otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -78,7 +90,10 @@ export function loadConfig(environment: Environment): MonitorConfig {
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,
     checkpointIntervalMs: parsed.MONITOR_CHECKPOINT_INTERVAL,
+    metricsHost: parsed.METRICS_HOST,
+    metricsPort: parsed.METRICS_PORT,
     logLevel: parsed.LOG_LEVEL,
+    otelEnvironment: pickOtelVariables(environment),
   });
 }
 

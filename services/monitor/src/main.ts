@@ -1,4 +1,5 @@
 import { createLogger } from '@switchboard/logging';
+import { startTracing } from '@switchboard/tracing';
 import { loadConfig } from './config.js';
 import type { MonitorConfig } from './config.js';
 import { start } from './service.js';
@@ -20,18 +21,24 @@ function readConfig(): MonitorConfig {
 
 const config = readConfig();
 const logger = createLogger({ service: 'monitor', level: config.logLevel });
+// Process-wide and before the first connection, so every span finds the provider.
+const tracing = startTracing({ serviceName: 'monitor', environment: config.otelEnvironment, logger });
 
 try {
   const monitor = await start(config, logger);
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'stopping');
-    monitor.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(EXIT_FAILURE);
-      },
-    );
+    // After the stop, so the spans of the calls it finished on the way out are exported too.
+    monitor
+      .stop()
+      .finally(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(EXIT_FAILURE);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -3,7 +3,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { SubjectNames } from '@switchboard/nats';
 import { LoadSnapshotSchema, ModelLoadSchema, StatsWindow } from '@switchboard/protocol';
-import type { ModelLoad } from '@switchboard/protocol';
+import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { readQueueDepths } from './read-queue-depths.js';
 import type { QueueDepth } from './read-queue-depths.js';
@@ -24,13 +24,21 @@ export interface LoadSources {
   readonly workers: WorkerLiveness;
 }
 
+/** Told about every snapshot published, e.g. to mirror its queue depths in Prometheus gauges. */
+export type LoadSnapshotObserver = (snapshot: LoadSnapshot) => void;
+
 /**
  * Publishes one binary LoadSnapshot on `monitor.load`: per registered model its queue (pending,
  * in flight), throughput over ~10 s, and median batch execute time and size over the last minute.
- * Core NATS: the router wants the newest snapshot, not every one.
- * @throws Error (from JetStream) when the queue depths cannot be read; nothing is published then.
+ * Core NATS: the router wants the newest snapshot, not every one. `observe` sees each snapshot once
+ * it is published.
+ * @throws Error (from JetStream) when the queue depths cannot be read; nothing is published (or
+ * observed) then.
  */
-export async function publishLoadSnapshot(sources: LoadSources): Promise<void> {
+export async function publishLoadSnapshot(
+  sources: LoadSources,
+  observe: LoadSnapshotObserver = () => undefined,
+): Promise<void> {
   const models = sources.registry
     .listModels()
     .map((model) => model.name)
@@ -48,6 +56,7 @@ export async function publishLoadSnapshot(sources: LoadSources): Promise<void> {
     models: models.map((model) => toModelLoad(model, depths.get(model), nowMs, firstSubWindow, sources)),
   });
   sources.connection.publish(sources.names.monitorLoadSubject, toBinary(LoadSnapshotSchema, snapshot));
+  observe(snapshot);
 }
 
 function toModelLoad(

@@ -5,6 +5,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
+import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
+import type { Registry, RunningMetricsServer } from '@switchboard/metrics';
 import { connectNats, createSubjectNames, ensureTelemetryStream } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { MonitorService } from '@switchboard/protocol';
@@ -15,6 +17,8 @@ import { loadCheckpoint } from './checkpoint-store.js';
 import { Checkpointer } from './checkpointer.js';
 import type { MonitorConfig } from './config.js';
 import { createMonitorHandlers } from './grpc-server.js';
+import { createMonitorMetrics } from './monitor-metrics.js';
+import type { MonitorMetrics } from './monitor-metrics.js';
 import { openDatabase } from './open-database.js';
 import type { Database } from './open-database.js';
 import { PeriodicTask } from './periodic-task.js';
@@ -32,9 +36,11 @@ const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.
 export interface RunningMonitor {
   /** The port MonitorService listens on (the bound one when the config asked for 0). */
   readonly port: number;
+  /** The bound port of the Prometheus /metrics endpoint. */
+  readonly metricsPort: number;
   /**
-   * Reports NOT_SERVING, stops the gRPC server (in-flight calls get up to 5 s), stops reading,
-   * writes a last checkpoint, drains NATS and closes Postgres. Idempotent.
+   * Reports NOT_SERVING, stops the gRPC server (in-flight calls get up to 5 s) and /metrics, stops
+   * reading, writes a last checkpoint, drains NATS and closes Postgres. Idempotent.
    */
   stop(): Promise<void>;
 }
@@ -53,6 +59,7 @@ interface Resources {
   checkpointer?: Checkpointer;
   tasks: PeriodicTask[];
   server?: RunningGrpcServer;
+  metrics?: RunningMetricsServer;
 }
 
 /** What the running parts share. */
@@ -61,6 +68,13 @@ interface Context {
   readonly names: SubjectNames;
   readonly logger: Logger;
   readonly resources: Resources;
+}
+
+/** What the load snapshot and the metrics read besides telemetry. */
+interface LiveSources {
+  readonly registry: RegistrySnapshot;
+  readonly workers: WorkerLiveness;
+  readonly throughput: RecentThroughput;
 }
 
 /**
@@ -83,8 +97,10 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
     context.resources.connection = connection;
     const manager = await jetstreamManager(connection);
     await ensureTelemetryStream(manager, context.names);
-    const throughput = new RecentThroughput();
-    const consumer = await startConsumer(context, connection, manager, aggregator, throughput);
+    const live = await startLiveSources(context, connection);
+    const metricsRegistry = createMetricsRegistry('monitor');
+    const metrics = createMonitorMetrics(metricsRegistry, { ...live, aggregator });
+    const consumer = await startConsumer(context, connection, manager, aggregator, live, metrics);
     const checkpointer = new Checkpointer({
       database,
       stream: context.names.telemetryStream,
@@ -93,12 +109,13 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
       logger: logger.child({ component: 'checkpoint' }),
     });
     context.resources.checkpointer = checkpointer;
-    const publishLoad = await prepareLoadSnapshots(context, connection, manager, aggregator, throughput);
+    const sources = { connection, manager, names: context.names, aggregator, ...live };
+    const publishLoad = () => publishLoadSnapshot(sources, (snapshot) => metrics.snapshotPublished(snapshot));
     startTasks(context, [
       new PeriodicTask('checkpoint', config.checkpointIntervalMs, () => checkpointer.checkpoint(), logger),
       new PeriodicTask('load-snapshot', config.loadIntervalMs, publishLoad, logger),
     ]);
-    return await serveStats(context, aggregator);
+    return await serveStats(context, aggregator, metricsRegistry);
   } catch (error) {
     await closeResources(context);
     throw error;
@@ -128,14 +145,19 @@ async function startConsumer(
   connection: NatsConnection,
   manager: JetStreamManager,
   aggregator: TelemetryAggregator,
-  throughput: RecentThroughput,
+  { throughput }: LiveSources,
+  metrics: MonitorMetrics,
 ): Promise<TelemetryConsumer> {
   const consumer = new TelemetryConsumer({
     jetstream: jetstream(connection),
     manager,
     names,
     aggregator,
-    onRequestApplied: (atMs, record) => throughput.record(record.model, atMs),
+    onRequestApplied: (atMs, record) => {
+      throughput.record(record.model, atMs);
+      metrics.recordApplied('request');
+    },
+    onBatchApplied: () => metrics.recordApplied('batch'),
     logger: logger.child({ component: 'telemetry' }),
   });
   resources.consumer = consumer;
@@ -143,21 +165,21 @@ async function startConsumer(
   return consumer;
 }
 
-/** Starts what the load snapshot reads besides telemetry: the registry's models and worker heartbeats. */
-async function prepareLoadSnapshots(
+/**
+ * Starts what the load snapshot and the metrics read besides telemetry: the registry's models and
+ * worker heartbeats (before the replay, so heartbeats that arrive meanwhile are not missed).
+ */
+async function startLiveSources(
   { names, logger, resources }: Context,
   connection: NatsConnection,
-  manager: JetStreamManager,
-  aggregator: TelemetryAggregator,
-  throughput: RecentThroughput,
-): Promise<() => Promise<void>> {
+): Promise<LiveSources> {
   const registry = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
   resources.registry = registry;
   await registry.start();
   const workers = new WorkerLiveness(connection, names.workerHeartbeatSubject, logger);
   resources.workers = workers;
   workers.start();
-  return () => publishLoadSnapshot({ connection, manager, names, registry, aggregator, throughput, workers });
+  return { registry, workers, throughput: new RecentThroughput() };
 }
 
 function startTasks({ resources }: Context, tasks: PeriodicTask[]): void {
@@ -165,7 +187,11 @@ function startTasks({ resources }: Context, tasks: PeriodicTask[]): void {
   for (const task of tasks) task.start();
 }
 
-async function serveStats(context: Context, aggregator: TelemetryAggregator): Promise<RunningMonitor> {
+async function serveStats(
+  context: Context,
+  aggregator: TelemetryAggregator,
+  metricsRegistry: Registry,
+): Promise<RunningMonitor> {
   const { config, logger, resources } = context;
   const server = await startGrpcServer({
     host: config.host,
@@ -174,11 +200,22 @@ async function serveStats(context: Context, aggregator: TelemetryAggregator): Pr
     logger,
   });
   resources.server = server;
+  const metrics = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    logger,
+  });
+  resources.metrics = metrics;
   server.setServing(true);
-  logger.info({ port: server.port, namespace: config.namespace }, 'monitor serving');
+  logger.info(
+    { port: server.port, metricsPort: metrics.port, namespace: config.namespace },
+    'monitor serving',
+  );
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,
+    metricsPort: metrics.port,
     stop() {
       stopping ??= closeResources(context).then(() => logger.info('monitor stopped'));
       return stopping;
@@ -193,6 +230,8 @@ async function serveStats(context: Context, aggregator: TelemetryAggregator): Pr
 async function closeResources({ resources, logger }: Context): Promise<void> {
   resources.server?.setServing(false);
   await resources.server?.stop(STOP_GRACE_MS);
+  // The gauges read the parts closed below at scrape time; no scrapes from here on.
+  await resources.metrics?.stop();
   await Promise.all(resources.tasks.map((task) => task.stop()));
   await resources.consumer?.stop();
   await resources.checkpointer

@@ -4,6 +4,7 @@ import type { AggregatorState } from './aggregator-state.js';
 import { BatchCounters } from './batch-counters.js';
 import { compareGroupKeys, groupKeyOf, groupKeyText } from './group-key.js';
 import type { GroupKey } from './group-key.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { MinuteRollups } from './minute-rollups.js';
 import type { MinuteRollup } from './minute-rollups.js';
 import { RequestCounters } from './request-counters.js';
@@ -158,6 +159,22 @@ export class TelemetryAggregator {
   recentBatches(model: string, firstSubWindow: number): BatchCounters | undefined {
     const windows = this.#batches.get(model);
     return windows === undefined ? undefined : readWindow(windows, firstSubWindow);
+  }
+
+  /**
+   * End-to-end latency of every request to `model` in the sub-windows from `firstSubWindow` on,
+   * all versions, routes and tenants together; undefined when there were none.
+   */
+  recentLatency(model: string, firstSubWindow: number): LatencyHistogram | undefined {
+    let merged: LatencyHistogram | undefined;
+    for (const { group, windows } of this.#requests.values()) {
+      if (group.model !== model) continue;
+      const counters = readWindow(windows, firstSubWindow);
+      if (counters === undefined || counters.count === 0) continue;
+      merged ??= LatencyHistogram.create();
+      merged.add(counters.latency);
+    }
+    return merged;
   }
 
   /** See {@link MinuteRollups.takeFinished}. */

@@ -4,7 +4,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, RequestRecordSchema } from '@switchboard/protocol';
-import type { RequestRecord } from '@switchboard/protocol';
+import type { BatchRecord, RequestRecord } from '@switchboard/protocol';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
 
 /** Messages the client keeps buffered ahead of the loop; replay after downtime runs at this batch size. */
@@ -18,6 +18,8 @@ export interface TelemetryConsumerOptions {
   readonly aggregator: TelemetryAggregator;
   /** Called for every request record applied for the first time (feeds the live load figures). */
   readonly onRequestApplied: (atMs: number, record: RequestRecord) => void;
+  /** Called for every batch record applied for the first time. */
+  readonly onBatchApplied: (atMs: number, record: BatchRecord) => void;
   readonly logger: Logger;
 }
 
@@ -98,7 +100,7 @@ export class TelemetryConsumer {
   }
 
   #apply(message: JsMsg): void {
-    const { aggregator, onRequestApplied, logger } = this.#options;
+    const { aggregator, onRequestApplied, onBatchApplied, logger } = this.#options;
     try {
       if (message.subject.startsWith(this.#requestPrefix)) {
         const record = fromBinary(RequestRecordSchema, message.data);
@@ -107,7 +109,7 @@ export class TelemetryConsumer {
       } else if (message.subject.startsWith(this.#batchPrefix)) {
         const record = fromBinary(BatchRecordSchema, message.data);
         const atMs = recordTime(record.atUnixMs, message);
-        aggregator.applyBatch(message.seq, atMs, record);
+        if (aggregator.applyBatch(message.seq, atMs, record)) onBatchApplied(atMs, record);
       } else {
         aggregator.skip(message.seq);
       }

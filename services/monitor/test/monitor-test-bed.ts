@@ -20,7 +20,7 @@ import type { RunningMonitor } from '../src/service.js';
 /** One test file's namespace, database and raw NATS connection, for publishing telemetry by hand. */
 export interface MonitorTestBed {
   readonly names: SubjectNames;
-  /** The monitor's environment for this namespace and database (gRPC on a free port). */
+  /** The monitor's environment for this namespace and database (gRPC and /metrics on free ports). */
   readonly environment: Readonly<Record<string, string>>;
   readonly connection: NatsConnection;
   readonly jetstream: JetStreamClient;
@@ -68,6 +68,8 @@ export async function createMonitorTestBed(label: string): Promise<MonitorTestBe
       SWITCHBOARD_NAMESPACE: namespace,
       MONITOR_HOST: '127.0.0.1',
       MONITOR_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
       MONITOR_CHECKPOINT_INTERVAL: '200ms',
       MONITOR_LOAD_INTERVAL: '100ms',
       LOG_LEVEL: 'silent',

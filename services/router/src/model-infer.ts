@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { fromStatusData, toStatusData } from '@switchboard/errors';
+import { wireBytesOf } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
-import type { SubjectNames } from '@switchboard/nats';
+import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decodeInferInputs, elementCount, validateRequestedOutputs } from '@switchboard/tensors';
@@ -11,8 +12,8 @@ import type { JobDispatcher } from './job-dispatcher.js';
 import type { RequestObserver } from './request-observer.js';
 import { readRequestOptions } from './request-options.js';
 import { annotateRequestSpan } from './request-span.js';
-import { ANONYMOUS_TENANT, costOf, publishRequestRecord, requestClassOf } from './request-telemetry.js';
-import type { RequestRecordInit } from './request-telemetry.js';
+import { ANONYMOUS_TENANT, costOf, requestClassOf } from './request-telemetry.js';
+import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 import { resolveTarget } from './resolve-target.js';
 import { responseParameters } from './response-parameters.js';
 import type { WorkerPresence } from './worker-presence.js';
@@ -21,8 +22,7 @@ export interface ModelInferOptions {
   snapshot: RegistrySnapshot;
   presence: WorkerPresence;
   dispatcher: JobDispatcher;
-  connection: NatsConnection;
-  names: SubjectNames;
+  records: RequestRecordPublisher;
   defaultTimeoutMs: number;
   maxRequestBytes: number;
   logger: Logger;
@@ -54,7 +54,7 @@ export function createModelInfer(options: ModelInferOptions) {
       throw error;
     } finally {
       record.latencyUs = BigInt(Math.round((performance.now() - startedAt) * 1000));
-      publishRequestRecord(options.connection, options.names, record);
+      options.records.publish(record);
       annotateRequestSpan(record);
       options.observer?.requestFinished(record);
     }
@@ -92,7 +92,7 @@ async function serve(
     model: model.name,
     version: model.version,
     route: routeName,
-    request,
+    request: wireBytesOf(request) ?? toBinary(ModelInferRequestSchema, request),
     priority,
   };
   const result = await options.dispatcher.dispatch(job, deadlineUnixMs);

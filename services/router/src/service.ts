@@ -15,6 +15,7 @@ import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snap
 import type { RouterConfig } from './config.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
+import { RequestRecordPublisher } from './request-telemetry.js';
 import { createRouterMetrics } from './router-metrics.js';
 import { WorkerPresence } from './worker-presence.js';
 
@@ -54,6 +55,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   await snapshot.start();
   const presence = new WorkerPresence(connection, names.workerHeartbeatSubject, logger);
   presence.start();
+  const records = new RequestRecordPublisher(connection, names);
   const dispatcher = new JobDispatcher(connection, jetstream(connection), names, config.routerId, logger);
   dispatcher.start();
 
@@ -72,8 +74,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           snapshot,
           presence,
           dispatcher,
-          connection,
-          names,
+          records,
           serverVersion,
           defaultTimeoutMs: config.defaultTimeoutMs,
           maxRequestBytes,
@@ -101,6 +102,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     server.setServing(false);
     await server.stop(STOP_GRACE_MS);
     dispatcher.stop();
+    records.flush();
     presence.stop();
     await snapshot.stop();
     await connection.drain();

@@ -74,7 +74,7 @@ async function queueJob(
       requestId: randomUUID(),
       model: MODEL,
       version: classifierSpec(MODEL).version,
-      request,
+      request: toBinary(ModelInferRequestSchema, request),
       deadlineUnixMs: BigInt(Date.now() + 10_000),
       enqueuedUnixMs: BigInt(Date.now()),
       replyTo,

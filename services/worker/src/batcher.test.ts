@@ -33,18 +33,21 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1, 2]]);
   });
 
-  it('forms larger batches while a batch runs when the delay is zero', async () => {
+  it('batches what arrived in the same turn when the delay is zero, and fills the next batch while one runs', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchSize: 4, maxQueueDelayMs: 0, runMs: 20 });
     batcher.push(1, 1);
-    for (let item = 2; item <= 6; item += 1) batcher.push(item, 1);
+    batcher.push(2, 1);
+    await sleep(5);
+    for (let item = 3; item <= 7; item += 1) batcher.push(item, 1);
     await sleep(5);
     await batcher.flush();
-    expect(batches).toEqual([[1], [2, 3, 4, 5], [6]]);
+    expect(batches).toEqual([[1, 2], [3, 4, 5, 6], [7]]);
   });
 
   it('takes higher-priority items first once the running batch is done', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchSize: 2, maxQueueDelayMs: 0, runMs: 20 });
     batcher.push(1, 1);
+    await sleep(5);
     batcher.push(30, 2);
     batcher.push(20, 1);
     batcher.push(10, 0);

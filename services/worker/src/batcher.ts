@@ -31,6 +31,7 @@ export class Batcher<T> {
   #running: T[] = [];
   #runningPromise: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #flushing = false;
 
   constructor(private readonly options: BatcherOptions<T>) {
@@ -64,8 +65,7 @@ export class Batcher<T> {
   /** Removes and returns every queued (not running) item, e.g. to hand them back on shutdown. */
   takeQueued(): T[] {
     const items = this.#queues.flatMap((queue) => queue.splice(0).map((entry) => entry.item));
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#clearTimers();
     return items;
   }
 
@@ -75,16 +75,29 @@ export class Batcher<T> {
     if (queued === 0) return;
     const waitedMs = performance.now() - this.#oldestQueuedAtMs();
     const remainingMs = this.options.maxQueueDelayMs - waitedMs;
-    if (this.#flushing || queued >= this.options.maxBatchSize || remainingMs <= 0) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+    if (this.#flushing || queued >= this.options.maxBatchSize) {
+      this.#clearTimers();
       this.#dispatch();
+    } else if (remainingMs <= 0) {
+      // Jobs pulled in one read arrive one callback at a time; waiting for the end of this turn of
+      // the event loop lets all of them join the batch instead of the first one running alone.
+      this.#immediate ??= setImmediate(() => {
+        this.#immediate = undefined;
+        if (this.#runningPromise === undefined && this.queuedCount > 0) this.#dispatch();
+      });
     } else {
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
         this.#schedule();
       }, remainingMs);
     }
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    clearImmediate(this.#immediate);
+    this.#immediate = undefined;
   }
 
   #oldestQueuedAtMs(): number {
@@ -94,6 +107,7 @@ export class Batcher<T> {
   }
 
   #dispatch(): void {
+    this.#clearTimers();
     const batch: T[] = [];
     for (const queue of this.#queues) {
       while (batch.length < this.options.maxBatchSize && queue.length > 0) {

@@ -1,7 +1,7 @@
-import { create } from '@bufbuild/protobuf';
+import { fromBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { ModelInferRequestSchema } from '@switchboard/protocol';
-import type { ModelInferResponseSchema } from '@switchboard/protocol';
+import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
 import {
@@ -28,13 +28,14 @@ export type JobOutcome =
 
 interface Decoded {
   held: HeldJob;
+  request: ModelInferRequest;
   inputs: Tensor[];
   rows: number;
 }
 
 /** A request may carry more inputs than it asked outputs for; keep only the ones it asked for. */
-function selectOutputs(held: HeldJob, outputs: Tensor[]): Tensor[] {
-  const requested = held.job.request?.outputs.map((output) => output.name) ?? [];
+function selectOutputs(request: ModelInferRequest, outputs: Tensor[]): Tensor[] {
+  const requested = request.outputs.map((output) => output.name);
   return requested.length === 0 ? outputs : outputs.filter((output) => requested.includes(output.name));
 }
 
@@ -60,14 +61,15 @@ async function runGroup(model: LoadedModel, spec: ModelSpec, group: Decoded[]): 
     );
     let row = 0;
     return group.map((decoded, index) => {
-      const { outputs, rawOutputContents } = encodeOutputs(selectOutputs(decoded.held, perJob[index] ?? []));
+      const { outputs, rawOutputContents } = encodeOutputs(
+        selectOutputs(decoded.request, perJob[index] ?? []),
+      );
       const confidence = requestConfidence(output.confidences, row, decoded.rows);
       row += decoded.rows;
-      const request = decoded.held.job.request;
       const response = {
         modelName: spec.name,
         modelVersion: spec.version,
-        id: request?.id ?? '',
+        id: decoded.request.id,
         outputs,
         rawOutputContents,
       };
@@ -94,12 +96,11 @@ export async function executeBatch(
   const groups = new Map<string, Decoded[]>();
   for (const held of jobs) {
     try {
-      const inputs = decodeInferInputs(held.job.request ?? create(ModelInferRequestSchema), spec.inputs, {
-        maxRequestBytes,
-      });
+      const request = fromBinary(ModelInferRequestSchema, held.job.request);
+      const inputs = decodeInferInputs(request, spec.inputs, { maxRequestBytes });
       const signature = batchSignature(inputs);
       const group = groups.get(signature) ?? [];
-      group.push({ held, inputs, rows: countBatchRows(inputs) });
+      group.push({ held, request, inputs, rows: countBatchRows(inputs) });
       groups.set(signature, group);
     } catch (error) {
       outcomes.push({ held, error, executeUs: 0, batchSize: 1 });

@@ -1,50 +1,66 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
-import { provideInfrastructure } from '@switchboard/local-infra';
-import { GRPCInferenceService, RegistryService } from '@switchboard/protocol';
+import type { GrpcClient } from '@switchboard/grpc';
+import { GRPCInferenceService, MonitorService, RegistryService } from '@switchboard/protocol';
 import type { Command } from 'commander';
-import type { CommandContext } from '../command-context.js';
+import type { CommandContext, Writer } from '../command-context.js';
 import { loadCliConfig } from '../config.js';
+import { startLocalSystem } from '../system/local-system.js';
+import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
-import { startServiceProcess } from '../system/service-process.js';
 import type { ServiceProcess } from '../system/service-process.js';
 import { waitUntil } from '../system/wait-until.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
+/** Deadline of each readiness probe while a service starts. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 interface UpOptions {
   demo: boolean;
   once: boolean;
   routerPort: string;
   registryPort: string;
+  monitorPort: string;
   metricsPortBase: string;
   logDir: string;
 }
 
-/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403 by default. */
-const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2 } as const;
+/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403, monitor 9404 by default. */
+const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2, monitor: 3 } as const;
 
 function metricsPort(options: UpOptions, service: keyof typeof METRICS_PORT_OFFSETS): string {
   const base = Number(options.metricsPortBase);
   return base === 0 ? '0' : String(base + METRICS_PORT_OFFSETS[service]);
 }
 
+/** The gRPC clients `up` talks to the services with, on 127.0.0.1 and the configured ports. */
+interface SystemClients {
+  readonly registry: GrpcClient<typeof RegistryService>;
+  readonly router: GrpcClient<typeof GRPCInferenceService>;
+  readonly monitor: GrpcClient<typeof MonitorService>;
+  readonly addresses: { readonly registry: string; readonly router: string; readonly monitor: string };
+  close(): void;
+}
+
 /**
  * Adds `up`: starts NATS and Postgres when none are given (NATS_URL / DATABASE_URL), then the
- * registry, router and a worker as processes; with --demo registers the generated classifiers and
+ * registry, monitor, router and a worker as processes; with --demo registers the generated classifiers and
  * the `classify` route and sends a first request. Runs until Ctrl-C (or, with --once, until the demo is done).
  */
 export function registerUpCommand(program: Command, context: CommandContext): void {
   program
     .command('up')
-    .description('start the whole system locally (registry, router, worker)')
+    .description('start the whole system locally (registry, monitor, router, worker)')
     .option('--demo', 'register the demo classifiers and the classify route, then send a request', false)
     .option('--once', 'stop everything after the demo instead of running until Ctrl-C', false)
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
     .option('--registry-port <port>', 'admin gRPC port of the registry', '8010')
-    .option('--metrics-port-base <port>', 'first Prometheus /metrics port (router; registry +1, worker +2); 0 picks free ports', '9401')
+    .option('--monitor-port <port>', 'MonitorService gRPC port of the monitor', '8020')
+    .option(
+      '--metrics-port-base <port>',
+      'first Prometheus /metrics port (router; registry +1, worker +2, monitor +3); 0 picks free ports',
+      '9401',
+    )
     .option('--log-dir <dir>', 'where service logs go', '.switchboard/logs')
     .action(async (options: UpOptions) => runUp(options, context));
 }
@@ -53,92 +69,102 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
   const out = context.io.stdout;
   const config = loadCliConfig(context.io.env);
   const logDirectory = resolve(options.logDir);
-  mkdirSync(logDirectory, { recursive: true });
-  const infrastructureLog = createWriteStream(join(logDirectory, 'infrastructure.log'), { flags: 'a' });
-  const infrastructure = await provideInfrastructure({
-    natsUrl: config.natsUrl,
-    databaseUrl: config.databaseUrl,
-    logger: (line) => infrastructureLog.write(`${line}\n`),
-  });
-  const { nats: natsSource, postgres: postgresSource } = infrastructure.source;
-  out.write(`NATS ${infrastructure.natsUrl} (${natsSource}), Postgres (${postgresSource}); `);
-  out.write(
-    natsSource === 'env' && postgresSource === 'env'
-      ? 'from NATS_URL / DATABASE_URL\n'
-      : 'throwaway where not given\n',
-  );
-  const shared = {
-    NATS_URL: infrastructure.natsUrl,
-    DATABASE_URL: infrastructure.databaseUrl,
-    SWITCHBOARD_NAMESPACE: config.namespace,
-    LOG_LEVEL: 'info',
-  };
-  const routerAddress = `127.0.0.1:${options.routerPort}`;
-  const registryAddress = `127.0.0.1:${options.registryPort}`;
-  const services: ServiceProcess[] = [];
-  const registry = createGrpcClient(RegistryService, registryAddress);
-  const router = createGrpcClient(GRPCInferenceService, routerAddress);
-  const shutdown = async () => {
-    registry.close();
-    router.close();
-    await Promise.all(services.reverse().map((service) => service.stop(STOP_GRACE_MS)));
-    await infrastructure.stop();
-    infrastructureLog.end();
-  };
+  const system = await startLocalSystem({ ...config, logDirectory, out });
+  const clients = createClients(options);
   try {
-    services.push(
-      startServiceProcess(
-        'registry',
-        '@switchboard/registry',
-        { ...shared, REGISTRY_PORT: options.registryPort, METRICS_PORT: metricsPort(options, 'registry') },
-        logDirectory,
-      ),
-    );
-    await waitUntil(
-      async () => (await registry.listModels({}, { timeoutMs: 1_000 })) !== undefined,
-      'registry',
-      STARTUP_TIMEOUT_MS,
-    );
-    const models = options.demo ? await registerDemoModels(registry) : [];
-    services.push(
-      startServiceProcess(
-        'router',
-        '@switchboard/router',
-        { ...shared, ROUTER_PORT: options.routerPort, METRICS_PORT: metricsPort(options, 'router') },
-        logDirectory,
-      ),
-    );
-    services.push(
-      startServiceProcess(
-        'worker',
-        '@switchboard/worker',
-        { ...shared, WORKER_MODELS: models.join(','), METRICS_PORT: metricsPort(options, 'worker') },
-        logDirectory,
-      ),
-    );
-    await waitUntil(
-      async () => (await router.serverReady({}, { timeoutMs: 1_000 })).ready,
-      'router',
-      STARTUP_TIMEOUT_MS,
-    );
-    out.write(`registry ${registryAddress}, router ${routerAddress}; logs in ${logDirectory}\n`);
-    if (options.demo) {
-      await waitUntil(
-        async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: 1_000 })).ready,
-        'the demo models',
-        STARTUP_TIMEOUT_MS,
-      );
-      await sendDemoRequest(router, out);
-    }
-    out.write(describeHowToCall(routerAddress, registryAddress));
-    if (!options.once) await waitForStopSignal(out, services);
+    await startRegistry(system, clients, options);
+    system.startService('monitor', '@switchboard/monitor', {
+      MONITOR_PORT: options.monitorPort,
+      METRICS_PORT: metricsPort(options, 'monitor'),
+    });
+    const models = options.demo ? await registerDemoModels(clients.registry) : [];
+    startRouterAndWorker(system, options, models);
+    await waitUntilAnswering(clients);
+    const { registry, router, monitor } = clients.addresses;
+    out.write(`registry ${registry}, monitor ${monitor}, router ${router}; logs in ${logDirectory}\n`);
+    if (options.demo) await runDemo(clients.router, out);
+    out.write(describeHowToCall(clients.addresses));
+    if (!options.once) await waitForStopSignal(out, system.services);
   } finally {
-    await shutdown();
+    clients.close();
+    await system.stop();
   }
 }
 
+function createClients(options: UpOptions): SystemClients {
+  const addresses = {
+    registry: `127.0.0.1:${options.registryPort}`,
+    router: `127.0.0.1:${options.routerPort}`,
+    monitor: `127.0.0.1:${options.monitorPort}`,
+  };
+  const registry = createGrpcClient(RegistryService, addresses.registry);
+  const router = createGrpcClient(GRPCInferenceService, addresses.router);
+  const monitor = createGrpcClient(MonitorService, addresses.monitor);
+  return {
+    registry,
+    router,
+    monitor,
+    addresses,
+    close() {
+      registry.close();
+      router.close();
+      monitor.close();
+    },
+  };
+}
+
+/** Starts the registry first: the others read the KV bucket it creates. Resolves once it answers. */
+async function startRegistry(system: LocalSystem, clients: SystemClients, options: UpOptions): Promise<void> {
+  system.startService('registry', '@switchboard/registry', {
+    REGISTRY_PORT: options.registryPort,
+    METRICS_PORT: metricsPort(options, 'registry'),
+  });
+  await waitUntil(
+    async () => (await clients.registry.listModels({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
+    'registry',
+    STARTUP_TIMEOUT_MS,
+  );
+}
+
+function startRouterAndWorker(system: LocalSystem, options: UpOptions, models: readonly string[]): void {
+  system.startService('router', '@switchboard/router', {
+    ROUTER_PORT: options.routerPort,
+    METRICS_PORT: metricsPort(options, 'router'),
+  });
+  system.startService('worker', '@switchboard/worker', {
+    WORKER_MODELS: models.join(','),
+    METRICS_PORT: metricsPort(options, 'worker'),
+  });
+}
+
+/** Resolves once the router is ready and the monitor answers GetStats (it starts in parallel). */
+async function waitUntilAnswering(clients: SystemClients): Promise<void> {
+  await Promise.all([
+    waitUntil(
+      async () => (await clients.router.serverReady({}, { timeoutMs: PROBE_TIMEOUT_MS })).ready,
+      'router',
+      STARTUP_TIMEOUT_MS,
+    ),
+    waitUntil(
+      async () => (await clients.monitor.getStats({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
+      'monitor',
+      STARTUP_TIMEOUT_MS,
+    ),
+  ]);
+}
+
+/** Waits until a worker serves the demo route, then sends one request through it. */
+async function runDemo(router: GrpcClient<typeof GRPCInferenceService>, out: Writer): Promise<void> {
+  await waitUntil(
+    async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: PROBE_TIMEOUT_MS })).ready,
+    'the demo models',
+    STARTUP_TIMEOUT_MS,
+  );
+  await sendDemoRequest(router, out);
+}
+
 /** Resolves on Ctrl-C / SIGTERM, or when a service dies on its own (its log says why). */
-function waitForStopSignal(out: { write(text: string): void }, services: ServiceProcess[]): Promise<void> {
+function waitForStopSignal(out: Writer, services: readonly ServiceProcess[]): Promise<void> {
   out.write('Press Ctrl-C to stop.\n');
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());

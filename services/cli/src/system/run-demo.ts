@@ -50,16 +50,24 @@ export async function sendDemoRequest(
   );
 }
 
-/** How to call the running system with stock tools. */
-export function describeHowToCall(routerAddress: string, registryAddress: string): string {
+/** Where `up` started the services, host:port each. */
+export interface SystemAddresses {
+  readonly router: string;
+  readonly registry: string;
+  readonly monitor: string;
+}
+
+/** How to call the running system with stock tools, and where to see its figures. */
+export function describeHowToCall({ router, registry, monitor }: SystemAddresses): string {
   return `
-Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${routerAddress}.
+Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${router}.
 
   grpcurl -plaintext -d '{"model_name":"${DEMO_ROUTE}","inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"contents":{"fp32_contents":[${SAMPLE_FEATURES.join(',')}]}}]}' \\
-    ${routerAddress} inference.GRPCInferenceService/ModelInfer
+    ${router} inference.GRPCInferenceService/ModelInfer
 
-  python: tritonclient.grpc.InferenceServerClient("${routerAddress}").infer("${DEMO_ROUTE}", [input])
+  python: tritonclient.grpc.InferenceServerClient("${router}").infer("${DEMO_ROUTE}", [input])
 
-  switchboard --registry ${registryAddress} models list
+  switchboard --registry ${registry} models list
+  switchboard stats --monitor ${monitor} --watch      # latency percentiles, errors, throughput, cost, batching
 `;
 }
