@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '@switchboard/grpc';
+import { waitFor } from '@switchboard/local-infra';
 import { RegistryService } from '@switchboard/protocol';
 import type { CleanupStack } from './cleanup-stack.js';
 import type { WatchedProcess } from './cpu-usage.js';
@@ -9,7 +10,6 @@ import type { NodeChild } from './node-child.js';
 import { createOipClient } from './oip-client.js';
 import { MODEL_NAME } from './oip-proto.js';
 import { deleteNoopModel, registerNoopModel } from './register-noop-model.js';
-import { waitUntil } from './wait-until.js';
 
 /** A started Switchboard: where the router listens and the processes on the request path. */
 export interface SwitchboardStack {
@@ -21,6 +21,7 @@ export interface SwitchboardStack {
 
 /** Migrations plus a cold Node start; generous because CI machines are slow. */
 const STARTUP_TIMEOUT_MS = 60_000;
+const STARTUP_POLL_INTERVAL_MS = 200;
 
 /** Options for {@link startSwitchboardStack}. */
 export interface SwitchboardStackOptions {
@@ -44,11 +45,19 @@ function failOnExit(children: readonly NodeChild[]): Promise<never> {
   );
 }
 
-/** Runs `step` until it succeeds, but gives up at once if a child dies. */
+/**
+ * Runs `step` until it succeeds, but gives up at once if a child dies. On timeout the error reads
+ * "timed out after 60000 ms waiting for <what>".
+ */
 async function startupStep(children: readonly NodeChild[], what: string, step: () => Promise<boolean>) {
   const died = failOnExit(children);
   died.catch(() => undefined); // Only the race below needs the rejection; later exits are normal stops.
-  await Promise.race([waitUntil(step, what, STARTUP_TIMEOUT_MS), died]);
+  const ready = waitFor(step, {
+    timeoutMs: STARTUP_TIMEOUT_MS,
+    intervalMs: STARTUP_POLL_INTERVAL_MS,
+    message: what,
+  });
+  await Promise.race([ready, died]);
 }
 
 /** The environment all three services get; each reads only its own variables. */
@@ -77,7 +86,7 @@ async function startRegistry(environment: Record<string, string>, cleanup: Clean
   const registryClient = createGrpcClient(RegistryService, `127.0.0.1:${environment['REGISTRY_PORT']}`);
   cleanup.add('registry client', async () => registryClient.close());
   let created = false;
-  await startupStep([registry], 'the registry did not accept the noop model', async () => {
+  await startupStep([registry], 'the registry to accept the noop model', async () => {
     created = await registerNoopModel(registryClient);
     return true;
   });
@@ -105,7 +114,7 @@ export async function startSwitchboardStack(
   const routerAddress = `127.0.0.1:${routerPort}`;
   const probe = createOipClient(routerAddress);
   try {
-    await startupStep([registry, router, worker], 'the router did not report noop ready', () =>
+    await startupStep([registry, router, worker], 'the router to report noop ready', () =>
       probe.modelReady(MODEL_NAME),
     );
   } finally {

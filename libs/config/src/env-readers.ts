@@ -70,8 +70,13 @@ export function envEnum<const T extends readonly [string, ...string[]]>(values: 
   return z.preprocess(unsetIfEmpty, z.enum(values).default(fallback as never));
 }
 
-/** A URL with one of the given protocols (e.g. `nats:`); `fallback` when unset or empty. */
-export function envUrl(protocols: string[], fallback?: string) {
+/**
+ * A URL with one of the given protocols (e.g. `nats:`); `fallback` when unset or empty, or
+ * undefined when no fallback is given.
+ */
+export function envUrl(protocols: string[], fallback: string): z.ZodType<string>;
+export function envUrl(protocols: string[]): z.ZodType<string | undefined>;
+export function envUrl(protocols: string[], fallback?: string): z.ZodType<string | undefined> {
   const url = z.string().refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol), {
     message: `expected a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
   });

@@ -10,3 +10,11 @@ export {
   envString,
   envUrl,
 } from './env-readers.js';
+export type { LogLevel } from './service-variables.js';
+export {
+  databaseUrlVariable,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
+} from './service-variables.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { createLogger } from '@switchboard/logging';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { scrapeMetrics } from '@switchboard/testkit';
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,11 +11,14 @@ import type { RunningMetricsServer } from './start-metrics-server.js';
 const logger = createLogger({ service: 'test', level: 'silent' });
 const running: RunningMetricsServer[] = [];
 
-async function serve(registry: Registry, port = 0): Promise<string> {
+/** Starts a server on `port` (a free one by default), stopped after the test; resolves with its port. */
+async function serve(registry: Registry, port = 0): Promise<number> {
   const server = await startMetricsServer({ host: '127.0.0.1', port, registry, logger });
   running.push(server);
-  return `http://127.0.0.1:${server.port}`;
+  return server.port;
 }
+
+const urlOf = (port: number) => `http://127.0.0.1:${port}`;
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.stop()));
@@ -27,25 +30,23 @@ describe('startMetricsServer', () => {
     new Counter({ name: 'test_jobs_total', help: 'jobs', labelNames: ['model'], registers: [registry] })
       .labels('tiny')
       .inc(3);
-    const response = await fetch(`${await serve(registry)}/metrics`);
+    const scrape = await scrapeMetrics(await serve(registry));
 
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const families = new Map(parsePrometheusTextFormat(await response.text()).map((f) => [f.name, f]));
-    expect(families.get('test_jobs_total')).toMatchObject({
+    expect(scrape.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(scrape.family('test_jobs_total')).toMatchObject({
       type: 'COUNTER',
       metrics: [{ value: '3', labels: { model: 'tiny' } }],
     });
-    expect(families.get('switchboard_service_info')?.metrics).toEqual([
+    expect(scrape.family('switchboard_service_info').metrics).toEqual([
       { value: '1', labels: { service: 'test' } },
     ]);
     // prom-client's default process metrics, under their standard unprefixed names.
-    expect(families.get('process_cpu_seconds_total')?.type).toBe('COUNTER');
-    expect(families.get('nodejs_heap_size_used_bytes')?.type).toBe('GAUGE');
+    expect(scrape.family('process_cpu_seconds_total').type).toBe('COUNTER');
+    expect(scrape.family('nodejs_heap_size_used_bytes').type).toBe('GAUGE');
   });
 
   it('ignores the query string and answers HEAD without a body', async () => {
-    const url = await serve(createMetricsRegistry('test'));
+    const url = urlOf(await serve(createMetricsRegistry('test')));
     expect((await fetch(`${url}/metrics?name[]=up`)).status).toBe(200);
     const head = await fetch(`${url}/metrics`, { method: 'HEAD' });
     expect(head.status).toBe(200);
@@ -53,7 +54,7 @@ describe('startMetricsServer', () => {
   });
 
   it('answers 404 on other paths and 405 with Allow on other methods', async () => {
-    const url = await serve(createMetricsRegistry('test'));
+    const url = urlOf(await serve(createMetricsRegistry('test')));
     expect((await fetch(`${url}/`)).status).toBe(404);
     expect((await fetch(`${url}/metrics/extra`)).status).toBe(404);
     const post = await fetch(`${url}/metrics`, { method: 'POST', body: 'x' });
@@ -73,7 +74,7 @@ describe('startMetricsServer', () => {
         this.set(1);
       },
     });
-    const url = await serve(registry);
+    const url = urlOf(await serve(registry));
     expect((await fetch(`${url}/metrics`)).status).toBe(500);
     broken = false;
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
@@ -94,8 +95,7 @@ describe('startMetricsServer', () => {
     await first;
     // Waiting for the idle connection to time out would take Node's 5 s keep-alive timeout.
     expect(performance.now() - stoppedAt).toBeLessThan(1_000);
-    const again = await serve(createMetricsRegistry('test'), server.port);
-    expect(again).toBe(`http://127.0.0.1:${server.port}`);
+    expect(await serve(createMetricsRegistry('test'), server.port)).toBe(server.port);
   });
 
   it('fails to start with the address in the message when the port is taken', async () => {

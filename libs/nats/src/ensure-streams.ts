@@ -4,64 +4,85 @@ import { nanos } from '@nats-io/transport-node';
 import { isStreamNotFound } from './jetstream-errors.js';
 import type { SubjectNames } from './subject-names.js';
 
+/**
+ * The JetStream streams Switchboard uses: `infer` holds the jobs, `dead-letter` the jobs no worker
+ * could serve, `telemetry` the request and batch records the monitor reads.
+ */
+export type StreamKind = 'infer' | 'dead-letter' | 'telemetry';
+
+const ALL_STREAMS: readonly StreamKind[] = ['infer', 'dead-letter', 'telemetry'];
+
 /** How long JetStream remembers a Nats-Msg-Id to drop a re-published job. */
 const DUPLICATE_WINDOW_MS = 120_000;
+/** Dead letters are kept for inspection this long. */
+const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /** Telemetry is kept long enough for a monitor to be down for a while and catch up. */
 const TELEMETRY_MAX_AGE_MS = 24 * 3_600_000;
 const TELEMETRY_MAX_BYTES = 1024 * 1024 * 1024;
-/** Dead letters are kept for inspection this long. */
-const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
-async function ensureStream(manager: JetStreamManager, config: Partial<StreamConfig> & { name: string }) {
-  try {
-    await manager.streams.info(config.name);
-    await manager.streams.update(config.name, config);
-  } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
-    await manager.streams.add(config);
+type StreamSettings = Partial<StreamConfig> & { name: string };
+
+/**
+ * Creates the streams of `kinds` that do not exist and updates the others to the settings below, so
+ * every service may start first. File storage throughout: accepted jobs and records survive a NATS
+ * restart.
+ * - `infer`: work-queue retention, so a job goes to one consumer only and is removed once a worker
+ *   acks it; a duplicate window, so a job re-published with the same request id is stored once.
+ * - `dead-letter`: kept 7 days for inspection.
+ * - `telemetry`: kept 24 h (at most 1 GiB, oldest dropped first) for every reader, so a monitor that
+ *   restarts replays from where it stopped. Producers publish with core NATS: the stream captures
+ *   the subjects without a per-record acknowledgement on the hot path.
+ * @param kinds the streams to ensure; all three when omitted.
+ * @throws Error (from JetStream) when a stream cannot be read, created or updated, e.g. because an
+ * existing stream's settings cannot be changed in place.
+ */
+export async function ensureStreams(
+  manager: JetStreamManager,
+  names: SubjectNames,
+  kinds: readonly StreamKind[] = ALL_STREAMS,
+): Promise<void> {
+  for (const kind of kinds) await ensureStream(manager, toStreamSettings(kind, names));
+}
+
+function toStreamSettings(kind: StreamKind, names: SubjectNames): StreamSettings {
+  switch (kind) {
+    case 'infer':
+      return {
+        name: names.inferStream,
+        subjects: [names.inferWildcard],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Workqueue,
+        discard: DiscardPolicy.New,
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      };
+    case 'dead-letter':
+      return keptForAge(names.deadLetterStream, names.deadLetterWildcard, DEAD_LETTER_MAX_AGE_MS);
+    case 'telemetry':
+      return {
+        ...keptForAge(names.telemetryStream, names.telemetryWildcard, TELEMETRY_MAX_AGE_MS),
+        max_bytes: TELEMETRY_MAX_BYTES,
+      };
   }
 }
 
-/**
- * Creates (or updates) the INFER stream: work-queue retention, so each job is removed once a worker
- * acks it and a job is delivered to one consumer only; file storage, so accepted jobs survive a
- * NATS restart; a duplicate window so a job re-published with the same request id is stored once.
- */
-export async function ensureInferStream(manager: JetStreamManager, names: SubjectNames): Promise<void> {
-  await ensureStream(manager, {
-    name: names.inferStream,
-    subjects: [names.inferWildcard],
-    retention: RetentionPolicy.Workqueue,
+/** A stream that keeps every message on `subject` for every reader until it is `maxAgeMs` old. */
+function keptForAge(name: string, subject: string, maxAgeMs: number): StreamSettings {
+  return {
+    name,
+    subjects: [subject],
     storage: StorageType.File,
-    discard: DiscardPolicy.New,
-    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-  });
-}
-
-/** Creates (or updates) the DEADLETTER stream that keeps jobs no worker could serve. */
-export async function ensureDeadLetterStream(manager: JetStreamManager, names: SubjectNames): Promise<void> {
-  await ensureStream(manager, {
-    name: names.deadLetterStream,
-    subjects: [names.deadLetterWildcard],
     retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(DEAD_LETTER_MAX_AGE_MS),
-  });
-}
-
-/**
- * Creates (or updates) the TELEMETRY stream: limits retention (records stay for every reader until
- * they age out), so a monitor that restarts replays from where it stopped. Producers publish with
- * core NATS; the stream captures the subjects without a per-record acknowledgement on the hot path.
- */
-export async function ensureTelemetryStream(manager: JetStreamManager, names: SubjectNames): Promise<void> {
-  await ensureStream(manager, {
-    name: names.telemetryStream,
-    subjects: [names.telemetryWildcard],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    max_age: nanos(TELEMETRY_MAX_AGE_MS),
-    max_bytes: TELEMETRY_MAX_BYTES,
-  });
+    max_age: nanos(maxAgeMs),
+  };
+}
+
+async function ensureStream(manager: JetStreamManager, settings: StreamSettings): Promise<void> {
+  try {
+    await manager.streams.info(settings.name);
+    await manager.streams.update(settings.name, settings);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    await manager.streams.add(settings);
+  }
 }

@@ -1,6 +1,7 @@
 export type { ConnectNatsOptions } from './connect-nats.js';
 export { connectNats } from './connect-nats.js';
-export { ensureDeadLetterStream, ensureInferStream, ensureTelemetryStream } from './ensure-streams.js';
+export type { StreamKind } from './ensure-streams.js';
+export { ensureStreams } from './ensure-streams.js';
 export type { WorkConsumerOptions } from './ensure-work-consumer.js';
 export { ensureWorkConsumer, workConsumerName } from './ensure-work-consumer.js';
 export { isConsumerNotFound, isStreamNotFound } from './jetstream-errors.js';

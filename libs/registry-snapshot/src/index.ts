@@ -1,3 +1,4 @@
 export { modelKey, openRegistryBucket, routeKey } from './registry-bucket.js';
 export type { SnapshotListener } from './registry-snapshot.js';
 export { RegistrySnapshot } from './registry-snapshot.js';
+export { startRegistrySnapshot } from './start-registry-snapshot.js';

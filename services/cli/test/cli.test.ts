@@ -1,65 +1,29 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import { createLogger } from '@switchboard/logging';
-import { createSubjectNames } from '@switchboard/nats';
-import { openRegistryBucket } from '@switchboard/registry-snapshot';
-import { loadConfig, start } from '@switchboard/registry';
-import type { RunningRegistry } from '@switchboard/registry';
-import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
-import type { TestDatabase } from '@switchboard/testkit';
+import { startRegistryFixture } from '@switchboard/registry/testing';
+import type { RegistryFixture } from '@switchboard/registry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/main.js';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliInProcess } from './run-cli-in-process.js';
+import type { CliResult } from './run-cli-in-process.js';
 
 describe('switchboard CLI', () => {
-  let database: TestDatabase;
-  let registry: RunningRegistry;
+  let fixture: RegistryFixture;
   let scratch: string;
-  let namespace: string;
-  let natsUrl: string;
 
   beforeAll(async () => {
-    const infrastructure = testInfrastructure();
-    natsUrl = infrastructure.natsUrl;
-    namespace = createTestNamespace('cli');
-    database = await createTestDatabase(infrastructure.databaseUrl, { label: 'cli' });
-    const config = loadConfig({
-      NATS_URL: infrastructure.natsUrl,
-      DATABASE_URL: database.url,
-      SWITCHBOARD_NAMESPACE: namespace,
-      REGISTRY_HOST: '127.0.0.1',
-      REGISTRY_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-    });
-    registry = await start(config, createLogger({ service: 'registry', level: 'silent' }));
+    fixture = await startRegistryFixture('cli');
     scratch = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    await database?.drop();
-    await removeRegistryBucket(natsUrl, namespace);
+    await fixture?.close();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
   /** Runs the CLI in-process against the test registry (found through SWITCHBOARD_REGISTRY). */
-  async function cli(...argv: string[]): Promise<CliResult> {
-    let stdout = '';
-    let stderr = '';
-    const code = await run(argv, {
-      stdout: { write: (text) => void (stdout += text) },
-      stderr: { write: (text) => void (stderr += text) },
-      env: { SWITCHBOARD_REGISTRY: `127.0.0.1:${registry.port}` },
-    });
-    return { code, stdout, stderr };
+  function cli(...argv: string[]): Promise<CliResult> {
+    return runCliInProcess(argv, { SWITCHBOARD_REGISTRY: `127.0.0.1:${fixture.registry.port}` });
   }
 
   it('registers a model from flags and shows it in the models table', async () => {
@@ -225,13 +189,3 @@ describe('switchboard CLI', () => {
     expect(result.stderr).toMatch(/^error: UNAVAILABLE: .*is the registry running at 127\.0\.0\.1:1\?/);
   });
 });
-
-/** The registry leaves its KV bucket behind on purpose (it outlives restarts); tests remove theirs. */
-async function removeRegistryBucket(natsUrl: string, namespace: string): Promise<void> {
-  const connection = await connect({ servers: natsUrl });
-  try {
-    await (await openRegistryBucket(connection, createSubjectNames(namespace))).destroy();
-  } finally {
-    await connection.close();
-  }
-}

@@ -12,14 +12,9 @@ import type { TestDatabase } from '@switchboard/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStatsCommand } from '../src/commands/stats.js';
-import { run } from '../src/main.js';
 import { runCli } from '../src/run-cli.js';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliInProcess } from './run-cli-in-process.js';
+import type { CliResult } from './run-cli-in-process.js';
 
 describe('switchboard stats', () => {
   let database: TestDatabase;
@@ -60,15 +55,8 @@ describe('switchboard stats', () => {
   });
 
   /** Runs the CLI in-process against the test monitor (found through SWITCHBOARD_MONITOR). */
-  async function cli(...argv: string[]): Promise<CliResult> {
-    let stdout = '';
-    let stderr = '';
-    const code = await run(argv, {
-      stdout: { write: (text) => void (stdout += text) },
-      stderr: { write: (text) => void (stderr += text) },
-      env: { SWITCHBOARD_MONITOR: `127.0.0.1:${monitor.port}` },
-    });
-    return { code, stdout, stderr };
+  function cli(...argv: string[]): Promise<CliResult> {
+    return runCliInProcess(argv, { SWITCHBOARD_MONITOR: `127.0.0.1:${monitor.port}` });
   }
 
   it('prints a request table and a batch table', async () => {

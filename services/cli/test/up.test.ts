@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/main.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,11 +22,9 @@ describe('switchboard up', () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
-    let stdout = '';
-    let stderr = '';
     try {
       const [routerPort, registryPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
-      const code = await run(
+      const { code, stdout, stderr } = await runCliInProcess(
         [
           'up',
           '--demo',
@@ -43,13 +41,9 @@ describe('switchboard up', () => {
           logDirectory,
         ],
         {
-          stdout: { write: (text) => void (stdout += text) },
-          stderr: { write: (text) => void (stderr += text) },
-          env: {
-            NATS_URL: infrastructure.natsUrl,
-            DATABASE_URL: database.url,
-            SWITCHBOARD_NAMESPACE: createTestNamespace('up'),
-          },
+          NATS_URL: infrastructure.natsUrl,
+          DATABASE_URL: database.url,
+          SWITCHBOARD_NAMESPACE: createTestNamespace('up'),
         },
       );
       expect(stderr).toBe('');

@@ -1,24 +1,23 @@
 import {
   ConfigError,
+  databaseUrlVariable,
   envDurationMs,
-  envEnum,
   envInt,
   envString,
-  envUrl,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
   parseConfig,
   variable,
 } from '@switchboard/config';
-import type { Environment } from '@switchboard/config';
-import type { LevelWithSilent } from '@switchboard/logging';
+import type { Environment, LogLevel } from '@switchboard/config';
 import { createSubjectNames } from '@switchboard/nats';
 import { pickOtelVariables } from '@switchboard/tracing';
 
-const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
 /** Port of the MonitorService gRPC API (the registry has 8010, the router 8001). */
 const DEFAULT_MONITOR_PORT = 8020;
-const DEFAULT_METRICS_HOST = '0.0.0.0';
 /** Prometheus /metrics port; router 9401, registry 9402, worker 9403. */
 const DEFAULT_METRICS_PORT = 9404;
 /** The router reads the load snapshot on every request; 250 ms keeps it fresh without flooding NATS. */
@@ -29,22 +28,16 @@ const DEFAULT_CHECKPOINT_INTERVAL_MS = 2_000;
 const MIN_LOAD_INTERVAL_MS = 50;
 const MIN_CHECKPOINT_INTERVAL_MS = 100;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 const shape = {
-  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), 'nats://127.0.0.1:4222'),
-  DATABASE_URL: variable(
-    envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
-    'postgres://postgres@127.0.0.1:5432/postgres',
-  ),
-  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+  ...natsUrlVariable,
+  ...databaseUrlVariable,
+  ...namespaceVariable,
   MONITOR_HOST: variable(envString(DEFAULT_MONITOR_HOST), '127.0.0.1'),
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
-  METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), '0.0.0.0'),
-  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9404'),
-  LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
+  ...metricsVariables(DEFAULT_METRICS_PORT),
+  ...logLevelVariable,
 };
 
 /** Everything the monitor reads from its environment, parsed and validated. */
@@ -68,7 +61,7 @@ export interface MonitorConfig {
   /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
   readonly metricsPort: number;
   /** pino level (`LOG_LEVEL`). */
-  readonly logLevel: LevelWithSilent;
+  readonly logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   readonly otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -82,9 +75,8 @@ export function loadConfig(environment: Environment): MonitorConfig {
   validateNamespace(parsed.SWITCHBOARD_NAMESPACE);
   validateIntervals(parsed.MONITOR_LOAD_INTERVAL, parsed.MONITOR_CHECKPOINT_INTERVAL);
   return Object.freeze({
-    // envUrl's type cannot see that a fallback was given, so it still admits undefined.
-    natsUrl: parsed.NATS_URL ?? DEFAULT_NATS_URL,
-    databaseUrl: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    natsUrl: parsed.NATS_URL,
+    databaseUrl: parsed.DATABASE_URL,
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,

@@ -3,9 +3,9 @@ import type { Registry } from '@switchboard/metrics';
 import { StatsWindow } from '@switchboard/protocol';
 import type { LoadSnapshot } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { WorkerPresence } from '@switchboard/worker-presence';
 import { selectWindow } from './select-window.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
-import type { WorkerLiveness } from './worker-liveness.js';
 
 /** The two kinds of telemetry record, the values of the `kind` label. */
 export type TelemetryRecordKind = 'request' | 'batch';
@@ -15,7 +15,7 @@ export interface MonitorMetricsSources {
   /** The registered models: latency is reported for these only, so the `model` label stays bounded. */
   readonly registry: RegistrySnapshot;
   readonly aggregator: TelemetryAggregator;
-  readonly workers: WorkerLiveness;
+  readonly workers: WorkerPresence;
 }
 
 /** The monitor's Prometheus metrics, fed by the consumer and the load snapshot. */
@@ -79,14 +79,14 @@ export function createMonitorMetrics(registry: Registry, sources: MonitorMetrics
   };
 }
 
-function registerWorkerGauge(registry: Registry, workers: WorkerLiveness): void {
+function registerWorkerGauge(registry: Registry, workers: WorkerPresence): void {
   new Gauge({
     name: 'switchboard_workers',
     help: 'Live workers (heartbeat not missed 3 times), by state: ready or draining.',
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const counts = workers.workersByState(Date.now());
+      const counts = workers.countByState();
       this.set({ state: 'ready' }, counts.ready);
       this.set({ state: 'draining' }, counts.draining);
     },

@@ -5,12 +5,12 @@ import type { SubjectNames } from '@switchboard/nats';
 import { LoadSnapshotSchema, ModelLoadSchema, StatsWindow } from '@switchboard/protocol';
 import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { WorkerPresence } from '@switchboard/worker-presence';
 import { readQueueDepths } from './read-queue-depths.js';
 import type { QueueDepth } from './read-queue-depths.js';
 import type { RecentThroughput } from './recent-throughput.js';
 import { selectWindow } from './select-window.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
-import type { WorkerLiveness } from './worker-liveness.js';
 
 /** Where the load figures come from. */
 export interface LoadSources {
@@ -21,7 +21,7 @@ export interface LoadSources {
   readonly registry: RegistrySnapshot;
   readonly aggregator: TelemetryAggregator;
   readonly throughput: RecentThroughput;
-  readonly workers: WorkerLiveness;
+  readonly workers: WorkerPresence;
 }
 
 /** Told about every snapshot published, e.g. to mirror its queue depths in Prometheus gauges. */
@@ -74,6 +74,6 @@ function toModelLoad(
     throughputPerSecond: sources.throughput.perSecond(model, nowMs),
     serviceTimeMs: (batches?.execute.percentileUs(50) ?? 0) / 1_000,
     batchSize: batches?.medianSize() ?? 0,
-    liveWorkers: sources.workers.liveWorkers(model, nowMs),
+    liveWorkers: sources.workers.liveWorkers(model),
   });
 }

@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import type { Registry, RunningMetricsServer } from '@switchboard/metrics';
-import { connectNats, createSubjectNames, ensureTelemetryStream } from '@switchboard/nats';
+import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { MonitorService } from '@switchboard/protocol';
-import { openRegistryBucket, RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
 import { acquireWriterLock } from './acquire-writer-lock.js';
 import type { WriterLock } from './acquire-writer-lock.js';
 import { loadCheckpoint } from './checkpoint-store.js';
@@ -27,7 +29,6 @@ import { RecentThroughput } from './recent-throughput.js';
 import { runMigrations } from '@switchboard/migrations';
 import { TelemetryAggregator } from './telemetry-aggregator.js';
 import { TelemetryConsumer } from './telemetry-consumer.js';
-import { WorkerLiveness } from './worker-liveness.js';
 
 /** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
 const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -54,7 +55,7 @@ interface Resources {
   lock?: WriterLock;
   connection?: NatsConnection;
   registry?: RegistrySnapshot;
-  workers?: WorkerLiveness;
+  heartbeats?: Subscription;
   consumer?: TelemetryConsumer;
   checkpointer?: Checkpointer;
   tasks: PeriodicTask[];
@@ -73,7 +74,7 @@ interface Context {
 /** What the load snapshot and the metrics read besides telemetry. */
 interface LiveSources {
   readonly registry: RegistrySnapshot;
-  readonly workers: WorkerLiveness;
+  readonly workers: WorkerPresence;
   readonly throughput: RecentThroughput;
 }
 
@@ -96,7 +97,8 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
     const connection = await connectNats({ url: config.natsUrl, name: 'monitor', logger });
     context.resources.connection = connection;
     const manager = await jetstreamManager(connection);
-    await ensureTelemetryStream(manager, context.names);
+    // Only the stream it reads: a missing INFER stream just means no queues yet (readQueueDepths).
+    await ensureStreams(manager, context.names, ['telemetry']);
     const live = await startLiveSources(context, connection);
     const metricsRegistry = createMetricsRegistry('monitor');
     const metrics = createMonitorMetrics(metricsRegistry, { ...live, aggregator });
@@ -173,12 +175,10 @@ async function startLiveSources(
   { names, logger, resources }: Context,
   connection: NatsConnection,
 ): Promise<LiveSources> {
-  const registry = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
+  const registry = await startRegistrySnapshot(connection, names, logger);
   resources.registry = registry;
-  await registry.start();
-  const workers = new WorkerLiveness(connection, names.workerHeartbeatSubject, logger);
-  resources.workers = workers;
-  workers.start();
+  const workers = new WorkerPresence();
+  resources.heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, workers, logger);
   return { registry, workers, throughput: new RecentThroughput() };
 }
 
@@ -239,7 +239,7 @@ async function closeResources({ resources, logger }: Context): Promise<void> {
     .catch((error: unknown) =>
       logger.warn({ err: error }, 'last checkpoint failed; the next start replays from the previous one'),
     );
-  resources.workers?.stop();
+  resources.heartbeats?.unsubscribe();
   await resources.registry?.stop();
   if (resources.connection !== undefined && !resources.connection.isClosed())
     await resources.connection.drain();

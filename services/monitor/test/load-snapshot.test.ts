@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '@nats-io/transport-node';
-import { ensureInferStream, ensureWorkConsumer } from '@switchboard/nats';
+import { ensureStreams, ensureWorkConsumer } from '@switchboard/nats';
 import {
   JobSchema,
   LoadSnapshotSchema,
@@ -31,7 +31,7 @@ describe('load snapshot', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('load');
-    await ensureInferStream(bed.manager, bed.names);
+    await ensureStreams(bed.manager, bed.names, ['infer']);
     const bucket = await openRegistryBucket(bed.connection, bed.names);
     for (const name of ['queued', 'idle'])
       await bucket.put(

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ensureInferStream, ensureWorkConsumer } from '@switchboard/nats';
+import { ensureStreams, ensureWorkConsumer } from '@switchboard/nats';
 import { JobSchema, ModelSpecSchema, WorkerHeartbeatSchema, WorkerState } from '@switchboard/protocol';
 import { modelKey, openRegistryBucket } from '@switchboard/registry-snapshot';
-import { waitFor } from '@switchboard/testkit';
+import { scrapeMetrics, waitFor } from '@switchboard/testkit';
+import type { MetricsScrape } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
-import { scrapeMetrics } from './scrape-metrics.js';
-import type { Scrape } from './scrape-metrics.js';
 import { batchRecord, exactPercentile, requestRecord } from './telemetry-records.js';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -55,7 +54,7 @@ describe('monitor metrics', () => {
 
   const scrape = () => scrapeMetrics(running.monitor.metricsPort);
   /** Polls /metrics until `check` holds (the gauges follow load snapshots and heartbeats). */
-  const waitForScrape = (check: (scrape: Scrape) => void, message: string) =>
+  const waitForScrape = (check: (scrape: MetricsScrape) => void, message: string) =>
     waitFor(
       async () => {
         check(await scrape());
@@ -79,7 +78,7 @@ describe('monitor metrics', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('metrics');
-    await ensureInferStream(bed.manager, bed.names);
+    await ensureStreams(bed.manager, bed.names, ['infer']);
     bucket = await openRegistryBucket(bed.connection, bed.names);
     for (const name of ['queued', 'served'])
       await bucket.put(

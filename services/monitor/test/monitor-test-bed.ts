@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
-import { createSubjectNames, ensureTelemetryStream } from '@switchboard/nats';
+import { createSubjectNames, ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, MonitorService, RequestRecordSchema } from '@switchboard/protocol';
 import type { BatchRecord, RequestRecord } from '@switchboard/protocol';
@@ -54,7 +54,7 @@ export async function createMonitorTestBed(label: string): Promise<MonitorTestBe
   const database: TestDatabase = await createTestDatabase(infrastructure.databaseUrl, { label });
   const connection = await connect({ servers: infrastructure.natsUrl });
   const manager = await jetstreamManager(connection);
-  await ensureTelemetryStream(manager, names);
+  await ensureStreams(manager, names, ['telemetry']);
   const client = jetstream(connection);
   const sql = postgres(database.url, { max: 2, onnotice: () => undefined });
   const publishAll = async (subjects: string[], payloads: Uint8Array[]) => {

@@ -1,32 +1,33 @@
-import { ConfigError, envEnum, envInt, envString, envUrl, parseConfig, variable } from '@switchboard/config';
-import type { Environment } from '@switchboard/config';
-import type { LevelWithSilent } from '@switchboard/logging';
+import {
+  ConfigError,
+  databaseUrlVariable,
+  envInt,
+  envString,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
+  parseConfig,
+  variable,
+} from '@switchboard/config';
+import type { Environment, LogLevel } from '@switchboard/config';
 import { createSubjectNames } from '@switchboard/nats';
 import { pickOtelVariables } from '@switchboard/tracing';
 
-const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REGISTRY_HOST = '0.0.0.0';
 /** Port of the admin gRPC API. */
 const DEFAULT_REGISTRY_PORT = 8010;
-const DEFAULT_METRICS_HOST = '0.0.0.0';
 /** Prometheus /metrics port; router 9401, worker 9403, monitor 9404. */
 const DEFAULT_METRICS_PORT = 9402;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 const shape = {
-  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), 'nats://127.0.0.1:4222'),
-  DATABASE_URL: variable(
-    envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
-    'postgres://postgres@127.0.0.1:5432/postgres',
-  ),
-  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+  ...natsUrlVariable,
+  ...databaseUrlVariable,
+  ...namespaceVariable,
   REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
   REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
-  METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), '0.0.0.0'),
-  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9402'),
-  LOG_LEVEL: variable(envEnum(LOG_LEVELS, 'info'), 'debug'),
+  ...metricsVariables(DEFAULT_METRICS_PORT),
+  ...logLevelVariable,
 };
 
 /** Everything the registry reads from its environment, parsed and validated. */
@@ -46,7 +47,7 @@ export interface RegistryConfig {
   /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
   readonly metricsPort: number;
   /** pino level (`LOG_LEVEL`). */
-  readonly logLevel: LevelWithSilent;
+  readonly logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   readonly otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -59,9 +60,8 @@ export function loadConfig(environment: Environment): RegistryConfig {
   const parsed = parseConfig(shape, environment);
   validateNamespace(parsed.SWITCHBOARD_NAMESPACE);
   return Object.freeze({
-    // envUrl's type cannot see that a fallback was given, so it still admits undefined.
-    natsUrl: parsed.NATS_URL ?? DEFAULT_NATS_URL,
-    databaseUrl: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    natsUrl: parsed.NATS_URL,
+    databaseUrl: parsed.DATABASE_URL,
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,

@@ -1,7 +1,8 @@
 import { StatusCode } from '@switchboard/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
-import type { RegistryFixture } from './registry-fixture.js';
+import { startRegistryFixture } from '../src/testing/index.js';
+import { classifierSpec } from './classifier-spec.js';
+import type { RegistryFixture } from '../src/testing/index.js';
 
 describe('registry admin API errors', () => {
   let fixture: RegistryFixture;

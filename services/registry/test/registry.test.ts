@@ -2,8 +2,9 @@ import { createLogger } from '@switchboard/logging';
 import { RegistryChangeKind } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifierSpec, startRegistryFixture } from './registry-fixture.js';
-import type { RegistryFixture } from './registry-fixture.js';
+import { startRegistryFixture } from '../src/testing/index.js';
+import { classifierSpec } from './classifier-spec.js';
+import type { RegistryFixture } from '../src/testing/index.js';
 import { waitFor } from '@switchboard/testkit';
 
 describe('registry admin API', () => {

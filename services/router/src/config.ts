@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import {
   envDurationMs,
-  envEnum,
   envInt,
   envString,
-  envUrl,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
   parseConfig,
   variable,
 } from '@switchboard/config';
-import type { Environment } from '@switchboard/config';
+import type { Environment, LogLevel } from '@switchboard/config';
 import { pickOtelVariables } from '@switchboard/tracing';
 
 /** Triton's gRPC port. */
@@ -20,19 +22,15 @@ const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
 const DEFAULT_METRICS_PORT = 9401;
 
 const shape = {
-  NATS_URL: variable(envUrl(['nats:'], 'nats://127.0.0.1:4222'), 'nats://127.0.0.1:4222'),
-  SWITCHBOARD_NAMESPACE: variable(envString(''), 'prod'),
+  ...natsUrlVariable,
+  ...namespaceVariable,
   ROUTER_ID: variable(envString(''), 'router-a'),
   ROUTER_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
-  METRICS_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
-  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9401'),
-  LOG_LEVEL: variable(
-    envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    'info',
-  ),
+  ...metricsVariables(DEFAULT_METRICS_PORT),
+  ...logLevelVariable,
 };
 
 /** Everything a router needs to run, read once from the environment. */
@@ -52,7 +50,7 @@ export interface RouterConfig {
   metricsHost: string;
   /** Port of the /metrics endpoint; 0 picks a free port. */
   metricsPort: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -61,7 +59,7 @@ export interface RouterConfig {
 export function loadConfig(environment: Environment): RouterConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    natsUrl: values.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: values.NATS_URL,
     namespace: values.SWITCHBOARD_NAMESPACE,
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
     host: values.ROUTER_HOST,

@@ -8,6 +8,7 @@ import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decodeInferInputs, elementCount, validateRequestedOutputs } from '@switchboard/tensors';
+import type { WorkerPresence } from '@switchboard/worker-presence';
 import type { JobDispatcher } from './job-dispatcher.js';
 import type { RequestObserver } from './request-observer.js';
 import { readRequestOptions } from './request-options.js';
@@ -16,7 +17,6 @@ import { ANONYMOUS_TENANT, costOf, requestClassOf } from './request-telemetry.js
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 import { resolveTarget } from './resolve-target.js';
 import { responseParameters } from './response-parameters.js';
-import type { WorkerPresence } from './worker-presence.js';
 
 export interface ModelInferOptions {
   snapshot: RegistrySnapshot;

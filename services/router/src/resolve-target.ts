@@ -1,7 +1,7 @@
 import { NotFoundError } from '@switchboard/errors';
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
-import type { WorkerPresence } from './worker-presence.js';
+import type { WorkerPresence } from '@switchboard/worker-presence';
 
 /** The concrete model a request goes to, and the route it came through, if any. */
 export interface Target {

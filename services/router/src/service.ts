@@ -3,21 +3,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
-import {
-  connectNats,
-  createSubjectNames,
-  ensureDeadLetterStream,
-  ensureInferStream,
-  ensureTelemetryStream,
-} from '@switchboard/nats';
+import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
 import { GRPCInferenceService } from '@switchboard/protocol';
-import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
+import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
+import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
 import type { RouterConfig } from './config.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
 import { createRouterMetrics } from './router-metrics.js';
-import { WorkerPresence } from './worker-presence.js';
 
 /** Time in-flight calls get to finish when the router stops. */
 const STOP_GRACE_MS = 5_000;
@@ -47,14 +41,10 @@ export interface RunningRouter {
 export async function startRouter(config: RouterConfig, logger: Logger): Promise<RunningRouter> {
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ url: config.natsUrl, name: `router-${config.routerId}`, logger });
-  const manager = await jetstreamManager(connection);
-  await ensureInferStream(manager, names);
-  await ensureDeadLetterStream(manager, names);
-  await ensureTelemetryStream(manager, names);
-  const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
-  await snapshot.start();
-  const presence = new WorkerPresence(connection, names.workerHeartbeatSubject, logger);
-  presence.start();
+  await ensureStreams(await jetstreamManager(connection), names);
+  const snapshot = await startRegistrySnapshot(connection, names, logger);
+  const presence = new WorkerPresence();
+  const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);
   const records = new RequestRecordPublisher(connection, names);
   const dispatcher = new JobDispatcher(connection, jetstream(connection), names, config.routerId, logger);
   dispatcher.start();
@@ -103,7 +93,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     await server.stop(STOP_GRACE_MS);
     dispatcher.stop();
     records.flush();
-    presence.stop();
+    heartbeats.unsubscribe();
     await snapshot.stop();
     await connection.drain();
     // Last, so the final counts of a draining router can still be scraped.

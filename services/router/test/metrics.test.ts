@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { BatchingMode, Modality } from '@switchboard/protocol';
+import { scrapeMetrics } from '@switchboard/testkit';
+import type { MetricsScrape } from '@switchboard/testkit';
 import type { RunningWorker } from '@switchboard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifierSpec } from './support/classifier-spec.js';
-import { scrapeMetrics } from './support/scrape-metrics.js';
-import type { Scrape } from './support/scrape-metrics.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
@@ -48,15 +48,20 @@ function documentedFamilies(service: string): Record<string, string> {
   );
 }
 
-function exportedFamilies(scrape: Scrape): Record<string, string> {
+function exportedFamilies(scrape: MetricsScrape): Record<string, string> {
   return Object.fromEntries(
-    scrape.names
-      .filter((name) => name.startsWith('switchboard_'))
-      .map((name) => [name, scrape.family(name).type]),
+    [...scrape.families.values()]
+      .filter((family) => family.name.startsWith('switchboard_'))
+      .map((family) => [family.name, family.type]),
   );
 }
 
-function expectHistogram(scrape: Scrape, name: string, labels: Record<string, string>, count: number): void {
+function expectHistogram(
+  scrape: MetricsScrape,
+  name: string,
+  labels: Record<string, string>,
+  count: number,
+): void {
   expect(scrape.family(name).type).toBe('HISTOGRAM');
   const series = scrape.histogram(name, labels);
   expect(series.count).toBe(count);

@@ -2,15 +2,17 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
   envDurationMs,
-  envEnum,
   envInt,
   envList,
   envString,
-  envUrl,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
   parseConfig,
   variable,
 } from '@switchboard/config';
-import type { Environment } from '@switchboard/config';
+import type { Environment, LogLevel } from '@switchboard/config';
 import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
@@ -21,8 +23,8 @@ const DEFAULT_DRAIN_GRACE_MS = 10_000;
 const DEFAULT_METRICS_PORT = 9403;
 
 const shape = {
-  NATS_URL: variable(envUrl(['nats:'], 'nats://127.0.0.1:4222'), 'nats://127.0.0.1:4222'),
-  SWITCHBOARD_NAMESPACE: variable(envString(''), 'prod'),
+  ...natsUrlVariable,
+  ...namespaceVariable,
   WORKER_ID: variable(envString(''), 'worker-a'),
   WORKER_MODELS: variable(envList([]), 'classifier-small,classifier-large'),
   WORKER_ACK_WAIT: variable(envDurationMs(DEFAULT_ACK_WAIT_MS), '10s'),
@@ -30,12 +32,8 @@ const shape = {
   WORKER_HEARTBEAT_INTERVAL: variable(envDurationMs(DEFAULT_HEARTBEAT_INTERVAL_MS), '2s'),
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
-  METRICS_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
-  METRICS_PORT: variable(envInt(DEFAULT_METRICS_PORT, { min: 0, max: 65_535 }), '9403'),
-  LOG_LEVEL: variable(
-    envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    'info',
-  ),
+  ...metricsVariables(DEFAULT_METRICS_PORT),
+  ...logLevelVariable,
 };
 
 /** Everything a worker needs to run, read once from the environment. */
@@ -57,7 +55,7 @@ export interface WorkerConfig {
   metricsHost: string;
   /** Port of the /metrics endpoint; 0 picks a free port (several workers on one host need distinct ports). */
   metricsPort: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -66,7 +64,7 @@ export interface WorkerConfig {
 export function loadConfig(environment: Environment): WorkerConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    natsUrl: values.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: values.NATS_URL,
     namespace: values.SWITCHBOARD_NAMESPACE,
     workerId: values.WORKER_ID || `${hostname()}-${randomBytes(3).toString('hex')}`,
     models: values.WORKER_MODELS,

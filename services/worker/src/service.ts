@@ -1,15 +1,9 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
-import {
-  connectNats,
-  createSubjectNames,
-  ensureDeadLetterStream,
-  ensureInferStream,
-  ensureTelemetryStream,
-} from '@switchboard/nats';
+import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
 import { WorkerState } from '@switchboard/protocol';
-import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
+import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerConfig } from './config.js';
 import { Heartbeat } from './heartbeat.js';
 import { ModelHost } from './model-host.js';
@@ -35,11 +29,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ url: config.natsUrl, name: `worker-${config.workerId}`, logger });
   const manager = await jetstreamManager(connection);
-  await ensureInferStream(manager, names);
-  await ensureDeadLetterStream(manager, names);
-  await ensureTelemetryStream(manager, names);
-  const snapshot = new RegistrySnapshot(await openRegistryBucket(connection, names), logger);
-  await snapshot.start();
+  await ensureStreams(manager, names);
+  const snapshot = await startRegistrySnapshot(connection, names, logger);
 
   const runtimes = new Map<string, Runtime>(
     [createOnnxRuntime({ intraOpThreads: config.onnxThreads }), createSyntheticRuntime()].map((runtime) => [

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
+import { waitFor } from '@switchboard/local-infra';
 import { GRPCInferenceService, MonitorService, RegistryService } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
@@ -9,9 +10,9 @@ import { startLocalSystem } from '../system/local-system.js';
 import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
 import type { ServiceProcess } from '../system/service-process.js';
-import { waitUntil } from '../system/wait-until.js';
 
-const STARTUP_TIMEOUT_MS = 60_000;
+/** How long a service gets to answer after it is started, probed every 200 ms. */
+const STARTUP_WAIT = { timeoutMs: 60_000, intervalMs: 200 } as const;
 /** Deadline of each readiness probe while a service starts. */
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -119,10 +120,9 @@ async function startRegistry(system: LocalSystem, clients: SystemClients, option
     REGISTRY_PORT: options.registryPort,
     METRICS_PORT: metricsPort(options, 'registry'),
   });
-  await waitUntil(
+  await waitFor(
     async () => (await clients.registry.listModels({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
-    'registry',
-    STARTUP_TIMEOUT_MS,
+    { ...STARTUP_WAIT, message: 'the registry to answer' },
   );
 }
 
@@ -140,25 +140,22 @@ function startRouterAndWorker(system: LocalSystem, options: UpOptions, models: r
 /** Resolves once the router is ready and the monitor answers GetStats (it starts in parallel). */
 async function waitUntilAnswering(clients: SystemClients): Promise<void> {
   await Promise.all([
-    waitUntil(
-      async () => (await clients.router.serverReady({}, { timeoutMs: PROBE_TIMEOUT_MS })).ready,
-      'router',
-      STARTUP_TIMEOUT_MS,
-    ),
-    waitUntil(
-      async () => (await clients.monitor.getStats({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
-      'monitor',
-      STARTUP_TIMEOUT_MS,
-    ),
+    waitFor(async () => (await clients.router.serverReady({}, { timeoutMs: PROBE_TIMEOUT_MS })).ready, {
+      ...STARTUP_WAIT,
+      message: 'the router to be ready',
+    }),
+    waitFor(async () => (await clients.monitor.getStats({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined, {
+      ...STARTUP_WAIT,
+      message: 'the monitor to answer',
+    }),
   ]);
 }
 
 /** Waits until a worker serves the demo route, then sends one request through it. */
 async function runDemo(router: GrpcClient<typeof GRPCInferenceService>, out: Writer): Promise<void> {
-  await waitUntil(
+  await waitFor(
     async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: PROBE_TIMEOUT_MS })).ready,
-    'the demo models',
-    STARTUP_TIMEOUT_MS,
+    { ...STARTUP_WAIT, message: 'a worker to serve the demo models' },
   );
   await sendDemoRequest(router, out);
 }

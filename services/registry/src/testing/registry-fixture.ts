@@ -1,5 +1,4 @@
-import { create, fromBinary } from '@bufbuild/protobuf';
-import type { MessageInitShape } from '@bufbuild/protobuf';
+import { fromBinary } from '@bufbuild/protobuf';
 import type { KV } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -10,8 +9,6 @@ import type { Logger } from '@switchboard/logging';
 import { createSubjectNames } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import {
-  BatchingMode,
-  Modality,
   ModelSpecSchema,
   RegistryChangeSchema,
   RegistryService,
@@ -19,11 +16,11 @@ import {
 } from '@switchboard/protocol';
 import type { ModelSpec, RegistryChange, RouteSpec } from '@switchboard/protocol';
 import { modelKey, openRegistryBucket, routeKey } from '@switchboard/registry-snapshot';
-import { loadConfig } from '../src/config.js';
-import type { RegistryConfig } from '../src/config.js';
-import { start } from '../src/service.js';
-import type { RunningRegistry } from '../src/service.js';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
+import { loadConfig } from '../config.js';
+import type { RegistryConfig } from '../config.js';
+import { start } from '../service.js';
+import type { RunningRegistry } from '../service.js';
 
 /** A registry on its own namespace and database, with a client and an observer of what it publishes. */
 export interface RegistryFixture {
@@ -46,10 +43,15 @@ export interface RegistryFixture {
   close(): Promise<void>;
 }
 
-/** Starts a registry for one test file. */
+/**
+ * Starts a registry for one test file on the test run's NATS and Postgres (see
+ * `@switchboard/testkit`): its own namespace (`label` plus a random suffix) and database, gRPC and
+ * /metrics on free ports, logging nothing.
+ * @throws Error when the test infrastructure is missing or the registry does not start.
+ */
 export async function startRegistryFixture(label: string): Promise<RegistryFixture> {
   const infrastructure = testInfrastructure();
-  const database = await createTestDatabase(infrastructure.databaseUrl, { label: label });
+  const database = await createTestDatabase(infrastructure.databaseUrl, { label });
   const namespace = createTestNamespace(label);
   const config = loadConfig({
     NATS_URL: infrastructure.natsUrl,
@@ -120,28 +122,5 @@ function collectEvents(
     callback: (error, message) => {
       if (error === null) events.push(fromBinary(RegistryChangeSchema, message.data));
     },
-  });
-}
-
-/** The plain-object form of a ModelSpec that `create` accepts. */
-type ModelSpecInit = Exclude<MessageInitShape<typeof ModelSpecSchema>, ModelSpec>;
-
-/** A valid ONNX classifier spec; `overrides` replace top-level fields. */
-export function classifierSpec(overrides: ModelSpecInit = {}): ModelSpec {
-  return create(ModelSpecSchema, {
-    name: 'classifier-small',
-    task: 'classification',
-    modality: Modality.STRUCTURED,
-    runtime: 'onnx',
-    artifact: 'models/classifier-small.onnx',
-    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
-    outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
-    costPerCallMicros: 10n,
-    costPerUnitMicros: 0.5,
-    qualityScore: 0.8,
-    memoryBytes: 1_048_576n,
-    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 16, maxQueueDelayUs: 2000 },
-    runtimeOptions: { threads: '1' },
-    ...overrides,
   });
 }

@@ -15,8 +15,9 @@ const DEFAULT_INTERVAL_MS = 50;
 
 /**
  * Calls `predicate` until it returns a truthy value and resolves with that value. A throwing
- * predicate counts as "not yet", so assertions can be polled too; the last error becomes the
- * cause of the timeout error.
+ * predicate counts as "not yet" (a server that is still starting refuses connections; a polled
+ * assertion fails); the last error becomes the cause of the timeout error. Tests get it through
+ * `@switchboard/testkit`; `switchboard up` and the benchmark wait for their services with it.
  * @example const row = await waitFor(() => findJob(sql, id), { message: 'job row' });
  * @throws Error `timed out after <timeoutMs> ms waiting for <message>` when time runs out
  */

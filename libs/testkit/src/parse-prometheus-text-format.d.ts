@@ -1,4 +1,4 @@
-// The package ships no types; this covers the part the tests use.
+// The package ships no types; this covers the part scrape-metrics.ts uses.
 declare module 'parse-prometheus-text-format' {
   /** One sample, or one histogram/summary series; numbers stay strings as in the text. */
   export interface ParsedSample {

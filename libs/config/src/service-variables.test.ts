@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './parse-config.js';
+import {
+  databaseUrlVariable,
+  logLevelVariable,
+  metricsVariables,
+  namespaceVariable,
+  natsUrlVariable,
+} from './service-variables.js';
+
+const shape = {
+  ...natsUrlVariable,
+  ...databaseUrlVariable,
+  ...namespaceVariable,
+  ...metricsVariables(9400),
+  ...logLevelVariable,
+};
+
+describe('service variables', () => {
+  it('fall back to the documented defaults when unset or empty', () => {
+    const expected = {
+      NATS_URL: 'nats://127.0.0.1:4222',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      SWITCHBOARD_NAMESPACE: '',
+      METRICS_HOST: '0.0.0.0',
+      METRICS_PORT: 9400,
+      LOG_LEVEL: 'info',
+    };
+
+    expect(parseConfig(shape, {})).toEqual(expected);
+    expect(parseConfig(shape, Object.fromEntries(Object.keys(expected).map((name) => [name, ''])))).toEqual(
+      expected,
+    );
+  });
+
+  it('read the values that are set', () => {
+    expect(
+      parseConfig(shape, {
+        NATS_URL: 'tls://nats.internal:4222',
+        DATABASE_URL: 'postgresql://switchboard@db:5432/switchboard',
+        SWITCHBOARD_NAMESPACE: 'demo',
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'silent',
+      }),
+    ).toEqual({
+      NATS_URL: 'tls://nats.internal:4222',
+      DATABASE_URL: 'postgresql://switchboard@db:5432/switchboard',
+      SWITCHBOARD_NAMESPACE: 'demo',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: 0,
+      LOG_LEVEL: 'silent',
+    });
+  });
+
+  it('name every malformed variable with an example of a valid value', () => {
+    const parse = () =>
+      parseConfig(shape, {
+        NATS_URL: 'http://127.0.0.1:4222',
+        DATABASE_URL: 'mysql://x',
+        METRICS_PORT: '70000',
+        LOG_LEVEL: 'loud',
+      });
+
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/NATS_URL="http:\/\/127.0.0.1:4222".*example: NATS_URL=nats:\/\/127.0.0.1:4222/);
+    expect(parse).toThrow(/DATABASE_URL="mysql:\/\/x".*example: DATABASE_URL=postgres:\/\//);
+    expect(parse).toThrow(/METRICS_PORT="70000".*example: METRICS_PORT=9400/);
+    expect(parse).toThrow(/LOG_LEVEL="loud".*example: LOG_LEVEL=debug/);
+  });
+
+  it('give each service its own default metrics port', () => {
+    expect(parseConfig(metricsVariables(9401), {}).METRICS_PORT).toBe(9401);
+    expect(parseConfig(metricsVariables(9404), {}).METRICS_PORT).toBe(9404);
+    expect(() => parseConfig(metricsVariables(9404), { METRICS_PORT: '-1' })).toThrow(
+      /METRICS_PORT="-1".*example: METRICS_PORT=9404/,
+    );
+  });
+});

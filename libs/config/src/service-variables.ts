@@ -1,0 +1,62 @@
+import { envEnum, envInt, envString, envUrl } from './env-readers.js';
+import { variable } from './parse-config.js';
+
+// The variables several services read, declared once so that their defaults (documented in each
+// service's README) and the examples in error messages cannot drift apart. Each is a piece of a
+// ConfigShape to spread into a service's own shape.
+
+const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_METRICS_HOST = '0.0.0.0';
+const DEFAULT_LOG_LEVEL = 'info';
+const MAX_PORT = 65_535;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A pino level, or `silent` for no output at all. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * `NATS_URL`: the NATS server, a `nats://` or `tls://` URL.
+ * @default 'nats://127.0.0.1:4222'
+ */
+export const natsUrlVariable = {
+  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), DEFAULT_NATS_URL),
+};
+
+/**
+ * `SWITCHBOARD_NAMESPACE`: the prefix of every subject, stream and bucket name; empty for the plain
+ * names. Read as any string: services check it against the naming rule of `@switchboard/nats`.
+ * @default ''
+ */
+export const namespaceVariable = {
+  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+};
+
+/**
+ * `DATABASE_URL`: the PostgreSQL database, a `postgres://` or `postgresql://` URL.
+ * @default 'postgres://postgres@127.0.0.1:5432/postgres'
+ */
+export const databaseUrlVariable = {
+  DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL),
+};
+
+/**
+ * `LOG_LEVEL`: one of {@link LogLevel}.
+ * @default 'info'
+ */
+export const logLevelVariable = {
+  LOG_LEVEL: variable(envEnum(LOG_LEVELS, DEFAULT_LOG_LEVEL), 'debug'),
+};
+
+/**
+ * `METRICS_HOST` (default `0.0.0.0`) and `METRICS_PORT` (default `defaultPort`, 0 picks a free
+ * one): the listener of the Prometheus /metrics endpoint. Each service has its own default port so
+ * that all of them fit on one host.
+ */
+export function metricsVariables(defaultPort: number) {
+  return {
+    METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), DEFAULT_METRICS_HOST),
+    METRICS_PORT: variable(envInt(defaultPort, { min: 0, max: MAX_PORT }), String(defaultPort)),
+  };
+}

@@ -1,0 +1,2 @@
+export type { ServiceDefinition } from './run-service.js';
+export { runService } from './run-service.js';

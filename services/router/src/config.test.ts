@@ -1,0 +1,34 @@
+import { ConfigError } from '@switchboard/config';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+// The variables every service shares (NATS_URL, LOG_LEVEL, METRICS_*, …) are tested in
+// libs/config; these tests cover the router's own.
+
+describe('loadConfig', () => {
+  it("falls back to the router's own defaults when nothing is set", () => {
+    expect(loadConfig({})).toMatchObject({
+      host: '0.0.0.0',
+      port: 8001,
+      defaultTimeoutMs: 30_000,
+      maxRequestBytes: 983_040,
+      metricsPort: 9401,
+    });
+  });
+
+  it('gives each router a random id unless ROUTER_ID names one', () => {
+    const first = loadConfig({}).routerId;
+
+    expect(first).toMatch(/^[0-9a-f]{8}$/);
+    expect(loadConfig({}).routerId).not.toBe(first);
+    expect(loadConfig({ ROUTER_ID: 'router-a' }).routerId).toBe('router-a');
+  });
+
+  it('names every malformed variable with an example of a valid value', () => {
+    const load = () => loadConfig({ ROUTER_DEFAULT_TIMEOUT: 'soon', ROUTER_MAX_REQUEST_BYTES: '512' });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/ROUTER_DEFAULT_TIMEOUT="soon".*example: ROUTER_DEFAULT_TIMEOUT=30s/s);
+    expect(load).toThrow(/ROUTER_MAX_REQUEST_BYTES="512".*example: ROUTER_MAX_REQUEST_BYTES=983040/s);
+  });
+});
