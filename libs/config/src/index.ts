@@ -10,11 +10,14 @@ export {
   envString,
   envUrl,
 } from './env-readers.js';
-export type { LogLevel } from './service-variables.js';
+export type { LogLevel, ServiceConfig } from './service-variables.js';
 export {
   databaseUrlVariable,
   logLevelVariable,
   metricsVariables,
   namespaceVariable,
   natsUrlVariable,
+  NAMESPACE_PATTERN,
+  readServiceConfig,
+  serviceVariables,
 } from './service-variables.js';

@@ -6,6 +6,8 @@ import {
   metricsVariables,
   namespaceVariable,
   natsUrlVariable,
+  readServiceConfig,
+  serviceVariables,
 } from './service-variables.js';
 
 const shape = {
@@ -60,6 +62,7 @@ describe('service variables', () => {
         DATABASE_URL: 'mysql://x',
         METRICS_PORT: '70000',
         LOG_LEVEL: 'loud',
+        SWITCHBOARD_NAMESPACE: 'Has.Dots',
       });
 
     expect(parse).toThrow(ConfigError);
@@ -67,6 +70,23 @@ describe('service variables', () => {
     expect(parse).toThrow(/DATABASE_URL="mysql:\/\/x".*example: DATABASE_URL=postgres:\/\//);
     expect(parse).toThrow(/METRICS_PORT="70000".*example: METRICS_PORT=9400/);
     expect(parse).toThrow(/LOG_LEVEL="loud".*example: LOG_LEVEL=debug/);
+    expect(parse).toThrow(
+      /SWITCHBOARD_NAMESPACE="Has.Dots".*lowercase letters or digits.*example: SWITCHBOARD_NAMESPACE=demo/,
+    );
+  });
+
+  it('give every service the same common settings under their config names', () => {
+    const values = parseConfig(serviceVariables(9403), {
+      NATS_URL: 'nats://nats:4222',
+      SWITCHBOARD_NAMESPACE: 'prod',
+    });
+    expect(readServiceConfig(values)).toEqual({
+      natsUrl: 'nats://nats:4222',
+      namespace: 'prod',
+      metricsHost: '0.0.0.0',
+      metricsPort: 9403,
+      logLevel: 'info',
+    });
   });
 
   it('give each service its own default metrics port', () => {

@@ -25,12 +25,23 @@ export const natsUrlVariable = {
 };
 
 /**
+ * What a namespace may be: it becomes a NATS subject token, a stream name prefix and a KV bucket
+ * prefix, so 1–32 lowercase letters or digits starting with a letter (or empty for none).
+ */
+export const NAMESPACE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
+
+/**
  * `SWITCHBOARD_NAMESPACE`: the prefix of every subject, stream and bucket name; empty for the plain
- * names. Read as any string: services check it against the naming rule of `@switchboard/nats`.
+ * names; otherwise {@link NAMESPACE_PATTERN}.
  * @default ''
  */
 export const namespaceVariable = {
-  SWITCHBOARD_NAMESPACE: variable(envString(''), 'demo'),
+  SWITCHBOARD_NAMESPACE: variable(
+    envString('').refine((text) => text === '' || NAMESPACE_PATTERN.test(text), {
+      message: 'expected 1-32 lowercase letters or digits starting with a letter',
+    }),
+    'demo',
+  ),
 };
 
 /**
@@ -58,5 +69,49 @@ export function metricsVariables(defaultPort: number) {
   return {
     METRICS_HOST: variable(envString(DEFAULT_METRICS_HOST), DEFAULT_METRICS_HOST),
     METRICS_PORT: variable(envInt(defaultPort, { min: 0, max: MAX_PORT }), String(defaultPort)),
+  };
+}
+
+/**
+ * The variables every Switchboard service reads: `NATS_URL`, `SWITCHBOARD_NAMESPACE`,
+ * `METRICS_HOST`/`METRICS_PORT` (with the service's own default port) and `LOG_LEVEL`.
+ */
+export function serviceVariables(defaultMetricsPort: number) {
+  return {
+    ...natsUrlVariable,
+    ...namespaceVariable,
+    ...metricsVariables(defaultMetricsPort),
+    ...logLevelVariable,
+  };
+}
+
+/** The settings every service has, from {@link serviceVariables}. */
+export interface ServiceConfig {
+  /** NATS server (`NATS_URL`). */
+  readonly natsUrl: string;
+  /** Prefix of every subject, stream and bucket name; '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
+  readonly namespace: string;
+  /** Interface the Prometheus /metrics endpoint binds to (`METRICS_HOST`). */
+  readonly metricsHost: string;
+  /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
+  readonly metricsPort: number;
+  /** pino level (`LOG_LEVEL`). */
+  readonly logLevel: LogLevel;
+}
+
+/** Picks the common settings out of values parsed with {@link serviceVariables}. */
+export function readServiceConfig(values: {
+  NATS_URL: string;
+  SWITCHBOARD_NAMESPACE: string;
+  METRICS_HOST: string;
+  METRICS_PORT: number;
+  LOG_LEVEL: LogLevel;
+}): ServiceConfig {
+  return {
+    natsUrl: values.NATS_URL,
+    namespace: values.SWITCHBOARD_NAMESPACE,
+    metricsHost: values.METRICS_HOST,
+    metricsPort: values.METRICS_PORT,
+    logLevel: values.LOG_LEVEL,
   };
 }

@@ -1,3 +1,4 @@
+import { NAMESPACE_PATTERN } from '@switchboard/config';
 /**
  * Every NATS subject, stream and KV bucket name Switchboard uses, derived from one namespace so that
  * several deployments (or test runs) can share a NATS server. The empty namespace gives the plain
@@ -30,8 +31,6 @@ export interface SubjectNames {
   /** Prefix of the subjects a router receives job results on; one token per router instance follows. */
   readonly replyPrefix: string;
 }
-
-const NAMESPACE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
 
 /**
  * Builds the names for a namespace.

@@ -4,15 +4,12 @@ import {
   envDurationMs,
   envInt,
   envString,
-  logLevelVariable,
-  metricsVariables,
-  namespaceVariable,
-  natsUrlVariable,
   parseConfig,
+  readServiceConfig,
+  serviceVariables,
   variable,
 } from '@switchboard/config';
-import type { Environment, LogLevel } from '@switchboard/config';
-import { createSubjectNames } from '@switchboard/nats';
+import type { Environment, ServiceConfig } from '@switchboard/config';
 import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
@@ -29,25 +26,18 @@ const MIN_LOAD_INTERVAL_MS = 50;
 const MIN_CHECKPOINT_INTERVAL_MS = 100;
 
 const shape = {
-  ...natsUrlVariable,
   ...databaseUrlVariable,
-  ...namespaceVariable,
   MONITOR_HOST: variable(envString(DEFAULT_MONITOR_HOST), '127.0.0.1'),
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
-  ...metricsVariables(DEFAULT_METRICS_PORT),
-  ...logLevelVariable,
+  ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
 /** Everything the monitor reads from its environment, parsed and validated. */
-export interface MonitorConfig {
-  /** NATS server with the TELEMETRY and INFER streams (`NATS_URL`). */
-  readonly natsUrl: string;
+export interface MonitorConfig extends ServiceConfig {
   /** Postgres for rollups and checkpoints (`DATABASE_URL`); may be the registry's database. */
   readonly databaseUrl: string;
-  /** Prefix for every subject, stream and bucket name, '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
-  readonly namespace: string;
   /** Interface the MonitorService gRPC API binds to (`MONITOR_HOST`). */
   readonly host: string;
   /** Port of the gRPC API; 0 picks a free one (`MONITOR_PORT`). */
@@ -56,12 +46,6 @@ export interface MonitorConfig {
   readonly loadIntervalMs: number;
   /** Period of the Postgres checkpoint (state + finished rollups), milliseconds (`MONITOR_CHECKPOINT_INTERVAL`). */
   readonly checkpointIntervalMs: number;
-  /** Interface the Prometheus /metrics endpoint binds to (`METRICS_HOST`). */
-  readonly metricsHost: string;
-  /** Port of the /metrics endpoint; 0 picks a free one (`METRICS_PORT`). */
-  readonly metricsPort: number;
-  /** pino level (`LOG_LEVEL`). */
-  readonly logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   readonly otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -72,33 +56,16 @@ export interface MonitorConfig {
  */
 export function loadConfig(environment: Environment): MonitorConfig {
   const parsed = parseConfig(shape, environment);
-  validateNamespace(parsed.SWITCHBOARD_NAMESPACE);
   validateIntervals(parsed.MONITOR_LOAD_INTERVAL, parsed.MONITOR_CHECKPOINT_INTERVAL);
   return Object.freeze({
-    natsUrl: parsed.NATS_URL,
+    ...readServiceConfig(parsed),
     databaseUrl: parsed.DATABASE_URL,
-    namespace: parsed.SWITCHBOARD_NAMESPACE,
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,
     checkpointIntervalMs: parsed.MONITOR_CHECKPOINT_INTERVAL,
-    metricsHost: parsed.METRICS_HOST,
-    metricsPort: parsed.METRICS_PORT,
-    logLevel: parsed.LOG_LEVEL,
     otelEnvironment: pickOtelVariables(environment),
   });
-}
-
-/** Fails at startup rather than at the first publish: the namespace prefixes every subject and stream. */
-function validateNamespace(namespace: string): void {
-  try {
-    createSubjectNames(namespace);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([
-      `SWITCHBOARD_NAMESPACE=${JSON.stringify(namespace)}: ${reason} (example: SWITCHBOARD_NAMESPACE=demo)`,
-    ]);
-  }
 }
 
 function validateIntervals(loadIntervalMs: number, checkpointIntervalMs: number): void {

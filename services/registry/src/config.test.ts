@@ -23,10 +23,4 @@ describe('loadConfig', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/REGISTRY_PORT="80000".*example: REGISTRY_PORT=8010/s);
   });
-
-  it('rejects a namespace that cannot prefix NATS subjects', () => {
-    expect(() => loadConfig({ SWITCHBOARD_NAMESPACE: 'Has.Dots' })).toThrow(
-      /SWITCHBOARD_NAMESPACE="Has.Dots"/,
-    );
-  });
 });

@@ -3,14 +3,12 @@ import {
   envDurationMs,
   envInt,
   envString,
-  logLevelVariable,
-  metricsVariables,
-  namespaceVariable,
-  natsUrlVariable,
   parseConfig,
+  readServiceConfig,
+  serviceVariables,
   variable,
 } from '@switchboard/config';
-import type { Environment, LogLevel } from '@switchboard/config';
+import type { Environment, ServiceConfig } from '@switchboard/config';
 import { pickOtelVariables } from '@switchboard/tracing';
 
 /** Triton's gRPC port. */
@@ -22,21 +20,16 @@ const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
 const DEFAULT_METRICS_PORT = 9401;
 
 const shape = {
-  ...natsUrlVariable,
-  ...namespaceVariable,
   ROUTER_ID: variable(envString(''), 'router-a'),
   ROUTER_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
-  ...metricsVariables(DEFAULT_METRICS_PORT),
-  ...logLevelVariable,
+  ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
 /** Everything a router needs to run, read once from the environment. */
-export interface RouterConfig {
-  natsUrl: string;
-  namespace: string;
+export interface RouterConfig extends ServiceConfig {
   /** Names this router's reply inbox; unique per instance. */
   routerId: string;
   host: string;
@@ -46,11 +39,6 @@ export interface RouterConfig {
   defaultTimeoutMs: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
-  /** Interface the Prometheus /metrics endpoint listens on. */
-  metricsHost: string;
-  /** Port of the /metrics endpoint; 0 picks a free port. */
-  metricsPort: number;
-  logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -59,16 +47,12 @@ export interface RouterConfig {
 export function loadConfig(environment: Environment): RouterConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    natsUrl: values.NATS_URL,
-    namespace: values.SWITCHBOARD_NAMESPACE,
+    ...readServiceConfig(values),
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
     host: values.ROUTER_HOST,
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
-    metricsHost: values.METRICS_HOST,
-    metricsPort: values.METRICS_PORT,
-    logLevel: values.LOG_LEVEL,
     otelEnvironment: pickOtelVariables(environment),
   });
 }

@@ -5,14 +5,12 @@ import {
   envInt,
   envList,
   envString,
-  logLevelVariable,
-  metricsVariables,
-  namespaceVariable,
-  natsUrlVariable,
   parseConfig,
+  readServiceConfig,
+  serviceVariables,
   variable,
 } from '@switchboard/config';
-import type { Environment, LogLevel } from '@switchboard/config';
+import type { Environment, ServiceConfig } from '@switchboard/config';
 import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
@@ -23,8 +21,6 @@ const DEFAULT_DRAIN_GRACE_MS = 10_000;
 const DEFAULT_METRICS_PORT = 9403;
 
 const shape = {
-  ...natsUrlVariable,
-  ...namespaceVariable,
   WORKER_ID: variable(envString(''), 'worker-a'),
   WORKER_MODELS: variable(envList([]), 'classifier-small,classifier-large'),
   WORKER_ACK_WAIT: variable(envDurationMs(DEFAULT_ACK_WAIT_MS), '10s'),
@@ -32,14 +28,11 @@ const shape = {
   WORKER_HEARTBEAT_INTERVAL: variable(envDurationMs(DEFAULT_HEARTBEAT_INTERVAL_MS), '2s'),
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
-  ...metricsVariables(DEFAULT_METRICS_PORT),
-  ...logLevelVariable,
+  ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
 /** Everything a worker needs to run, read once from the environment. */
-export interface WorkerConfig {
-  natsUrl: string;
-  namespace: string;
+export interface WorkerConfig extends ServiceConfig {
   workerId: string;
   /** Names of the models this worker serves (placement by the resource manager replaces this later). */
   models: string[];
@@ -51,11 +44,6 @@ export interface WorkerConfig {
   /** How long SIGTERM waits for queued and running batches before giving their jobs back. */
   drainGraceMs: number;
   onnxThreads: number;
-  /** Interface the Prometheus /metrics endpoint listens on. */
-  metricsHost: string;
-  /** Port of the /metrics endpoint; 0 picks a free port (several workers on one host need distinct ports). */
-  metricsPort: number;
-  logLevel: LogLevel;
   /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
   otelEnvironment: Readonly<Record<string, string>>;
 }
@@ -64,8 +52,7 @@ export interface WorkerConfig {
 export function loadConfig(environment: Environment): WorkerConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    natsUrl: values.NATS_URL,
-    namespace: values.SWITCHBOARD_NAMESPACE,
+    ...readServiceConfig(values),
     workerId: values.WORKER_ID || `${hostname()}-${randomBytes(3).toString('hex')}`,
     models: values.WORKER_MODELS,
     ackWaitMs: values.WORKER_ACK_WAIT,
@@ -73,9 +60,6 @@ export function loadConfig(environment: Environment): WorkerConfig {
     heartbeatIntervalMs: values.WORKER_HEARTBEAT_INTERVAL,
     drainGraceMs: values.WORKER_DRAIN_GRACE,
     onnxThreads: values.WORKER_ONNX_THREADS,
-    metricsHost: values.METRICS_HOST,
-    metricsPort: values.METRICS_PORT,
-    logLevel: values.LOG_LEVEL,
     otelEnvironment: pickOtelVariables(environment),
   });
 }
