@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { BatchingMode, Modality } from '@switchboard/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem } from './support/test-system.js';
+import type { TestSystem } from './support/test-system.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
+
+interface Answer {
+  parameters: Record<string, { string_param?: string; int64_param?: number }>;
+}
+
+describe('a worker told to stop', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem('drain');
+    await system.registry.registerModel({
+      model: {
+        name: 'steady',
+        runtime: 'synthetic',
+        task: 'classification',
+        modality: Modality.STRUCTURED,
+        inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
+        outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
+        batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 2 },
+        runtimeOptions: { base_latency_ms: '250' },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('finishes the jobs it holds on SIGTERM, answers them itself and exits cleanly', async () => {
+    const worker = spawn(process.execPath, [WORKER_MAIN], {
+      env: {
+        ...process.env,
+        ...system.environment,
+        WORKER_ID: 'leaving',
+        WORKER_MODELS: 'steady',
+        WORKER_HEARTBEAT_INTERVAL: '200ms',
+        METRICS_PORT: '0',
+      },
+      stdio: 'ignore',
+    });
+    const exited = once(worker, 'exit');
+    await system.waitUntilReady('steady');
+    const calls = Array.from({ length: 4 }, (_, index) =>
+      system.oip.call<Answer>(
+        'ModelInfer',
+        {
+          model_name: 'steady',
+          inputs: [
+            {
+              name: 'features',
+              datatype: 'FP32',
+              shape: [1, 4],
+              contents: { fp32_contents: [index, 0, 0, 0] },
+            },
+          ],
+        },
+        { timeoutMs: 10_000 },
+      ),
+    );
+    // The first batch is running and the rest are held in the batcher when the signal arrives.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    worker.kill('SIGTERM');
+    const answers = await Promise.all(calls);
+    const [exitCode] = (await exited) as [number | null];
+
+    expect(exitCode).toBe(0);
+    for (const answer of answers) {
+      expect(answer.parameters['switchboard.worker']?.string_param).toBe('leaving');
+      expect(answer.parameters['switchboard.attempt']?.int64_param).toBe(1);
+    }
+  });
+});
