@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadlineExceededError, SwitchboardError, UnavailableError, toStatusData } from '@switchboard/errors';
@@ -7,6 +7,7 @@ import { PRIORITY_LEVELS, ensureWorkConsumer } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, BatchingMode, JobSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
+import { BatchRecorder } from './batch-recorder.js';
 import { Batcher } from './batcher.js';
 import { executeBatch } from './execute-batch.js';
 import type { JobOutcome } from './execute-batch.js';
@@ -59,15 +60,15 @@ function batchLimits(spec: ModelSpec): { maxBatchSize: number; maxQueueDelayMs: 
  */
 export class ModelServer {
   readonly #batcher: Batcher<HeldJob>;
+  readonly #recorder: BatchRecorder;
   readonly #subscriptions: ConsumerMessages[] = [];
   readonly #pumps: Promise<void>[] = [];
   readonly #logger: Logger;
   #progressTimer: NodeJS.Timeout | undefined;
-  #busySinceRecordUs = 0;
-  #lastRecordAtMs = Date.now();
 
   constructor(private readonly options: ModelServerOptions) {
     this.#logger = options.logger.child({ component: 'model-server', model: options.spec.name });
+    this.#recorder = new BatchRecorder(options.spec, options.model, options.workerId);
     this.#batcher = new Batcher({
       ...batchLimits(options.spec),
       priorityLevels: PRIORITY_LEVELS.length,
@@ -244,28 +245,8 @@ export class ModelServer {
   }
 
   #publishBatchRecord(outcomes: JobOutcome[], startedAtMs: number): void {
-    const { connection, names, spec, model, workerId } = this.options;
-    const executeUs = outcomes.reduce((longest, outcome) => Math.max(longest, outcome.executeUs), 0);
-    const now = Date.now();
-    this.#busySinceRecordUs += executeUs;
-    const wallUs = Math.max(1, (now - this.#lastRecordAtMs) * 1000);
-    const oldestReceivedAtMs = Math.min(...outcomes.map((outcome) => outcome.held.receivedAtMs));
-    const record = create(BatchRecordSchema, {
-      workerId,
-      model: spec.name,
-      version: spec.version,
-      runtime: spec.runtime,
-      size: outcomes.length,
-      executeUs: BigInt(executeUs),
-      batchWaitUs: BigInt(Math.max(0, startedAtMs - oldestReceivedAtMs) * 1000),
-      utilisation: Math.min(1, this.#busySinceRecordUs / wallUs),
-      memoryBytes: BigInt(model.footprintBytes),
-      atUnixMs: BigInt(now),
-      failed: outcomes.filter((outcome) => 'error' in outcome).length,
-      synthetic: model.synthetic,
-    });
-    this.#busySinceRecordUs = 0;
-    this.#lastRecordAtMs = now;
+    const record = this.#recorder.record(outcomes, startedAtMs);
+    const { connection, names, spec } = this.options;
     connection.publish(names.telemetryBatchSubject(spec.name), toBinary(BatchRecordSchema, record));
     this.options.observer?.batchFinished(record);
   }
