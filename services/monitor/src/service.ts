@@ -7,6 +7,7 @@ import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import type { Registry, RunningMetricsServer } from '@switchboard/metrics';
+import { runMigrations } from '@switchboard/migrations';
 import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { MonitorService } from '@switchboard/protocol';
@@ -26,7 +27,6 @@ import type { Database } from './open-database.js';
 import { PeriodicTask } from './periodic-task.js';
 import { publishLoadSnapshot } from './publish-load-snapshot.js';
 import { RecentThroughput } from './recent-throughput.js';
-import { runMigrations } from '@switchboard/migrations';
 import { TelemetryAggregator } from './telemetry-aggregator.js';
 import { TelemetryConsumer } from './telemetry-consumer.js';
 

@@ -5,6 +5,7 @@ import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import type { RunningMetricsServer } from '@switchboard/metrics';
+import { runMigrations } from '@switchboard/migrations';
 import { connectNats, createSubjectNames } from '@switchboard/nats';
 import { RegistryService } from '@switchboard/protocol';
 import { openRegistryBucket } from '@switchboard/registry-snapshot';
@@ -14,7 +15,6 @@ import { openDatabase } from './open-database.js';
 import type { Database } from './open-database.js';
 import { RegistryMirror } from './registry-mirror.js';
 import { createRegistryMetrics } from './registry-metrics.js';
-import { runMigrations } from '@switchboard/migrations';
 
 /** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
 const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
