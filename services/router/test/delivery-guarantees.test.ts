@@ -10,6 +10,7 @@ import type { ModelSpecSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem } from './support/test-system.js';
+import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
@@ -87,8 +88,8 @@ describe('delivery guarantees', () => {
           (error: { code: number; details: string }) => ({ error, elapsedMs: Date.now() - startedAt }),
         ),
     );
-    // Let the doomed worker pull jobs into its batcher and start on the first batch, then kill it.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Kill the doomed worker once it has jobs in hand (its first batch runs, the rest are queued).
+    await waitForHeldJobs(system.names, 'slow', 4);
     crashingWorker.kill('SIGKILL');
     await system.startWorker(['slow'], { WORKER_ID: 'survivor', WORKER_ACK_WAIT: '1s' });
     const outcomes = await Promise.all(calls);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BatchingMode, Modality } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem } from './support/test-system.js';
+import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
@@ -67,7 +68,7 @@ describe('a worker told to stop', () => {
       ),
     );
     // The first batch is running and the rest are held in the batcher when the signal arrives.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForHeldJobs(system.names, 'steady', 4);
     worker.kill('SIGTERM');
     const answers = await Promise.all(calls);
     const [exitCode] = (await exited) as [number | null];
