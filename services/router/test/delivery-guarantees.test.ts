@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { fromBinary } from '@bufbuild/protobuf';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { BatchingMode, DeadLetterSchema, Modality } from '@switchboard/protocol';
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { ModelSpecSchema } from '@switchboard/protocol';
+import { DeadLetterSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
@@ -16,22 +15,6 @@ import type { TestSystem } from './support/test-system.js';
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
 const DEADLINE_MS = 12_000;
 const UNAVAILABLE = 14;
-
-function syntheticModel(
-  name: string,
-  options: Record<string, string>,
-): MessageInitShape<typeof ModelSpecSchema> {
-  return {
-    name,
-    runtime: 'synthetic',
-    task: 'classification',
-    modality: Modality.STRUCTURED,
-    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
-    outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
-    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 4 },
-    runtimeOptions: options,
-  };
-}
 
 const request = (model: string, index: number) => ({
   model_name: model,
@@ -47,8 +30,8 @@ describe('delivery guarantees', () => {
 
   beforeAll(async () => {
     system = await startTestSystem('delivery');
-    await system.registry.registerModel({ model: syntheticModel('slow', { base_latency_ms: '300' }) });
-    await system.registry.registerModel({ model: syntheticModel('broken', { failure_rate: '1' }) });
+    await system.registry.registerModel({ model: syntheticSpec('slow', { base_latency_ms: '300' }) });
+    await system.registry.registerModel({ model: syntheticSpec('broken', { failure_rate: '1' }) });
   });
 
   afterAll(async () => {

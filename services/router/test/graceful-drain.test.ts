@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { BatchingMode, Modality } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
@@ -18,18 +18,7 @@ describe('a worker told to stop', () => {
 
   beforeAll(async () => {
     system = await startTestSystem('drain');
-    await system.registry.registerModel({
-      model: {
-        name: 'steady',
-        runtime: 'synthetic',
-        task: 'classification',
-        modality: Modality.STRUCTURED,
-        inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
-        outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
-        batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 2 },
-        runtimeOptions: { base_latency_ms: '250' },
-      },
-    });
+    await system.registry.registerModel({ model: syntheticSpec('steady', { base_latency_ms: '250' }, 2) });
   });
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { BatchingMode, Modality } from '@switchboard/protocol';
 import { scrapeMetrics } from '@switchboard/testkit';
 import type { MetricsScrape } from '@switchboard/testkit';
 import type { RunningWorker } from '@switchboard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifierSpec } from './support/classifier-spec.js';
+import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
@@ -79,18 +79,7 @@ describe('Prometheus metrics of router, worker and registry', () => {
   beforeAll(async () => {
     system = await startTestSystem('metrics');
     await system.registry.registerModel({ model: classifierSpec('classifier-small') });
-    await system.registry.registerModel({
-      model: {
-        name: 'broken',
-        runtime: 'synthetic',
-        task: 'classification',
-        modality: Modality.STRUCTURED,
-        inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
-        outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1n, 3n] }],
-        batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 4 },
-        runtimeOptions: { failure_rate: '1' },
-      },
-    });
+    await system.registry.registerModel({ model: syntheticSpec('broken', { failure_rate: '1' }) });
     await system.registry.putRoute({ route: { name: 'classify', models: ['classifier-small'] } });
     worker = await system.startWorker(['classifier-small', 'broken'], { WORKER_MAX_ATTEMPTS: '2' });
     await system.waitUntilReady('classifier-small');
