@@ -76,16 +76,20 @@ describe('service variables', () => {
   });
 
   it('give every service the same common settings under their config names', () => {
-    const values = parseConfig(serviceVariables(9403), {
+    const environment = {
       NATS_URL: 'nats://nats:4222',
       SWITCHBOARD_NAMESPACE: 'prod',
-    });
-    expect(readServiceConfig(values)).toEqual({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      HOME: '/root',
+    };
+    const values = parseConfig(serviceVariables(9403), environment);
+    expect(readServiceConfig(values, environment)).toEqual({
       natsUrl: 'nats://nats:4222',
       namespace: 'prod',
       metricsHost: '0.0.0.0',
       metricsPort: 9403,
       logLevel: 'info',
+      otelEnvironment: { OTEL_TRACES_EXPORTER: 'otlp' },
     });
   });
 

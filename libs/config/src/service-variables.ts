@@ -1,5 +1,6 @@
 import { envEnum, envInt, envString, envUrl } from './env-readers.js';
 import { variable } from './parse-config.js';
+import type { Environment } from './parse-config.js';
 
 // The variables several services read, declared once so that their defaults (documented in each
 // service's README) and the examples in error messages cannot drift apart. Each is a piece of a
@@ -97,21 +98,42 @@ export interface ServiceConfig {
   readonly metricsPort: number;
   /** pino level (`LOG_LEVEL`). */
   readonly logLevel: LogLevel;
+  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
+  readonly otelEnvironment: Readonly<Record<string, string>>;
 }
 
-/** Picks the common settings out of values parsed with {@link serviceVariables}. */
-export function readServiceConfig(values: {
-  NATS_URL: string;
-  SWITCHBOARD_NAMESPACE: string;
-  METRICS_HOST: string;
-  METRICS_PORT: number;
-  LOG_LEVEL: LogLevel;
-}): ServiceConfig {
+/**
+ * Picks the OTEL_* variables out of a whole environment: OpenTelemetry's own names, passed through
+ * to startTracing rather than re-declared here.
+ */
+function pickOtelVariables(environment: Environment): Readonly<Record<string, string>> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (name.startsWith('OTEL_') && value !== undefined) picked[name] = value;
+  }
+  return Object.freeze(picked);
+}
+
+/**
+ * Picks the common settings out of values parsed with {@link serviceVariables}, plus the OTEL_*
+ * variables of `environment`.
+ */
+export function readServiceConfig(
+  values: {
+    NATS_URL: string;
+    SWITCHBOARD_NAMESPACE: string;
+    METRICS_HOST: string;
+    METRICS_PORT: number;
+    LOG_LEVEL: LogLevel;
+  },
+  environment: Environment,
+): ServiceConfig {
   return {
     natsUrl: values.NATS_URL,
     namespace: values.SWITCHBOARD_NAMESPACE,
     metricsHost: values.METRICS_HOST,
     metricsPort: values.METRICS_PORT,
     logLevel: values.LOG_LEVEL,
+    otelEnvironment: pickOtelVariables(environment),
   };
 }

@@ -14,15 +14,13 @@ const PACKAGE_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
 
 const EXAMPLE_MAIN = `
 import { trace } from '@opentelemetry/api';
-import { logLevelVariable, parseConfig } from '@switchboard/config';
+import { parseConfig, readServiceConfig, serviceVariables } from '@switchboard/config';
 import { runService } from '@switchboard/service-runner';
-import { pickOtelVariables } from '@switchboard/tracing';
 
 await runService({
   name: 'example',
   loadConfig: (environment) => ({
-    logLevel: parseConfig(logLevelVariable, environment).LOG_LEVEL,
-    otelEnvironment: pickOtelVariables(environment),
+    ...readServiceConfig(parseConfig(serviceVariables(0), environment), environment),
     failure: environment.EXAMPLE_FAILURE,
     startMs: Number(environment.EXAMPLE_START_MS ?? 0),
   }),

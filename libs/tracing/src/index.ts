@@ -8,4 +8,3 @@ export {
   traceparentOf,
 } from './trace-context.js';
 export type { TracingEnvironment } from './tracing-environment.js';
-export { pickOtelVariables } from './tracing-environment.js';

@@ -16,7 +16,7 @@ export interface TracingLogger {
 export interface TracingOptions {
   /** service.name of every span, unless OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES) is set. */
   serviceName: string;
-  /** The OTEL_* variables, collected by the service's config.ts (see pickOtelVariables). */
+  /** The OTEL_* variables, collected by the service's config.ts (see ServiceConfig.otelEnvironment in @switchboard/config). */
   environment: TracingEnvironment;
   /** Receives configuration warnings and OpenTelemetry's own errors, such as failed exports. @default none */
   logger?: TracingLogger;

@@ -6,15 +6,3 @@ export function readVariable(environment: TracingEnvironment, name: string): str
   const value = environment[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
-
-/**
- * Picks the OTEL_* variables out of a whole environment, for a service's config.ts to pass to
- * startTracing (only config.ts reads `process.env`).
- */
-export function pickOtelVariables(environment: TracingEnvironment): Readonly<Record<string, string>> {
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(environment)) {
-    if (name.startsWith('OTEL_') && value !== undefined) picked[name] = value;
-  }
-  return Object.freeze(picked);
-}

@@ -10,7 +10,6 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
-import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
 /** Port of the MonitorService gRPC API (the registry has 8010, the router 8001). */
@@ -46,8 +45,6 @@ export interface MonitorConfig extends ServiceConfig {
   readonly loadIntervalMs: number;
   /** Period of the Postgres checkpoint (state + finished rollups), milliseconds (`MONITOR_CHECKPOINT_INTERVAL`). */
   readonly checkpointIntervalMs: number;
-  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
-  readonly otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,13 +55,12 @@ export function loadConfig(environment: Environment): MonitorConfig {
   const parsed = parseConfig(shape, environment);
   validateIntervals(parsed.MONITOR_LOAD_INTERVAL, parsed.MONITOR_CHECKPOINT_INTERVAL);
   return Object.freeze({
-    ...readServiceConfig(parsed),
+    ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,
     checkpointIntervalMs: parsed.MONITOR_CHECKPOINT_INTERVAL,
-    otelEnvironment: pickOtelVariables(environment),
   });
 }
 

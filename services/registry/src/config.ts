@@ -8,7 +8,6 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
-import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_REGISTRY_HOST = '0.0.0.0';
 /** Port of the admin gRPC API. */
@@ -31,8 +30,6 @@ export interface RegistryConfig extends ServiceConfig {
   readonly host: string;
   /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
   readonly port: number;
-  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
-  readonly otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,10 +39,9 @@ export interface RegistryConfig extends ServiceConfig {
 export function loadConfig(environment: Environment): RegistryConfig {
   const parsed = parseConfig(shape, environment);
   return Object.freeze({
-    ...readServiceConfig(parsed),
+    ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,
-    otelEnvironment: pickOtelVariables(environment),
   });
 }

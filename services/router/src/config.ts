@@ -9,7 +9,6 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
-import { pickOtelVariables } from '@switchboard/tracing';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
@@ -39,20 +38,17 @@ export interface RouterConfig extends ServiceConfig {
   defaultTimeoutMs: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
-  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
-  otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
 export function loadConfig(environment: Environment): RouterConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    ...readServiceConfig(values),
+    ...readServiceConfig(values, environment),
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
     host: values.ROUTER_HOST,
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
-    otelEnvironment: pickOtelVariables(environment),
   });
 }

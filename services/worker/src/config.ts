@@ -11,7 +11,6 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
-import { pickOtelVariables } from '@switchboard/tracing';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -44,15 +43,13 @@ export interface WorkerConfig extends ServiceConfig {
   /** How long SIGTERM waits for queued and running batches before giving their jobs back. */
   drainGraceMs: number;
   onnxThreads: number;
-  /** The OTEL_* variables, for startTracing; it validates them itself (warns, never fails). */
-  otelEnvironment: Readonly<Record<string, string>>;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
 export function loadConfig(environment: Environment): WorkerConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
-    ...readServiceConfig(values),
+    ...readServiceConfig(values, environment),
     workerId: values.WORKER_ID || `${hostname()}-${randomBytes(3).toString('hex')}`,
     models: values.WORKER_MODELS,
     ackWaitMs: values.WORKER_ACK_WAIT,
@@ -60,6 +57,5 @@ export function loadConfig(environment: Environment): WorkerConfig {
     heartbeatIntervalMs: values.WORKER_HEARTBEAT_INTERVAL,
     drainGraceMs: values.WORKER_DRAIN_GRACE,
     onnxThreads: values.WORKER_ONNX_THREADS,
-    otelEnvironment: pickOtelVariables(environment),
   });
 }
