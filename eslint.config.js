@@ -29,7 +29,7 @@ export default tseslint.config(
           './libs/*/tsconfig.test.json',
           './services/*/tsconfig.test.json',
           './models/tsconfig.test.json',
-          './bench/tsconfig.json',
+          './bench/tsconfig.test.json',
         ],
         tsconfigRootDir: import.meta.dirname,
       },

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { takeCpuSnapshot } from './cpu-usage.js';
 import type { CpuSnapshot, WatchedProcess } from './cpu-usage.js';
-import { createLatencyHistogram, runLoad } from './run-load.js';
+import { createLatencyHistogram } from '../shared/latency-histogram.js';
+import { runLoad } from './run-load.js';
 import type { LoadResult } from './run-load.js';
 
 /** Upper bound on requests per run, far above what any path reaches on loopback. */

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 
 /** The overhead benchmark's settings. */
 export interface OverheadFlags {
@@ -28,22 +29,6 @@ Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local 
 const PATH_KEYS: readonly string[] = ['a', 'b', 'c'];
 /** More lanes than this measure the client, not the paths. */
 const MAX_CONCURRENCY = 1024;
-
-function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`--${flag} must be a number > 0, got "${text}" (example: --${flag} 5)`);
-  }
-  return value;
-}
-
-function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
-  const value = positiveNumber(flag, text, fallback);
-  if (!Number.isInteger(value))
-    throw new Error(`--${flag} must be a whole number, got "${text}" (example: --${flag} 5)`);
-  return value;
-}
 
 function pathList(text: string | undefined): string[] {
   if (text === undefined) return [...PATH_KEYS];
@@ -88,9 +73,9 @@ export function parseOverheadFlags(
     allowPositionals: false,
   });
   return {
-    seconds: positiveNumber('seconds', values.seconds, 5),
-    warmupSeconds: positiveNumber('warmup-seconds', values['warmup-seconds'], 2),
-    rounds: wholeNumber('rounds', values.rounds, 5),
+    seconds: readPositiveNumber('seconds', values.seconds, 5),
+    warmupSeconds: readPositiveNumber('warmup-seconds', values['warmup-seconds'], 2),
+    rounds: readWholeNumber('rounds', values.rounds, 5),
     paths: pathList(values.paths),
     concurrencies: concurrencyList(values.concurrency, defaultConcurrencies),
     help: values.help === true,

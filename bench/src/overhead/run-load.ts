@@ -1,9 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { build } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-
-/** Latencies above a minute are recorded as a minute; a call times out long before that. */
-const HIGHEST_TRACKABLE_US = 60_000_000;
+import { createLatencyHistogram, recordLatencyUs } from '../shared/latency-histogram.js';
 
 /** Options for {@link runLoad}. */
 export interface LoadOptions {
@@ -29,15 +26,6 @@ export interface LoadResult {
   readonly firstError: unknown;
 }
 
-/** An HDR histogram of microseconds with 3 significant digits (0.1% resolution). */
-export function createLatencyHistogram(): Histogram {
-  return build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_US,
-    numberOfSignificantValueDigits: 3,
-  });
-}
-
 /**
  * Drives `send` in a closed loop from `concurrency` lanes until the time or count bound is reached,
  * then waits for the requests in flight. Latency is taken around each call, so it includes the
@@ -57,8 +45,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const sentAtMs = performance.now();
       try {
         await options.send();
-        const latencyUs = Math.round((performance.now() - sentAtMs) * 1000);
-        histogram.recordValue(Math.min(Math.max(latencyUs, 1), HIGHEST_TRACKABLE_US));
+        recordLatencyUs(histogram, (performance.now() - sentAtMs) * 1000);
         completed += 1;
       } catch (error) {
         failed += 1;

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { provideInfrastructure } from '@switchboard/local-infra';
-import type { CleanupStack } from './cleanup-stack.js';
-import { deleteNamespaceStreams } from './delete-namespace-streams.js';
+import type { CleanupStack } from '../shared/cleanup-stack.js';
+import { describeMachine } from '../shared/describe-machine.js';
+import { prepareRun } from '../shared/prepare-run.js';
+import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
+import { reportProgress } from '../shared/report-progress.js';
 import type { WatchedProcess } from './cpu-usage.js';
-import { describeBackgroundLoad, describeMachine } from './describe-machine.js';
+import { describeBackgroundLoad } from './describe-background-load.js';
 import { findListeningPid } from './find-listening-pid.js';
 import { formatConcurrencyResults } from './format-results.js';
 import { measurePaths } from './measure-paths.js';
@@ -13,26 +12,6 @@ import type { BenchPath, PathMeasurement } from './measure-paths.js';
 import { evaluateTargets } from './overhead-targets.js';
 import type { OverheadFlags } from './parse-overhead-flags.js';
 import { startGrpcServerPath, startNatsPath, startSwitchboardPath } from './start-paths.js';
-
-/** Where the infrastructure comes from; empty strings mean "start a throwaway one". */
-export interface OverheadEnvironment {
-  readonly natsUrl: string;
-  readonly databaseUrl: string;
-}
-
-/** Lowercase alphanumerics starting with a letter: valid as a Switchboard namespace and a subject token. */
-function createNamespace(): string {
-  return `bench${BigInt(`0x${randomBytes(5).toString('hex')}`).toString(36)}`;
-}
-
-function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-/** Shows what local-infra did, but not the servers' own log lines (prefixed `[nats]`, `[postgres]`). */
-function reportInfrastructure(line: string): void {
-  if (!line.startsWith('[')) progress(line);
-}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -42,40 +21,6 @@ function findNatsServer(natsUrl: string): WatchedProcess[] {
   if (!LOOPBACK_HOSTS.has(url.hostname)) return [];
   const pid = findListeningPid(Number(url.port || 4222));
   return pid === undefined ? [] : [{ name: 'nats', pid }];
-}
-
-/** NATS and Postgres for one run, this run's namespace and the bench's own NATS connection. */
-interface RunContext {
-  readonly natsUrl: string;
-  readonly databaseUrl: string;
-  readonly namespace: string;
-  readonly connection: NatsConnection;
-  /** One line on where NATS and Postgres come from. */
-  readonly infrastructure: string;
-}
-
-/** Provides NATS/Postgres (the given ones or throwaway ones) and connects to NATS. */
-async function prepareRun(environment: OverheadEnvironment, cleanup: CleanupStack): Promise<RunContext> {
-  const infrastructure = await provideInfrastructure({ ...environment, logger: reportInfrastructure });
-  cleanup.add('infrastructure', () => infrastructure.stop());
-  const { natsUrl, databaseUrl } = infrastructure;
-  const namespace = createNamespace();
-  progress(`namespace ${namespace}, NATS ${natsUrl}`);
-  // Async traces cost two stack captures per request; bare NATS (b) is meant as the lean reference.
-  const connection = await connect({ servers: natsUrl, name: 'bench-overhead', noAsyncTraces: true });
-  cleanup.add('bench NATS connection', () => connection.close());
-  cleanup.add('namespace streams', async () => {
-    const deleted = await deleteNamespaceStreams(connection, namespace);
-    progress(`deleted streams: ${deleted.join(', ') || 'none'}`);
-  });
-  const { nats, postgres } = infrastructure.source;
-  return {
-    natsUrl,
-    databaseUrl,
-    namespace,
-    connection,
-    infrastructure: `NATS ${nats}, Postgres ${postgres}`,
-  };
 }
 
 /** Starts the chosen paths in order; (b) and (c) are also billed the NATS server's CPU time. */
@@ -108,10 +53,10 @@ async function startPaths(keys: readonly string[], context: RunContext, cleanup:
  */
 export async function runOverhead(
   flags: OverheadFlags,
-  environment: OverheadEnvironment,
+  environment: BenchEnvironment,
   cleanup: CleanupStack,
 ): Promise<void> {
-  const context = await prepareRun(environment, cleanup);
+  const context = await prepareRun(environment, 'bench-overhead', cleanup);
   const paths = await startPaths(flags.paths, context, cleanup);
   const { seconds, warmupSeconds, rounds } = flags;
   const timing = { warmupMs: warmupSeconds * 1000, measureMs: seconds * 1000, rounds };
@@ -120,7 +65,9 @@ export async function runOverhead(
     `\noverhead: ${seconds} s measured per path in ${rounds} interleaved rounds, after ${warmupSeconds} s warm-up\n\n`,
   );
   for (const concurrency of flags.concurrencies) {
-    progress(`measuring ${paths.map((path) => `(${path.key})`).join(' ')} at concurrency ${concurrency}`);
+    reportProgress(
+      `measuring ${paths.map((path) => `(${path.key})`).join(' ')} at concurrency ${concurrency}`,
+    );
     const current = await measurePaths(paths, concurrency, timing);
     measurements.push(...current);
     process.stdout.write(`${formatConcurrencyResults(concurrency, current)}\n\n`);

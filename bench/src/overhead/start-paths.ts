@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { CleanupStack } from './cleanup-stack.js';
+import type { CleanupStack } from '../shared/cleanup-stack.js';
+import { startNodeChild } from '../shared/node-child.js';
+import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
 import type { WatchedProcess } from './cpu-usage.js';
 import type { BenchPath } from './measure-paths.js';
-import { startNodeChild } from './node-child.js';
 import { createOipClient } from './oip-client.js';
 import type { OipClient } from './oip-client.js';
 import type { OipServerReady } from './oip-server-child.js';
-import { createInferRequest, loadInferenceService } from './oip-proto.js';
-import { startSwitchboardStack } from './start-switchboard-stack.js';
-import type { SwitchboardStackOptions } from './start-switchboard-stack.js';
+import { createInferRequest, loadInferenceService, MODEL_NAME } from './oip-proto.js';
+import { provisionNoopModel } from './provision-noop-model.js';
 
 /** Same per-request bound as the gRPC client's deadline. */
 const NATS_REQUEST_TIMEOUT_MS = 10_000;
@@ -76,11 +76,21 @@ export async function startNatsPath(options: NatsPathOptions, cleanup: CleanupSt
   return { key: 'b', label: 'NATS core request-reply', send, processes };
 }
 
+/** Where path (c) runs: NATS, Postgres and this run's namespace. */
+export interface SwitchboardPathOptions {
+  readonly natsUrl: string;
+  readonly databaseUrl: string;
+  readonly namespace: string;
+}
+
 /** Path (c): router → JetStream → worker → router, each service in its own process. */
 export async function startSwitchboardPath(
-  options: SwitchboardStackOptions,
+  options: SwitchboardPathOptions,
   cleanup: CleanupStack,
 ): Promise<BenchPath> {
-  const { routerAddress: address, processes } = await startSwitchboardStack(options, cleanup);
+  const { routerAddress: address, processes } = await startSwitchboardStack(
+    { ...options, workers: [[MODEL_NAME]], provision: provisionNoopModel, readyNames: [MODEL_NAME] },
+    cleanup,
+  );
   return createInferPath({ key: 'c', label: 'Switchboard full path', address, processes }, cleanup);
 }

@@ -8,6 +8,7 @@ export {
   NotFoundError,
   ResourceExhaustedError,
   SwitchboardError,
+  UnauthenticatedError,
   UnavailableError,
 } from './switchboard-error.js';
 export type { StatusData } from './remote-error.js';

@@ -56,6 +56,12 @@ export class UnavailableError extends SwitchboardError {
   readonly retryable = true;
 }
 
+/** Thrown when a request carries no credentials or credentials nobody issued. */
+export class UnauthenticatedError extends SwitchboardError {
+  readonly code = StatusCode.UNAUTHENTICATED;
+  readonly retryable = false;
+}
+
 /** Thrown when the system is in a state that does not allow the operation (e.g. a model no worker can load). */
 export class FailedPreconditionError extends SwitchboardError {
   readonly code = StatusCode.FAILED_PRECONDITION;

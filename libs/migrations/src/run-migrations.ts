@@ -14,7 +14,7 @@ export interface MigrationOptions {
 }
 
 /**
- * Applies every pending migration in one transaction and returns the names applied. Several
+ * Applies every pending migration in one transaction, logs and returns the names applied. Several
  * instances starting at once wait for each other on node-pg-migrate's advisory lock.
  * @throws Error (from node-pg-migrate or pg) when the database is unreachable or a migration fails.
  */
@@ -36,5 +36,7 @@ export async function runMigrations(options: MigrationOptions): Promise<string[]
       error: (message: string) => logger.error(message),
     },
   });
-  return applied.map((migration) => migration.name);
+  const names = applied.map((migration) => migration.name);
+  logger.info({ applied: names, table: options.table }, 'database migrations applied');
+  return names;
 }

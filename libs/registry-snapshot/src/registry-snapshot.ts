@@ -2,20 +2,22 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
-import { ModelSpecSchema, RouteSpecSchema } from '@switchboard/protocol';
-import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
+import { ModelSpecSchema, RouteSpecSchema, TenantSpecSchema } from '@switchboard/protocol';
+import type { ModelSpec, RouteSpec, TenantSpec } from '@switchboard/protocol';
 
 /** Called after every applied change with the key that changed. */
 export type SnapshotListener = (key: string) => void;
 
 /**
- * A live, in-memory copy of the registry bucket: reads are synchronous map lookups on the request
+ * A live, in-memory copy of the registry bucket (models, routes and tenants): reads are synchronous map lookups on the request
  * path, and a KV watch applies every change as it happens, so a model registered a moment ago is
  * served without any restart.
  */
 export class RegistrySnapshot {
   readonly #models = new Map<string, ModelSpec>();
   readonly #routes = new Map<string, RouteSpec>();
+  /** Tenants by the SHA-256 hex of their API key. */
+  readonly #tenants = new Map<string, TenantSpec>();
   readonly #listeners = new Set<SnapshotListener>();
   #watcher: QueuedIterator<KvWatchEntry> | undefined;
   #watching: Promise<void> | undefined;
@@ -49,16 +51,32 @@ export class RegistrySnapshot {
     await this.#watching;
   }
 
+  /** The model named `name`, or undefined when the registry has none. */
   getModel(name: string): ModelSpec | undefined {
     return this.#models.get(name);
   }
 
+  /** The route named `name`, or undefined when the registry has none. */
   getRoute(name: string): RouteSpec | undefined {
     return this.#routes.get(name);
   }
 
+  /** Every model, in no particular order. */
   listModels(): ModelSpec[] {
     return [...this.#models.values()];
+  }
+
+  /** Every route, in no particular order. */
+  listRoutes(): RouteSpec[] {
+    return [...this.#routes.values()];
+  }
+
+  /**
+   * The tenant whose API key hashes to `apiKeyHash` (see `hashApiKey`), or undefined when no tenant
+   * has that key. The spec carries name, tier and update time, never the key.
+   */
+  findTenant(apiKeyHash: string): TenantSpec | undefined {
+    return this.#tenants.get(apiKeyHash);
   }
 
   /** Registers a listener for applied changes; returns a function that removes it. */
@@ -77,6 +95,9 @@ export class RegistrySnapshot {
       } else if (kind === 'routes') {
         if (removed) this.#routes.delete(name);
         else this.#routes.set(name, fromBinary(RouteSpecSchema, entry.value));
+      } else if (kind === 'tenants') {
+        if (removed) this.#tenants.delete(name);
+        else this.#tenants.set(name, fromBinary(TenantSpecSchema, entry.value));
       }
     } catch (error) {
       // A value we cannot decode must not stop the watch: the rest of the registry stays usable.

@@ -3,6 +3,7 @@ import type { CliIo } from './command-context.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRoutesCommand } from './commands/routes.js';
 import { registerStatsCommand } from './commands/stats.js';
+import { registerTenantsCommand } from './commands/tenants.js';
 import { registerUpCommand } from './commands/up.js';
 import { isEntryPoint } from './is-entry-point.js';
 import { runCli } from './run-cli.js';
@@ -12,6 +13,7 @@ import type { CommandRegistration } from './run-cli.js';
 const COMMANDS: readonly CommandRegistration[] = [
   registerModelsCommand,
   registerRoutesCommand,
+  registerTenantsCommand,
   registerUpCommand,
   registerStatsCommand,
 ];

@@ -54,4 +54,12 @@ describe('applyModelFlags', () => {
 
     expect(spec.runtimeOptions).toEqual({ keep: '1', add: '3' });
   });
+
+  it('sets the latency priors from their flags and keeps them when the flags are absent', () => {
+    const spec = create(ModelSpecSchema, { name: 'm', latencyPriorMs: 2, latencyPriorPerUnitUs: 3 });
+
+    applyModelFlags(spec, { latencyPriorMs: 0.25 });
+
+    expect([spec.latencyPriorMs, spec.latencyPriorPerUnitUs]).toEqual([0.25, 3]);
+  });
 });

@@ -37,6 +37,8 @@ export interface ModelFlags {
   maxBatchSize?: number;
   maxQueueDelayUs?: number;
   option?: [string, string][];
+  latencyPriorMs?: number;
+  latencyPriorPerUnitUs?: number;
 }
 
 /** Adds the flags for every common ModelSpec field to `command` (register and update share them). */
@@ -75,7 +77,17 @@ export function addModelFlags(command: Command): Command {
       parseCount,
     )
     .option('--max-queue-delay-us <n>', 'longest a queued job waits for a batch, in microseconds', parseCount)
-    .option('--option <key=value>', "a runtime option (repeat; 'key=' removes one)", collect(parseKeyValue));
+    .option('--option <key=value>', "a runtime option (repeat; 'key=' removes one)", collect(parseKeyValue))
+    .option(
+      '--latency-prior-ms <ms>',
+      "the router's service-time guess per request until it has measured the model",
+      parseDecimal,
+    )
+    .option(
+      '--latency-prior-per-unit-us <us>',
+      'added to the latency prior per unit of request complexity, in microseconds',
+      parseDecimal,
+    );
 }
 
 /** Applies the given flags to `spec` in place; fields whose flag was not given stay as they are. */
@@ -92,6 +104,8 @@ export function applyModelFlags(spec: ModelSpec, flags: ModelFlags): void {
   if (flags.costPerUnitMicros !== undefined) spec.costPerUnitMicros = flags.costPerUnitMicros;
   if (flags.quality !== undefined) spec.qualityScore = flags.quality;
   if (flags.memoryBytes !== undefined) spec.memoryBytes = flags.memoryBytes;
+  if (flags.latencyPriorMs !== undefined) spec.latencyPriorMs = flags.latencyPriorMs;
+  if (flags.latencyPriorPerUnitUs !== undefined) spec.latencyPriorPerUnitUs = flags.latencyPriorPerUnitUs;
   applyBatchingFlags(spec, flags);
   for (const [key, value] of flags.option ?? []) {
     if (value === '') delete spec.runtimeOptions[key];

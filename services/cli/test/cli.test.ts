@@ -136,14 +136,19 @@ describe('switchboard CLI', () => {
     expect(put).toEqual({ code: 0, stdout: 'route classify → from-file, classifier-small\n', stderr: '' });
 
     const listed = await cli('routes', 'list');
+    expect(listed.stdout.split('\n')[0]).toMatch(/^NAME\s+CANDIDATES\s+CASCADE\s+SHADOWS\s+DESCRIPTION$/);
     expect(listed.stdout.split('\n')[1]?.split(/\s{2,}/)).toEqual([
       'classify',
       'from-file, classifier-small',
+      '-',
+      '-',
       'cheap first',
     ]);
-    expect(JSON.parse((await cli('routes', 'get', 'classify')).stdout)).toMatchObject({
-      models: ['from-file', 'classifier-small'],
+    expect(JSON.parse((await cli('routes', 'get', 'classify')).stdout)).toEqual({
+      name: 'classify',
+      candidates: [{ model: 'from-file' }, { model: 'classifier-small' }],
       description: 'cheap first',
+      updatedAtUnixMs: expect.stringMatching(/^\d+$/),
     });
 
     expect(await cli('routes', 'delete', 'classify')).toMatchObject({
@@ -162,7 +167,7 @@ describe('switchboard CLI', () => {
       code: 1,
       stdout: '',
       stderr:
-        'error: FAILED_PRECONDITION: model "from-file" is used by route(s) guard; remove it from them or delete them first\n',
+        'error: FAILED_PRECONDITION: model "from-file" is used by route(s) guard (candidate); remove it from them or delete them first\n',
     });
     await cli('routes', 'delete', 'guard');
     expect(await cli('models', 'delete', 'from-file')).toMatchObject({
@@ -172,6 +177,32 @@ describe('switchboard CLI', () => {
     expect(await cli('models', 'get', 'from-file')).toMatchObject({
       code: 1,
       stderr: 'error: NOT_FOUND: model "from-file" is not registered\n',
+    });
+  });
+
+  it('registers and updates a model’s latency priors from a file and flags', async () => {
+    const file = join(scratch, 'timed.json');
+    await writeFile(file, JSON.stringify({ name: 'timed', runtime: 'synthetic', latencyPriorMs: 0.2 }));
+
+    expect(
+      await cli('models', 'register', '--file', file, '--latency-prior-per-unit-us', '1.5'),
+    ).toMatchObject({
+      code: 0,
+    });
+    expect(JSON.parse((await cli('models', 'get', 'timed')).stdout)).toMatchObject({
+      latencyPriorMs: 0.2,
+      latencyPriorPerUnitUs: 1.5,
+    });
+    await cli('models', 'update', 'timed', '--latency-prior-ms', '4');
+    expect(JSON.parse((await cli('models', 'get', 'timed')).stdout)).toMatchObject({
+      latencyPriorMs: 4,
+      latencyPriorPerUnitUs: 1.5,
+    });
+    expect(await cli('models', 'update', 'timed', '--latency-prior-ms', '-1')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'INVALID_ARGUMENT: invalid model "timed": latency_prior_ms -1 must be a finite number >= 0',
+      ),
     });
   });
 

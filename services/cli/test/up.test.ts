@@ -49,7 +49,7 @@ describe('switchboard up', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toMatch(
-        /demo request → classify answered by classifier-(small|large): probabilities \[/,
+        /demo request → classify answered by classifier-(small \(cascade_first_step; tried classifier-small,|large \(cascade_escalated; tried classifier-small,classifier-large,).* confidences [\d.,]+\): probabilities \[/,
       );
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
       // Printed only once the monitor has answered GetStats.

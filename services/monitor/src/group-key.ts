@@ -8,9 +8,13 @@ export interface GroupKey {
   readonly tenant: string;
 }
 
-/** The group a request record counts in. */
+/** Suffix of the route of shadow copies, so they never count in the figures of the route's real answers. */
+const SHADOW_ROUTE_SUFFIX = '~shadow';
+
+/** The group a request record counts in; shadow copies count under `<route>~shadow`. */
 export function groupKeyOf(record: RequestRecord): GroupKey {
-  return { model: record.model, version: record.version, route: record.route, tenant: record.tenant };
+  const route = record.shadow ? `${record.route}${SHADOW_ROUTE_SUFFIX}` : record.route;
+  return { model: record.model, version: record.version, route, tenant: record.tenant };
 }
 
 /** A map key for a group; JSON so that no separator character inside a name can collide. */

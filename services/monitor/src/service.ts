@@ -126,13 +126,12 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
 
 /** Opens Postgres, takes the writer lock and rebuilds the aggregator from the last checkpoint. */
 async function restoreAggregator({ config, names, logger, resources }: Context) {
-  const applied = await runMigrations({
+  await runMigrations({
     databaseUrl: config.databaseUrl,
     directory: MIGRATIONS_DIRECTORY,
     table: 'monitor_migrations',
     logger: logger.child({ component: 'migrations' }),
   });
-  logger.info({ applied }, 'database migrations applied');
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   resources.lock = await acquireWriterLock(database, names.telemetryStream, logger);

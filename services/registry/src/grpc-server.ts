@@ -6,9 +6,11 @@ import { deleteModel, getModel, insertModel, listModels, updateModel } from './m
 import type { Database } from './open-database.js';
 import type { RegistryMirror } from './registry-mirror.js';
 import { deleteRoute, getRoute, listRoutes, putRoute } from './route-store.js';
+import { deleteTenant, listTenants, putTenant } from './tenant-store.js';
 import { validateModelSpec } from './validate-model-spec.js';
 import { validateName } from './validate-name.js';
 import { validateRouteSpec } from './validate-route-spec.js';
+import { validateTenantSpec } from './validate-tenant-spec.js';
 
 /** What the handlers work on. */
 export interface RegistryHandlerDependencies {
@@ -24,7 +26,11 @@ type Handlers = ServiceHandlers<typeof RegistryService>;
  * announce it. Thrown Switchboard errors become their gRPC status in libs/grpc.
  */
 export function createRegistryHandlers(dependencies: RegistryHandlerDependencies): Handlers {
-  return { ...createModelHandlers(dependencies), ...createRouteHandlers(dependencies) };
+  return {
+    ...createModelHandlers(dependencies),
+    ...createRouteHandlers(dependencies),
+    ...createTenantHandlers(dependencies),
+  };
 }
 
 type ModelHandlers = Pick<
@@ -72,7 +78,8 @@ function createRouteHandlers({ database, mirror, logger }: RegistryHandlerDepend
   return {
     async putRoute(request) {
       const route = await putRoute(database, validateRouteSpec(request.route));
-      logger.info({ route: route.name, models: route.models }, 'route stored');
+      const candidates = route.candidates.map((candidate) => candidate.model);
+      logger.info({ route: route.name, candidates }, 'route stored');
       await mirrorRoute(route.name);
       return { route };
     },
@@ -87,6 +94,36 @@ function createRouteHandlers({ database, mirror, logger }: RegistryHandlerDepend
       await deleteRoute(database, name);
       logger.info({ route: name }, 'route deleted');
       await mirrorRoute(name);
+      return {};
+    },
+  };
+}
+
+type TenantHandlers = Pick<Handlers, 'putTenant' | 'listTenants' | 'deleteTenant'>;
+
+// Tenant specs leave the registry without api_key: the store reads back only the key's hash, and
+// neither the key nor the hash is logged.
+function createTenantHandlers({ database, mirror, logger }: RegistryHandlerDependencies): TenantHandlers {
+  const mirrorTenant = (name: string, staleApiKeyHashes: string[]) =>
+    mirrorOrExplain(() => mirror.syncTenant(name, staleApiKeyHashes), `tenant ${name}`, logger);
+  return {
+    async putTenant(request) {
+      const { tenant, previousApiKeyHash } = await putTenant(database, validateTenantSpec(request.tenant));
+      logger.info(
+        { tenant: tenant.name, tier: tenant.tier, keyChanged: previousApiKeyHash !== undefined },
+        'tenant stored',
+      );
+      await mirrorTenant(tenant.name, previousApiKeyHash === undefined ? [] : [previousApiKeyHash]);
+      return { tenant };
+    },
+    async listTenants() {
+      return { tenants: (await listTenants(database)).map((stored) => stored.tenant) };
+    },
+    async deleteTenant(request) {
+      const name = validateName('tenant', request.name);
+      const apiKeyHash = await deleteTenant(database, name);
+      logger.info({ tenant: name }, 'tenant deleted');
+      await mirrorTenant(name, [apiKeyHash]);
       return {};
     },
   };

@@ -7,6 +7,7 @@ import {
   ModelSpecSchema,
 } from '@switchboard/protocol';
 import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+import { enumFromText, enumToText } from './enum-text.js';
 
 /** A tensor spec in jsonb; shapes as numbers (dimensions are far below 2^53). */
 interface TensorJson {
@@ -22,7 +23,7 @@ interface BatchingJson {
   maxQueueDelayUs: number;
 }
 
-/** The `models` columns a ModelSpec determines (everything but timestamps and versions). */
+/** The `models` columns a ModelSpec determines (everything but timestamps, versions and their artifacts). */
 interface ModelColumns {
   name: string;
   task: string;
@@ -38,6 +39,8 @@ interface ModelColumns {
   batching: BatchingJson | null;
   runtime_options: Record<string, string>;
   current_version: string;
+  latency_prior_ms: number;
+  latency_prior_per_unit_us: number;
 }
 
 /** A row of `models` with the model's versions, as the queries in model-store.ts select it. */
@@ -45,6 +48,8 @@ export interface ModelRow extends ModelColumns {
   updated_at: Date;
   /** Every version, oldest first. */
   versions: string[];
+  /** The artifact of every version, by version; null only for a model without versions, which inserts never leave. */
+  version_artifacts: Record<string, string> | null;
 }
 
 /** Converts a validated ModelSpec into `models` column values. */
@@ -64,6 +69,8 @@ export function toModelColumns(spec: ModelSpec): ModelColumns {
     batching: spec.batching === undefined ? null : toBatchingJson(spec.batching),
     runtime_options: { ...spec.runtimeOptions },
     current_version: spec.version,
+    latency_prior_ms: spec.latencyPriorMs,
+    latency_prior_per_unit_us: spec.latencyPriorPerUnitUs,
   };
 }
 
@@ -73,6 +80,7 @@ export function toModelSpec(row: ModelRow): ModelSpec {
     name: row.name,
     version: row.current_version,
     versions: row.versions,
+    versionArtifacts: row.version_artifacts ?? {},
     task: row.task,
     modality: enumFromText(ModalitySchema.values, row.modality, Modality.UNSPECIFIED),
     runtime: row.runtime,
@@ -92,6 +100,8 @@ export function toModelSpec(row: ModelRow): ModelSpec {
             maxQueueDelayUs: row.batching.maxQueueDelayUs,
           },
     runtimeOptions: row.runtime_options,
+    latencyPriorMs: row.latency_prior_ms,
+    latencyPriorPerUnitUs: row.latency_prior_per_unit_us,
     updatedAtUnixMs: BigInt(row.updated_at.getTime()),
   });
 }
@@ -110,18 +120,4 @@ function toBatchingJson(batching: BatchingSpec): BatchingJson {
     maxBatchSize: batching.maxBatchSize,
     maxQueueDelayUs: batching.maxQueueDelayUs,
   };
-}
-
-interface EnumValue {
-  number: number;
-  localName: string;
-}
-
-/** `Modality.STRUCTURED` → "structured" (protobuf-es' localName drops the enum prefix). */
-function enumToText(values: readonly EnumValue[], value: number): string {
-  return (values.find((candidate) => candidate.number === value)?.localName ?? 'UNSPECIFIED').toLowerCase();
-}
-
-function enumFromText<T extends number>(values: readonly EnumValue[], text: string, fallback: T): T {
-  return (values.find((candidate) => candidate.localName.toLowerCase() === text)?.number ?? fallback) as T;
 }

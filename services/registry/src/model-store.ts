@@ -1,15 +1,22 @@
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '@switchboard/errors';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { JSONValue } from 'postgres';
+import { describeRouteUses } from './describe-route-uses.js';
 import { toModelColumns, toModelSpec } from './model-row.js';
 import type { ModelRow } from './model-row.js';
 import type { Database, Queryable } from './open-database.js';
 
-/** Reads models with their versions (oldest first); one model when `name` is given. */
+/**
+ * Reads models with their versions (oldest first) and each version's artifact; one model when
+ * `name` is given. Workers load a version other than the current one from its artifact when a
+ * rollout arm sends them jobs for it, so every read (and the KV copy) carries all of them.
+ */
 async function selectModels(sql: Queryable, name?: string): Promise<ModelSpec[]> {
   const rows = await sql<ModelRow[]>`
     SELECT m.*,
-      ARRAY(SELECT v.version FROM model_versions v WHERE v.model_name = m.name ORDER BY v.ordinal) AS versions
+      ARRAY(SELECT v.version FROM model_versions v WHERE v.model_name = m.name ORDER BY v.ordinal) AS versions,
+      (SELECT json_object_agg(v.version, v.artifact ORDER BY v.ordinal)
+        FROM model_versions v WHERE v.model_name = m.name) AS version_artifacts
     FROM models m
     WHERE ${name === undefined ? sql`true` : sql`m.name = ${name}`}
     ORDER BY m.name`;
@@ -84,18 +91,17 @@ export async function updateModel(database: Database, spec: ModelSpec): Promise<
 /**
  * Deletes a model and its versions.
  * @throws NotFoundError when the model does not exist.
- * @throws FailedPreconditionError naming the routes that still list the model.
+ * @throws FailedPreconditionError naming the routes that still name the model as a candidate, a
+ * rollout arm or a shadow, and in which role.
  */
 export async function deleteModel(database: Database, name: string): Promise<void> {
   await database.begin(async (sql) => {
     const [locked] = await sql`SELECT name FROM models WHERE name = ${name} FOR UPDATE`;
     if (locked === undefined) throw new NotFoundError(`model ${JSON.stringify(name)} is not registered`);
-    const routes = await sql<{ route_name: string }[]>`
-      SELECT route_name FROM route_models WHERE model_name = ${name} ORDER BY route_name`;
-    if (routes.length > 0) {
-      const names = routes.map((row) => row.route_name).join(', ');
+    const uses = await describeRouteUses(sql, name);
+    if (uses !== undefined) {
       throw new FailedPreconditionError(
-        `model ${JSON.stringify(name)} is used by route(s) ${names}; remove it from them or delete them first`,
+        `model ${JSON.stringify(name)} is used by route(s) ${uses}; remove it from them or delete them first`,
       );
     }
     await sql`DELETE FROM models WHERE name = ${name}`;

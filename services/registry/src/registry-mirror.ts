@@ -3,16 +3,20 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
-import {
-  ModelSpecSchema,
-  RegistryChangeKind,
-  RegistryChangeSchema,
-  RouteSpecSchema,
-} from '@switchboard/protocol';
-import { modelKey, routeKey } from '@switchboard/registry-snapshot';
-import { findModel, listModels } from './model-store.js';
+import { RegistryChangeKind, RegistryChangeSchema } from '@switchboard/protocol';
+import { modelKey, routeKey, tenantKey } from '@switchboard/registry-snapshot';
+import { findModel } from './model-store.js';
 import type { Queryable } from './open-database.js';
-import { findRoute, listRoutes } from './route-store.js';
+import {
+  describeStaleKey,
+  readExpectedEntries,
+  toModelEntry,
+  toRouteEntry,
+  toTenantEntry,
+} from './registry-entries.js';
+import type { RegistryChangeSubject } from './registry-entries.js';
+import { findRoute } from './route-store.js';
+import { findTenant, findTenantByKeyHash } from './tenant-store.js';
 
 /** What the mirror needs: Postgres to read the truth from, NATS to write the copy to. */
 export interface RegistryMirrorOptions {
@@ -27,13 +31,6 @@ export interface RegistryMirrorOptions {
 export interface ReconcileResult {
   written: number;
   deleted: number;
-}
-
-/** One KV entry as Postgres says it should be. */
-interface ExpectedEntry {
-  kind: RegistryChangeKind;
-  name: string;
-  value: Uint8Array;
 }
 
 /**
@@ -53,7 +50,7 @@ export class RegistryMirror {
   syncModel(name: string): Promise<void> {
     return this.#enqueue(async () => {
       const model = await findModel(this.options.database, name);
-      const value = model === undefined ? undefined : toBinary(ModelSpecSchema, model);
+      const value = model === undefined ? undefined : toModelEntry(model).value;
       await this.#write({ kind: RegistryChangeKind.MODEL, name }, modelKey(name), value);
     });
   }
@@ -62,14 +59,37 @@ export class RegistryMirror {
   syncRoute(name: string): Promise<void> {
     return this.#enqueue(async () => {
       const route = await findRoute(this.options.database, name);
-      const value = route === undefined ? undefined : toBinary(RouteSpecSchema, route);
+      const value = route === undefined ? undefined : toRouteEntry(route).value;
       await this.#write({ kind: RegistryChangeKind.ROUTE, name }, routeKey(name), value);
     });
   }
 
   /**
-   * Makes the bucket equal to Postgres: writes every model and route whose entry is missing or
-   * different and deletes every key Postgres has no row for. Unchanged entries are left alone so
+   * Writes the tenant's committed state to KV under its key's hash and announces it. The entries
+   * under `staleApiKeyHashes` (its previous key, or the key of a deleted tenant) are deleted first,
+   * unless Postgres says another tenant has taken that key since, in which case that tenant is
+   * written there; so the last announcement for the name tells its final state.
+   */
+  syncTenant(name: string, staleApiKeyHashes: readonly string[]): Promise<void> {
+    return this.#enqueue(async () => {
+      const current = await findTenant(this.options.database, name);
+      for (const apiKeyHash of staleApiKeyHashes) {
+        if (apiKeyHash === current?.apiKeyHash) continue;
+        const owner = await findTenantByKeyHash(this.options.database, apiKeyHash);
+        const entry = owner === undefined ? undefined : toTenantEntry(owner);
+        const subject = { kind: RegistryChangeKind.TENANT, name: entry?.name ?? name };
+        await this.#write(subject, tenantKey(apiKeyHash), entry?.value);
+      }
+      if (current !== undefined) {
+        const entry = toTenantEntry(current);
+        await this.#write(entry, entry.key, entry.value);
+      }
+    });
+  }
+
+  /**
+   * Makes the bucket equal to Postgres: writes every model, route and tenant whose entry is missing
+   * or different and deletes every key Postgres has no row for. Unchanged entries are left alone so
    * watchers see no spurious updates.
    */
   reconcile(): Promise<ReconcileResult> {
@@ -92,7 +112,7 @@ export class RegistryMirror {
   }
 
   async #reconcileNow(): Promise<ReconcileResult> {
-    const expected = await this.#readExpected();
+    const expected = await readExpectedEntries(this.options.database);
     const result: ReconcileResult = { written: 0, deleted: 0 };
     for (const [key, entry] of expected) {
       const current = await this.options.bucket.get(key);
@@ -105,7 +125,9 @@ export class RegistryMirror {
     for await (const key of await this.options.bucket.keys()) keys.push(key);
     for (const key of keys) {
       if (expected.has(key)) continue;
-      await this.#write({ kind: kindOfKey(key), name: key.slice(key.indexOf('.') + 1) }, key, undefined);
+      const stale = await this.options.bucket.get(key);
+      const value = stale?.operation === 'PUT' ? stale.value : undefined;
+      await this.#write(describeStaleKey(key, value), key, undefined);
       result.deleted += 1;
     }
     this.#stale = false;
@@ -113,29 +135,8 @@ export class RegistryMirror {
     return result;
   }
 
-  async #readExpected(): Promise<Map<string, ExpectedEntry>> {
-    const [models, routes] = await Promise.all([
-      listModels(this.options.database),
-      listRoutes(this.options.database),
-    ]);
-    const expected = new Map<string, ExpectedEntry>();
-    for (const model of models) {
-      const value = toBinary(ModelSpecSchema, model);
-      expected.set(modelKey(model.name), { kind: RegistryChangeKind.MODEL, name: model.name, value });
-    }
-    for (const route of routes) {
-      const value = toBinary(RouteSpecSchema, route);
-      expected.set(routeKey(route.name), { kind: RegistryChangeKind.ROUTE, name: route.name, value });
-    }
-    return expected;
-  }
-
   /** Puts (value given) or deletes (undefined) one key, then publishes the RegistryChange. */
-  async #write(
-    change: { kind: RegistryChangeKind; name: string },
-    key: string,
-    value: Uint8Array | undefined,
-  ): Promise<void> {
+  async #write(change: RegistryChangeSubject, key: string, value: Uint8Array | undefined): Promise<void> {
     if (value === undefined) await this.options.bucket.delete(key);
     else await this.options.bucket.put(key, value);
     const event = create(RegistryChangeSchema, {
@@ -150,12 +151,6 @@ export class RegistryMirror {
     );
     this.options.logger.debug({ key, deleted: value === undefined }, 'registry entry mirrored');
   }
-}
-
-function kindOfKey(key: string): RegistryChangeKind {
-  if (key.startsWith('models.')) return RegistryChangeKind.MODEL;
-  if (key.startsWith('routes.')) return RegistryChangeKind.ROUTE;
-  return RegistryChangeKind.UNSPECIFIED;
 }
 
 function sameBytes(left: Uint8Array, right: Uint8Array): boolean {

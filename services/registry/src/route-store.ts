@@ -1,33 +1,42 @@
-import { create } from '@bufbuild/protobuf';
 import { AlreadyExistsError, NotFoundError } from '@switchboard/errors';
-import { RouteSpecSchema } from '@switchboard/protocol';
 import type { RouteSpec } from '@switchboard/protocol';
+import { checkArmVersions } from './check-arm-versions.js';
 import type { Database, Queryable } from './open-database.js';
+import { toCandidateRows, toRolloutArmRows, toRouteColumns, toRouteSpec, toShadowRows } from './route-row.js';
+import type { RouteRow } from './route-row.js';
 
-interface RouteRow {
-  name: string;
-  description: string;
-  updated_at: Date;
-  /** Candidate models in order of preference. */
-  models: string[];
-}
-
-/** Reads routes with their models in order; one route when `name` is given. */
+/**
+ * Reads routes with their candidates (each with its rollout arms) and shadows, in order; one route
+ * when `name` is given. One statement, so a route is never read half-replaced even outside a
+ * transaction. float8 values survive the json aggregation exactly: Postgres 12+ prints the
+ * shortest text that reads back as the same double.
+ */
 async function selectRoutes(sql: Queryable, name?: string): Promise<RouteSpec[]> {
   const rows = await sql<RouteRow[]>`
-    SELECT r.name, r.description, r.updated_at,
-      ARRAY(SELECT rm.model_name FROM route_models rm WHERE rm.route_name = r.name ORDER BY rm.position) AS models
+    SELECT r.name, r.description, r.updated_at, r.objective, r.when_infeasible, r.min_quality,
+      r.max_attempts, r.cascade_confidence_threshold, r.cascade_max_steps,
+      COALESCE((
+        SELECT json_agg(json_build_object(
+          'model', c.model_name, 'modalities', c.modalities, 'minComplexity', c.min_complexity,
+          'maxComplexity', c.max_complexity, 'tiers', c.tiers,
+          'rollout', COALESCE((
+            SELECT json_agg(json_build_object(
+              'model', a.model_name, 'percent', a.percent, 'version', COALESCE(a.version, '')
+            ) ORDER BY a.position)
+            FROM route_rollout_arms a
+            WHERE a.route_name = c.route_name AND a.candidate_position = c.position
+          ), '[]')
+        ) ORDER BY c.position)
+        FROM route_candidates c WHERE c.route_name = r.name
+      ), '[]') AS candidates,
+      COALESCE((
+        SELECT json_agg(json_build_object('model', s.model_name, 'percent', s.percent) ORDER BY s.position)
+        FROM route_shadows s WHERE s.route_name = r.name
+      ), '[]') AS shadows
     FROM routes r
     WHERE ${name === undefined ? sql`true` : sql`r.name = ${name}`}
     ORDER BY r.name`;
-  return rows.map((row) =>
-    create(RouteSpecSchema, {
-      name: row.name,
-      models: row.models,
-      description: row.description,
-      updatedAtUnixMs: BigInt(row.updated_at.getTime()),
-    }),
-  );
+  return rows.map(toRouteSpec);
 }
 
 /** The route named `name`, or undefined when there is none. */
@@ -49,9 +58,13 @@ export function listRoutes(sql: Queryable): Promise<RouteSpec[]> {
 }
 
 /**
- * Creates the route or replaces its models and description.
- * @throws NotFoundError naming every listed model that is not registered.
+ * Creates the route or replaces all of it: description, policy, cascade, candidates with their
+ * conditions and rollout arms, and shadows. `spec` comes from validateRouteSpec, so every arm
+ * names its model.
+ * @throws NotFoundError naming every model the route names (as candidate, arm or shadow) that is
+ * not registered, or every arm version its model does not have.
  * @throws AlreadyExistsError when a model has the route's name.
+ * @throws InvalidArgumentError when an arm serves its candidate's model at its current version.
  */
 export async function putRoute(database: Database, spec: RouteSpec): Promise<RouteSpec> {
   return database.begin(async (sql) => {
@@ -61,32 +74,50 @@ export async function putRoute(database: Database, spec: RouteSpec): Promise<Rou
         `a model is already named ${JSON.stringify(spec.name)}; models and routes share one namespace because clients call either by name`,
       );
     }
-    // FOR SHARE keeps the listed models from being deleted before this transaction commits.
-    const found = await sql<
-      { name: string }[]
-    >`SELECT name FROM models WHERE name = ANY(${spec.models}) FOR SHARE`;
-    const missing = spec.models.filter((name) => !found.some((row) => row.name === name));
-    if (missing.length > 0) {
-      throw new NotFoundError(
-        `route ${JSON.stringify(spec.name)} lists model(s) that are not registered: ${missing.join(', ')}`,
-      );
-    }
+    await lockNamedModels(sql, spec);
+    await checkArmVersions(sql, spec);
+    const { name, ...columns } = toRouteColumns(spec);
     await sql`
-      INSERT INTO routes (name, description) VALUES (${spec.name}, ${spec.description})
-      ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, updated_at = now()`;
-    await sql`DELETE FROM route_models WHERE route_name = ${spec.name}`;
-    const members = spec.models.map((modelName, position) => ({
-      route_name: spec.name,
-      position,
-      model_name: modelName,
-    }));
-    await sql`INSERT INTO route_models ${sql(members)}`;
+      INSERT INTO routes ${sql({ name, ...columns })}
+      ON CONFLICT (name) DO UPDATE SET ${sql(columns)}, updated_at = now()`;
+    // Deleting the candidates deletes their rollout arms (ON DELETE CASCADE).
+    await sql`DELETE FROM route_candidates WHERE route_name = ${spec.name}`;
+    await sql`DELETE FROM route_shadows WHERE route_name = ${spec.name}`;
+    await sql`INSERT INTO route_candidates ${sql(toCandidateRows(spec))}`;
+    const arms = toRolloutArmRows(spec);
+    if (arms.length > 0) await sql`INSERT INTO route_rollout_arms ${sql(arms)}`;
+    const shadows = toShadowRows(spec);
+    if (shadows.length > 0) await sql`INSERT INTO route_shadows ${sql(shadows)}`;
     return getRoute(sql, spec.name);
   });
 }
 
-/** Deletes a route. @throws NotFoundError when there is none. */
+/** Deletes a route with its candidates, arms and shadows. @throws NotFoundError when there is none. */
 export async function deleteRoute(database: Database, name: string): Promise<void> {
   const deleted = await database`DELETE FROM routes WHERE name = ${name} RETURNING name`;
   if (deleted.length === 0) throw new NotFoundError(`route ${JSON.stringify(name)} does not exist`);
+}
+
+/**
+ * Checks that every model the route names is registered and keeps them from being deleted until
+ * the transaction commits (FOR SHARE).
+ * @throws NotFoundError naming the unregistered ones.
+ */
+async function lockNamedModels(sql: Queryable, spec: RouteSpec): Promise<void> {
+  const named = [
+    ...new Set([
+      ...spec.candidates.flatMap((candidate) => [
+        candidate.model,
+        ...candidate.rollout.map((arm) => arm.model),
+      ]),
+      ...spec.shadows.map((shadow) => shadow.model),
+    ]),
+  ];
+  const found = await sql<{ name: string }[]>`SELECT name FROM models WHERE name = ANY(${named}) FOR SHARE`;
+  const missing = named.filter((modelName) => !found.some((row) => row.name === modelName));
+  if (missing.length > 0) {
+    throw new NotFoundError(
+      `route ${JSON.stringify(spec.name)} lists model(s) that are not registered: ${missing.join(', ')}; register them first`,
+    );
+  }
 }

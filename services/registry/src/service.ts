@@ -64,13 +64,12 @@ async function startWith(
   logger: Logger,
   resources: Resources,
 ): Promise<RunningRegistry> {
-  const applied = await runMigrations({
+  await runMigrations({
     databaseUrl: config.databaseUrl,
     directory: MIGRATIONS_DIRECTORY,
     table: 'registry_migrations',
     logger: logger.child({ component: 'migrations' }),
   });
-  logger.info({ applied }, 'database migrations applied');
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   const names = createSubjectNames(config.namespace);

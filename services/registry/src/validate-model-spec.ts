@@ -15,7 +15,8 @@ const MAX_VERSION_LENGTH = 64;
 
 /**
  * Checks a model spec from a RegisterModel or UpdateModel request and returns a normalised copy:
- * the version defaults to "1", and the server-owned `versions` and `updatedAtUnixMs` are cleared.
+ * the version defaults to "1", and the server-owned `versions`, `versionArtifacts` and
+ * `updatedAtUnixMs` are cleared.
  * Every problem is reported at once so a spec file can be fixed in one go.
  * @throws InvalidArgumentError listing every problem found.
  */
@@ -25,6 +26,7 @@ export function validateModelSpec(spec: ModelSpec | undefined): ModelSpec {
   const model = clone(ModelSpecSchema, spec);
   model.version = model.version === '' ? DEFAULT_VERSION : model.version;
   model.versions = [];
+  model.versionArtifacts = {};
   model.updatedAtUnixMs = 0n;
   const problems = [
     ...checkVersion(model.version),
@@ -94,6 +96,12 @@ function checkNumbers(model: ModelSpec): string[] {
     problems.push(`cost_per_unit_micros ${model.costPerUnitMicros} must be a finite number >= 0`);
   }
   if (model.memoryBytes < 0n) problems.push(`memory_bytes ${model.memoryBytes} must be >= 0`);
+  if (!(model.latencyPriorMs >= 0 && Number.isFinite(model.latencyPriorMs))) {
+    problems.push(`latency_prior_ms ${model.latencyPriorMs} must be a finite number >= 0`);
+  }
+  if (!(model.latencyPriorPerUnitUs >= 0 && Number.isFinite(model.latencyPriorPerUnitUs))) {
+    problems.push(`latency_prior_per_unit_us ${model.latencyPriorPerUnitUs} must be a finite number >= 0`);
+  }
   return problems;
 }
 

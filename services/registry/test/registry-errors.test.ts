@@ -11,8 +11,22 @@ describe('registry admin API errors', () => {
     fixture = await startRegistryFixture('errors');
     await fixture.client.registerModel({ model: classifierSpec({ name: 'in-use' }) });
     await fixture.client.registerModel({ model: classifierSpec({ name: 'spare' }) });
-    await fixture.client.putRoute({ route: { name: 'uses-it', models: ['in-use'] } });
-    await fixture.client.putRoute({ route: { name: 'also-uses-it', models: ['spare', 'in-use'] } });
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'canary' }) });
+    await fixture.client.registerModel({ model: classifierSpec({ name: 'observer' }) });
+    await fixture.client.putRoute({ route: { name: 'uses-it', candidates: [{ model: 'in-use' }] } });
+    await fixture.client.putRoute({
+      route: { name: 'also-uses-it', candidates: [{ model: 'spare' }, { model: 'in-use' }] },
+    });
+    await fixture.client.putRoute({
+      route: {
+        name: 'tries-canary',
+        candidates: [{ model: 'spare', rollout: [{ model: 'canary', percent: 10 }] }],
+        shadows: [
+          { model: 'observer', percent: 5 },
+          { model: 'in-use', percent: 1 },
+        ],
+      },
+    });
   });
 
   afterAll(async () => {
@@ -88,33 +102,70 @@ describe('registry admin API errors', () => {
 
   it('answers NOT_FOUND naming the missing models when a route lists unregistered ones', async () => {
     await expectFailure(
-      fixture.client.putRoute({ route: { name: 'dangling', models: ['spare', 'missing-a', 'missing-b'] } }),
+      fixture.client.putRoute({
+        route: {
+          name: 'dangling',
+          candidates: [{ model: 'spare' }, { model: 'missing-a' }, { model: 'missing-b' }],
+        },
+      }),
       StatusCode.NOT_FOUND,
       'not registered: missing-a, missing-b',
     );
     expect(await fixture.routeInBucket('dangling')).toBeUndefined();
   });
 
-  it('rejects a route without models and a route listing a model twice', async () => {
+  it('answers NOT_FOUND naming unregistered rollout arm and shadow models', async () => {
     await expectFailure(
-      fixture.client.putRoute({ route: { name: 'empty', models: [] } }),
-      StatusCode.INVALID_ARGUMENT,
-      'route "empty" must list at least one model',
+      fixture.client.putRoute({
+        route: {
+          name: 'dangling-extras',
+          candidates: [{ model: 'spare', rollout: [{ model: 'missing-arm', percent: 20 }] }],
+          shadows: [{ model: 'missing-shadow', percent: 50 }],
+        },
+      }),
+      StatusCode.NOT_FOUND,
+      'route "dangling-extras" lists model(s) that are not registered: missing-arm, missing-shadow',
     );
-    await expectFailure(
-      fixture.client.putRoute({ route: { name: 'twice', models: ['spare', 'spare'] } }),
-      StatusCode.INVALID_ARGUMENT,
-      'lists model "spare" more than once',
-    );
+    expect(await fixture.routeInBucket('dangling-extras')).toBeUndefined();
   });
 
-  it('answers FAILED_PRECONDITION naming the routes when deleting a model that routes use', async () => {
+  it('answers FAILED_PRECONDITION naming the routes and roles when deleting a model that routes use', async () => {
     await expectFailure(
       fixture.client.deleteModel({ name: 'in-use' }),
       StatusCode.FAILED_PRECONDITION,
-      'used by route(s) also-uses-it, uses-it',
+      'used by route(s) also-uses-it (candidate), tries-canary (shadow), uses-it (candidate)',
     );
     expect((await fixture.client.getModel({ name: 'in-use' })).model?.name).toBe('in-use');
+  });
+
+  it('refuses to delete a model that a route uses only as a rollout arm or only as a shadow', async () => {
+    await expectFailure(
+      fixture.client.deleteModel({ name: 'canary' }),
+      StatusCode.FAILED_PRECONDITION,
+      'model "canary" is used by route(s) tries-canary (rollout arm)',
+    );
+    await expectFailure(
+      fixture.client.deleteModel({ name: 'observer' }),
+      StatusCode.FAILED_PRECONDITION,
+      'model "observer" is used by route(s) tries-canary (shadow)',
+    );
+    expect(await fixture.modelInBucket('canary')).toBeDefined();
+    expect(await fixture.modelInBucket('observer')).toBeDefined();
+  });
+
+  it('rejects negative and infinite latency priors with INVALID_ARGUMENT', async () => {
+    await expectFailure(
+      fixture.client.registerModel({
+        model: classifierSpec({
+          name: 'slow-prior',
+          latencyPriorMs: -1,
+          latencyPriorPerUnitUs: Number.POSITIVE_INFINITY,
+        }),
+      }),
+      StatusCode.INVALID_ARGUMENT,
+      'latency_prior_ms -1 must be a finite number >= 0',
+      'latency_prior_per_unit_us Infinity must be a finite number >= 0',
+    );
   });
 
   it('refuses to give an existing version a different artifact', async () => {
@@ -128,7 +179,7 @@ describe('registry admin API errors', () => {
 
   it('keeps models and routes in one namespace because clients call either by name', async () => {
     await expectFailure(
-      fixture.client.putRoute({ route: { name: 'spare', models: ['in-use'] } }),
+      fixture.client.putRoute({ route: { name: 'spare', candidates: [{ model: 'in-use' }] } }),
       StatusCode.ALREADY_EXISTS,
       'a model is already named "spare"',
     );

@@ -1,4 +1,8 @@
+import { create, toBinary } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
+import { RegistryChangeKind, TenantSpecSchema } from '@switchboard/protocol';
+import { hashApiKey, tenantKey } from '@switchboard/registry-snapshot';
+import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start } from '../src/service.js';
 import { startRegistryFixture } from '../src/testing/index.js';
@@ -23,7 +27,12 @@ describe('registry restart', () => {
     });
     await fixture.client.registerModel({ model: classifierSpec({ name: 'partner', runtime: 'synthetic' }) });
     await fixture.client.putRoute({
-      route: { name: 'pair', models: ['partner', 'keeper'], description: 'both' },
+      route: {
+        name: 'pair',
+        candidates: [{ model: 'partner' }, { model: 'keeper', rollout: [{ model: 'partner', percent: 5 }] }],
+        cascade: { confidenceThreshold: 0.7 },
+        description: 'both',
+      },
     });
     const before = {
       models: (await fixture.client.listModels({})).models,
@@ -52,6 +61,33 @@ describe('registry restart', () => {
     expect(await fixture.bucket.get('models.stray')).toMatchObject({ operation: 'DEL' });
     expect(await fixture.bucket.get('routes.stray')).toMatchObject({ operation: 'DEL' });
     expect(fixture.events).toContainEqual(expect.objectContaining({ name: 'stray', deleted: true }));
+  });
+
+  it('keeps tenants, restores a tenant entry deleted while it was down and removes a stale tenant key', async () => {
+    const apiKey = 'keeper-tenant-key-0123456789';
+    const { tenant } = await fixture.client.putTenant({
+      tenant: { name: 'keeper', tier: 'premium', apiKey },
+    });
+    const strayHash = hashApiKey('a-key-nobody-has-anymore');
+    const stray = create(TenantSpecSchema, { name: 'gone', tier: 'free' });
+
+    await fixture.restart(async () => {
+      await fixture.bucket.delete(tenantKey(hashApiKey(apiKey)));
+      await fixture.bucket.put(tenantKey(strayHash), toBinary(TenantSpecSchema, stray));
+    });
+
+    expect((await fixture.client.listTenants({})).tenants).toEqual([tenant]);
+    expect(await fixture.tenantInBucket(hashApiKey(apiKey))).toEqual(tenant);
+    expect(await fixture.bucket.get(tenantKey(strayHash))).toMatchObject({ operation: 'DEL' });
+    const announced = (name: string, deleted: boolean) =>
+      waitFor(() =>
+        fixture.events.find(
+          (event) =>
+            event.kind === RegistryChangeKind.TENANT && event.name === name && event.deleted === deleted,
+        ),
+      );
+    expect(await announced('keeper', false)).toBeDefined();
+    expect(await announced('gone', true)).toBeDefined();
   });
 
   it('stops idempotently and accepts no calls after stopping', async () => {

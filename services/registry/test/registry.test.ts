@@ -77,26 +77,60 @@ describe('registry admin API', () => {
     expect(again.model).toMatchObject({ versions: ['1', '2'], qualityScore: 0.7 });
   });
 
-  it('stores a route with its models in preference order and replaces them on a second put', async () => {
+  it("carries every version's artifact in GetModel, ListModels and the bucket, ignoring artifacts a client sends", async () => {
+    await fixture.client.registerModel({
+      model: classifierSpec({ name: 'golf', artifact: 'models/golf-v1.onnx' }),
+    });
+
+    await fixture.client.updateModel({
+      model: classifierSpec({
+        name: 'golf',
+        version: '2',
+        artifact: 'models/golf-v2.onnx',
+        versionArtifacts: { '1': 'models/forged.onnx', '7': 'models/never-registered.onnx' },
+      }),
+    });
+
+    const expected = { '1': 'models/golf-v1.onnx', '2': 'models/golf-v2.onnx' };
+    const { model } = await fixture.client.getModel({ name: 'golf' });
+    expect(model?.versionArtifacts).toEqual(expected);
+    expect((await fixture.modelInBucket('golf'))?.versionArtifacts).toEqual(expected);
+    const listed = (await fixture.client.listModels({})).models.find((each) => each.name === 'golf');
+    expect(listed?.versionArtifacts).toEqual(expected);
+  });
+
+  it('stores a route with its candidates in preference order and replaces them on a second put', async () => {
     await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-small' }) });
     await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-large' }) });
 
     const first = await fixture.client.putRoute({
-      route: { name: 'delta', models: ['delta-small', 'delta-large'], description: 'small first' },
+      route: {
+        name: 'delta',
+        candidates: [{ model: 'delta-small' }, { model: 'delta-large' }],
+        description: 'small first',
+      },
     });
-    expect(first.route).toMatchObject({ models: ['delta-small', 'delta-large'], description: 'small first' });
+    expect(first.route?.candidates.map((candidate) => candidate.model)).toEqual([
+      'delta-small',
+      'delta-large',
+    ]);
+    expect(first.route?.description).toBe('small first');
     expect(await fixture.routeInBucket('delta')).toEqual(first.route);
     expect(await eventFor('delta', false)).toMatchObject({ kind: RegistryChangeKind.ROUTE });
 
-    const second = await fixture.client.putRoute({ route: { name: 'delta', models: ['delta-large'] } });
+    const second = await fixture.client.putRoute({
+      route: { name: 'delta', candidates: [{ model: 'delta-large' }] },
+    });
     expect((await fixture.client.getRoute({ name: 'delta' })).route).toEqual(second.route);
-    expect((await fixture.routeInBucket('delta'))?.models).toEqual(['delta-large']);
+    expect((await fixture.routeInBucket('delta'))?.candidates.map((candidate) => candidate.model)).toEqual([
+      'delta-large',
+    ]);
     expect((await fixture.client.listRoutes({})).routes.map((route) => route.name)).toEqual(['delta']);
   });
 
   it('deletes a route and then its model, removing both keys and announcing both deletions', async () => {
     await fixture.client.registerModel({ model: classifierSpec({ name: 'echo' }) });
-    await fixture.client.putRoute({ route: { name: 'echo-route', models: ['echo'] } });
+    await fixture.client.putRoute({ route: { name: 'echo-route', candidates: [{ model: 'echo' }] } });
 
     await fixture.client.deleteRoute({ name: 'echo-route' });
     await fixture.client.deleteModel({ name: 'echo' });

@@ -31,4 +31,25 @@ describe('loadConfig', () => {
     expect(load).toThrow(/ROUTER_DEFAULT_TIMEOUT="soon".*example: ROUTER_DEFAULT_TIMEOUT=30s/s);
     expect(load).toThrow(/ROUTER_MAX_REQUEST_BYTES="512".*example: ROUTER_MAX_REQUEST_BYTES=983040/s);
   });
+
+  it('reads tier settings as JSON and fills in a missing quality floor', () => {
+    const config = loadConfig({
+      ROUTER_TIERS: '{"gold":{"slaMs":200,"minQuality":0.95},"basic":{"slaMs":2000}}',
+      ROUTER_DEFAULT_TIER: 'basic',
+      ROUTER_AUTH: 'required',
+    });
+    expect(config).toMatchObject({
+      auth: 'required',
+      defaultTier: 'basic',
+      tiers: { gold: { slaMs: 200, minQuality: 0.95 }, basic: { slaMs: 2000, minQuality: 0 } },
+    });
+  });
+
+  it('refuses tier settings that are not JSON, lack a budget, or miss the default tier', () => {
+    expect(() => loadConfig({ ROUTER_TIERS: '{gold' })).toThrow(/ROUTER_TIERS=.*expected JSON/s);
+    expect(() => loadConfig({ ROUTER_TIERS: '{"gold":{"minQuality":1}}' })).toThrow(/ROUTER_TIERS=/);
+    expect(() => loadConfig({ ROUTER_TIERS: '{"gold":{"slaMs":100}}' })).toThrow(
+      /ROUTER_DEFAULT_TIER="standard" has no settings in ROUTER_TIERS \(tiers: gold\)/,
+    );
+  });
 });

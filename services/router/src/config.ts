@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
+  ConfigError,
   envDurationMs,
+  envEnum,
   envInt,
   envString,
   parseConfig,
@@ -9,6 +11,7 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
+import { z } from 'zod';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
@@ -18,12 +21,55 @@ const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
 /** Prometheus /metrics port; registry 9402, worker 9403, monitor 9404. */
 const DEFAULT_METRICS_PORT = 9401;
 
+/** What a tenant tier gets when its requests say nothing else. */
+export interface TierSettings {
+  /** Latency budget of requests without a gRPC deadline or `sla_ms`, in milliseconds. */
+  slaMs: number;
+  /** Quality floor of the tier's requests, in [0, 1]. */
+  minQuality: number;
+}
+
+const DEFAULT_TIERS: Record<string, TierSettings> = {
+  free: { slaMs: 5_000, minQuality: 0 },
+  standard: { slaMs: 1_000, minQuality: 0 },
+  premium: { slaMs: 500, minQuality: 0.9 },
+};
+const DEFAULT_TIER = 'standard';
+/** Consecutive failures that open a model's circuit. */
+const DEFAULT_BREAKER_FAILURES = 5;
+const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 5_000;
+
+const tierSchema = z.object({
+  slaMs: z.number().positive(),
+  minQuality: z.number().min(0).max(1).default(0),
+});
+const tiersVariable = z.preprocess(
+  (value) => (value === '' || value === undefined ? undefined : value),
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), tierSchema))
+    .default(DEFAULT_TIERS),
+);
+
 const shape = {
   ROUTER_ID: variable(envString(''), 'router-a'),
   ROUTER_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
+  ROUTER_AUTH: variable(envEnum(['off', 'required'], 'off'), 'required'),
+  ROUTER_TIERS: variable(tiersVariable, '{"free":{"slaMs":5000},"premium":{"slaMs":500,"minQuality":0.9}}'),
+  ROUTER_DEFAULT_TIER: variable(envString(DEFAULT_TIER), 'standard'),
+  ROUTER_BREAKER_FAILURES: variable(envInt(DEFAULT_BREAKER_FAILURES, { min: 1 }), '5'),
+  ROUTER_BREAKER_HALF_OPEN_AFTER: variable(envDurationMs(DEFAULT_BREAKER_HALF_OPEN_AFTER_MS), '5s'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
@@ -38,11 +84,26 @@ export interface RouterConfig extends ServiceConfig {
   defaultTimeoutMs: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
+  /** `required`: every request needs a known API key; `off`: every request is the anonymous tenant. */
+  auth: 'off' | 'required';
+  /** Settings per tenant tier, by tier name. */
+  tiers: Readonly<Record<string, TierSettings>>;
+  /** The tier of anonymous requests and of tenants whose tier has no settings. */
+  defaultTier: string;
+  /** Consecutive failures of a model that open its circuit. */
+  breakerFailures: number;
+  /** How long an open circuit waits before letting one trial request through. */
+  breakerHalfOpenAfterMs: number;
 }
 
-/** @throws ConfigError naming every missing or malformed variable. */
+/** @throws ConfigError naming every missing or malformed variable, or a default tier with no settings. */
 export function loadConfig(environment: Environment): RouterConfig {
   const values = parseConfig(shape, environment);
+  if (values.ROUTER_TIERS[values.ROUTER_DEFAULT_TIER] === undefined) {
+    throw new ConfigError([
+      `ROUTER_DEFAULT_TIER=${JSON.stringify(values.ROUTER_DEFAULT_TIER)} has no settings in ROUTER_TIERS (tiers: ${Object.keys(values.ROUTER_TIERS).join(', ')})`,
+    ]);
+  }
   return Object.freeze({
     ...readServiceConfig(values, environment),
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
@@ -50,5 +111,10 @@ export function loadConfig(environment: Environment): RouterConfig {
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
+    auth: values.ROUTER_AUTH,
+    tiers: values.ROUTER_TIERS,
+    defaultTier: values.ROUTER_DEFAULT_TIER,
+    breakerFailures: values.ROUTER_BREAKER_FAILURES,
+    breakerHalfOpenAfterMs: values.ROUTER_BREAKER_HALF_OPEN_AFTER,
   });
 }

@@ -1,10 +1,12 @@
 import type { ServiceHandlers } from '@switchboard/grpc';
 import type { GRPCInferenceService, ModelSpec } from '@switchboard/protocol';
+import type { WorkerPresence } from '@switchboard/worker-presence';
 import { createModelInfer } from './model-infer.js';
 import type { ModelInferOptions } from './model-infer.js';
-import { resolveTarget } from './resolve-target.js';
+import { representativeModel, resolveTarget } from './resolve-target.js';
 
 export interface InferenceServiceOptions extends ModelInferOptions {
+  presence: WorkerPresence;
   serverVersion: string;
   /** Whether NATS is connected and the registry snapshot loaded. */
   isReady: () => boolean;
@@ -25,12 +27,20 @@ export function createInferenceHandlers(
     serverLive: async () => ({ live: true }),
     serverReady: async () => ({ ready: options.isReady() }),
     modelReady: async (request) => {
-      const { model } = resolveTarget(snapshot, presence, request.name, request.version);
+      const model = representativeModel(
+        resolveTarget(snapshot, request.name, request.version),
+        snapshot,
+        presence,
+      );
       return { ready: options.isReady() && presence.isServed(model.name, model.version) };
     },
     serverMetadata: async () => ({ name: 'switchboard', version: options.serverVersion, extensions: [] }),
     modelMetadata: async (request) => {
-      const { model } = resolveTarget(snapshot, presence, request.name, request.version);
+      const model = representativeModel(
+        resolveTarget(snapshot, request.name, request.version),
+        snapshot,
+        presence,
+      );
       return {
         name: request.name,
         versions: model.versions.length > 0 ? model.versions : [model.version],
@@ -39,6 +49,7 @@ export function createInferenceHandlers(
         outputs: model.outputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
       };
     },
-    modelInfer: (request, call) => modelInfer(request, call.getDeadline()),
+    modelInfer: (request, call) =>
+      modelInfer(request, { deadline: call.getDeadline(), metadata: call.metadata }),
   };
 }

@@ -1,11 +1,12 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { DeadlineExceededError, UnavailableError } from '@switchboard/errors';
+import { DeadlineExceededError, UnavailableError, fromStatusData } from '@switchboard/errors';
+import { wireBytesOf } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
-import { JobResultSchema, JobSchema } from '@switchboard/protocol';
-import type { Job, JobResult } from '@switchboard/protocol';
+import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
+import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
 import { endPublishSpan, startPublishSpan } from './publish-span.js';
 
 /** The longest a publish may wait for JetStream's acknowledgement. */
@@ -17,11 +18,11 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** A job to queue, minus the fields the dispatcher fills in. */
+/** A job to queue, minus the fields the dispatcher fills in, with the client's request as received. */
 export type JobToDispatch = Omit<
   Job,
-  'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs' | 'traceparent'
->;
+  'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs' | 'traceparent' | 'request'
+> & { request: ModelInferRequest };
 
 /**
  * Queues jobs on JetStream and waits for their results on this router's inbox. Each request id has
@@ -53,9 +54,10 @@ export class JobDispatcher {
   }
 
   /**
-   * Queues `job` on its model's subject and resolves with its result.
+   * Queues `job` on its model's subject and resolves with its successful result.
    * @throws UnavailableError when JetStream does not accept the job.
    * @throws DeadlineExceededError when no result arrives before `deadlineUnixMs`.
+   * @throws the worker's error (rebuilt from the result's status) when the job failed.
    */
   async dispatch(job: JobToDispatch, deadlineUnixMs: number): Promise<JobResult> {
     const remainingMs = deadlineUnixMs - Date.now();
@@ -65,9 +67,12 @@ export class JobDispatcher {
     const publishSpan = startPublishSpan(job, subject);
     const message = create(JobSchema, {
       ...job,
+      // The client's bytes as they arrived: re-encoding every tensor would cost the router CPU.
+      request: wireBytesOf(job.request) ?? toBinary(ModelInferRequestSchema, job.request),
       traceparent: publishSpan.traceparent,
       replyTo: this.#inbox,
-      deadlineUnixMs: BigInt(deadlineUnixMs),
+      // Deadlines derived from microsecond timeouts or predictions are fractional; the wire wants whole ms.
+      deadlineUnixMs: BigInt(Math.ceil(deadlineUnixMs)),
       enqueuedUnixMs: BigInt(Date.now()),
     });
     const result = new Promise<JobResult>((resolve, reject) => {
@@ -115,7 +120,10 @@ export class JobDispatcher {
       this.logger.warn({ err: error }, 'ignoring undecodable job result');
       return;
     }
-    this.#settle(result.requestId)?.resolve(result);
+    const pending = this.#settle(result.requestId);
+    if (result.status !== undefined && result.status.code !== 0)
+      pending?.reject(fromStatusData(result.status));
+    else pending?.resolve(result);
   }
 
   #settle(requestId: string): Pending | undefined {

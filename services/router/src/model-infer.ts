@@ -1,118 +1,203 @@
 import { randomUUID } from 'node:crypto';
-import { toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { fromStatusData, toStatusData } from '@switchboard/errors';
-import { wireBytesOf } from '@switchboard/grpc';
+import type { Metadata } from '@grpc/grpc-js';
+import { toStatusData } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
-import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
-import { decodeInferInputs, elementCount, validateRequestedOutputs } from '@switchboard/tensors';
-import type { WorkerPresence } from '@switchboard/worker-presence';
-import type { JobDispatcher } from './job-dispatcher.js';
+import { modalityName } from './analyse-request.js';
+import { authenticate } from './authenticate.js';
+import type { AuthenticationOptions, Tenant } from './authenticate.js';
+import type { TierSettings } from './config.js';
+import { shadowModels } from './eligible-candidates.js';
+import type { Decision, ModelSelector, Target } from './model-selector.js';
 import type { RequestObserver } from './request-observer.js';
 import { readRequestOptions } from './request-options.js';
+import type { BudgetSource, RequestOptions } from './request-options.js';
 import { annotateRequestSpan } from './request-span.js';
-import { ANONYMOUS_TENANT, costOf, requestClassOf } from './request-telemetry.js';
+import { resultRecordFields } from './request-telemetry.js';
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 import { resolveTarget } from './resolve-target.js';
 import { responseParameters } from './response-parameters.js';
+import { servePlan } from './serve-plan.js';
+import type { PlanRequest, ServePlanContext, Step } from './serve-plan.js';
+import type { ShadowTraffic } from './shadow-traffic.js';
 
-export interface ModelInferOptions {
+export interface ModelInferOptions extends ServePlanContext {
   snapshot: RegistrySnapshot;
-  presence: WorkerPresence;
-  dispatcher: JobDispatcher;
+  selector: ModelSelector;
   records: RequestRecordPublisher;
+  shadows: ShadowTraffic;
+  auth: AuthenticationOptions;
+  /** Settings per tier; the default tier's apply to tenants of a tier not listed. */
+  tiers: Readonly<Record<string, TierSettings>>;
   defaultTimeoutMs: number;
-  maxRequestBytes: number;
   logger: Logger;
   /** Told when each call starts and ends (with its telemetry record), e.g. for Prometheus metrics. */
   observer?: RequestObserver;
 }
 
+/** What the gRPC call says besides the request message. */
+export interface CallContext {
+  deadline: Date | number;
+  metadata: Metadata;
+}
+
 type Response = MessageInitShape<typeof ModelInferResponseSchema>;
 
+const BUDGET_ORIGINS: Record<BudgetSource, string> = {
+  deadline: 'the gRPC deadline or timeout parameter',
+  sla_ms: 'the sla_ms parameter',
+  tier: 'the tenant tier default',
+};
+
 /**
- * The ModelInfer flow: resolve the name, validate the inputs, queue the job, wait for its result
- * until the deadline, answer — and publish one telemetry record for the request however it ends.
+ * The ModelInfer flow: authenticate, resolve the name, decide which model(s) serve the request, send
+ * shadow copies, serve it (cascade and fallbacks included) until the deadline, answer — and publish
+ * one telemetry record for the request however it ends.
  */
 export function createModelInfer(options: ModelInferOptions) {
-  return async (request: ModelInferRequest, grpcDeadline: Date | number): Promise<Response> => {
+  return async (request: ModelInferRequest, call: CallContext): Promise<Response> => {
     const startedAt = performance.now();
     options.observer?.requestStarted();
-    const record: RequestRecordInit = {
-      requestId: randomUUID(),
-      model: request.modelName,
-      tenant: ANONYMOUS_TENANT,
-    };
+    const steps: Step[] = [];
+    const record: RequestRecordInit = { requestId: randomUUID(), model: request.modelName };
     try {
-      const response = await serve(options, request, grpcDeadline, record);
+      const response = await serve(options, request, call, record, steps);
       record.statusCode = 0;
       return response;
     } catch (error) {
       record.statusCode = toStatusData(error).code;
       throw error;
     } finally {
+      record.cascadeSteps = Math.max(1, steps.length);
       record.latencyUs = BigInt(Math.round((performance.now() - startedAt) * 1000));
       options.records.publish(record);
       annotateRequestSpan(record);
-      options.observer?.requestFinished(record);
+      options.observer?.requestFinished(record, steps);
     }
   };
 }
 
-/** Serves one request, filling `record` with what it learns on the way. */
+/** Who asked for what, under which constraints, and the plan to serve it. */
+interface AdmittedRequest {
+  requestId: string;
+  tenant: Tenant;
+  target: Target;
+  /** The route called; empty when the client named a model. */
+  route: string;
+  rolloutKey: string;
+  requestOptions: RequestOptions;
+  decision: Decision;
+}
+
+/** Authenticates, resolves and plans a request, recording what it learns in `record`. */
+function admit(
+  options: ModelInferOptions,
+  request: ModelInferRequest,
+  call: CallContext,
+  record: RequestRecordInit,
+): AdmittedRequest {
+  const requestId = record.requestId ?? '';
+  const tenant = authenticate(call.metadata, options.snapshot, options.auth);
+  record.tenant = tenant.name;
+  const target = resolveTarget(options.snapshot, request.modelName, request.modelVersion);
+  const route = target.kind === 'route' ? target.route.name : '';
+  record.route = route;
+  const tier = options.tiers[tenant.tier] ?? (options.tiers[options.auth.defaultTier] as TierSettings);
+  const requestOptions = readRequestOptions(request, call.deadline, options.defaultTimeoutMs, tier);
+  // The client's id splits rollouts, so its retries land on the same arm.
+  const rolloutKey = request.id || requestId;
+  const decision = options.selector.decide(
+    request,
+    target,
+    { tier: tenant.tier, rolloutKey },
+    { ...requestOptions, budgetOrigin: BUDGET_ORIGINS[requestOptions.budgetSource] },
+  );
+  const first = decision.plan[0]?.model;
+  Object.assign(record, {
+    model: first?.name,
+    version: first?.version,
+    requestClass: modalityName(decision.analysis.modality),
+    priority: requestOptions.priority,
+    reason: decision.reason,
+  });
+  return { requestId, tenant, target, route, rolloutKey, requestOptions, decision };
+}
+
+function sendShadows(
+  options: ModelInferOptions,
+  admitted: AdmittedRequest,
+  request: ModelInferRequest,
+): void {
+  const { target, rolloutKey } = admitted;
+  if (target.kind !== 'route' || target.route.shadows.length === 0) return;
+  options.shadows.send(shadowModels(target.route, options.snapshot, rolloutKey), {
+    requestId: admitted.requestId,
+    request,
+    route: admitted.route,
+    tenant: admitted.tenant.name,
+    requestClass: modalityName(admitted.decision.analysis.modality),
+    complexity: admitted.decision.analysis.complexity,
+    deadlineUnixMs: admitted.requestOptions.deadlineUnixMs,
+  });
+}
+
+function planRequestOf(admitted: AdmittedRequest, request: ModelInferRequest): PlanRequest {
+  const { requestOptions } = admitted;
+  return {
+    requestId: admitted.requestId,
+    request,
+    route: admitted.route,
+    priority: requestOptions.priority,
+    deadlineUnixMs: requestOptions.deadlineUnixMs,
+    budgetEndUnixMs: Date.now() + requestOptions.budgetMs,
+    maxCostMicros: requestOptions.maxCostMicros,
+    complexity: admitted.decision.analysis.complexity,
+  };
+}
+
+/** Serves one request, filling `record` and `steps` with what it learns on the way. */
 async function serve(
   options: ModelInferOptions,
   request: ModelInferRequest,
-  grpcDeadline: Date | number,
+  call: CallContext,
   record: RequestRecordInit,
+  steps: Step[],
 ): Promise<Response> {
-  const { model, route } = resolveTarget(
-    options.snapshot,
-    options.presence,
-    request.modelName,
-    request.modelVersion,
+  const admitted = admit(options, request, call, record);
+  sendShadows(options, admitted, request);
+  const outcome = await servePlan(options, admitted.decision, planRequestOf(admitted, request), steps);
+  const { result, served, reason } = outcome;
+  const costMicros = steps.reduce((sum, step) => sum + step.costMicros, 0);
+  Object.assign(record, {
+    model: served.model.name,
+    version: served.model.version,
+    reason,
+    costMicros,
+    ...resultRecordFields(result),
+  });
+  const { requestId, route, tenant, requestOptions } = admitted;
+  options.logger.debug(
+    {
+      requestId,
+      route,
+      tenant: tenant.name,
+      model: served.model.name,
+      reason,
+      tried: steps.map((step) => step.model.name),
+      predictedMs: served.latencyMs,
+      budgetMs: requestOptions.budgetMs,
+    },
+    'request answered',
   );
-  const routeName = route?.name ?? '';
-  Object.assign(record, {
-    model: model.name,
-    version: model.version,
-    route: routeName,
-    requestClass: requestClassOf(model),
-  });
-  const inputs = decodeInferInputs(request, model.inputs, { maxRequestBytes: options.maxRequestBytes });
-  validateRequestedOutputs(request, model.outputs);
-  const { priority, deadlineUnixMs } = readRequestOptions(request, grpcDeadline, options.defaultTimeoutMs);
-  const elements = inputs.reduce((sum, tensor) => sum + elementCount(tensor.shape), 0);
-  Object.assign(record, { priority, cascadeSteps: 1, costMicros: costOf(model, elements) });
-  const requestId = record.requestId ?? '';
-  const job = {
-    requestId,
-    model: model.name,
-    version: model.version,
-    route: routeName,
-    request: wireBytesOf(request) ?? toBinary(ModelInferRequestSchema, request),
-    priority,
-  };
-  const result = await options.dispatcher.dispatch(job, deadlineUnixMs);
-  Object.assign(record, {
-    workerId: result.workerId,
-    batchSize: result.batchSize,
-    synthetic: result.synthetic,
-    queueWaitUs: result.timings?.queueWaitUs ?? 0n,
-    batchWaitUs: result.timings?.batchWaitUs ?? 0n,
-    executeUs: result.timings?.executeUs ?? 0n,
-    ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
-  });
-  if (result.status !== undefined && result.status.code !== 0) throw fromStatusData(result.status);
-  options.logger.debug({ requestId, model: model.name, worker: result.workerId }, 'request answered');
+  const facts = { route, tenant: tenant.name, budgetMs: requestOptions.budgetMs, costMicros };
   return {
     modelName: request.modelName,
-    modelVersion: model.version,
+    modelVersion: served.model.version,
     id: request.id,
     outputs: result.response?.outputs ?? [],
     rawOutputContents: result.response?.rawOutputContents ?? [],
-    parameters: { ...result.response?.parameters, ...responseParameters(model, result, routeName) },
+    parameters: { ...result.response?.parameters, ...responseParameters(outcome, facts) },
   };
 }

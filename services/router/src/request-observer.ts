@@ -1,4 +1,5 @@
 import type { RequestRecordInit } from './request-telemetry.js';
+import type { Step } from './serve-plan.js';
 
 /**
  * Watches ModelInfer calls from the outside, e.g. to keep Prometheus metrics. Called synchronously
@@ -7,6 +8,9 @@ import type { RequestRecordInit } from './request-telemetry.js';
 export interface RequestObserver {
   /** A ModelInfer call arrived. */
   requestStarted(): void;
-  /** The call ended (answered or failed); `record` is the telemetry record published for it. */
-  requestFinished(record: RequestRecordInit): void;
+  /**
+   * The call ended (answered or failed); `record` is the telemetry record published for it and
+   * `steps` the models tried, in order (empty when it failed before any was).
+   */
+  requestFinished(record: RequestRecordInit, steps: readonly Step[]): void;
 }

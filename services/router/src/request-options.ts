@@ -2,44 +2,74 @@ import { InvalidArgumentError } from '@switchboard/errors';
 import type { Priority } from '@switchboard/nats';
 import { toPriority } from '@switchboard/nats';
 import type { InferParameter, ModelInferRequest } from '@switchboard/protocol';
+import { readNumberParameter, readWholeNumberParameter } from './request-parameters.js';
+import type { TierSettings } from './config.js';
 
-/** Scheduling options of one request. */
+/** Where a request's latency budget came from. */
+export type BudgetSource = 'deadline' | 'sla_ms' | 'tier';
+
+/** Scheduling options and constraints of one request. */
 export interface RequestOptions {
   priority: Priority;
+  /** The hard limit: after it the request is answered DEADLINE_EXCEEDED. */
   deadlineUnixMs: number;
+  /** The latency the chosen model must be predicted to meet, in milliseconds. */
+  budgetMs: number;
+  budgetSource: BudgetSource;
+  /** Highest acceptable cost, in millionths of a US dollar; undefined when uncapped. */
+  maxCostMicros: number | undefined;
+  /** Lowest acceptable expected quality, in [0, 1]. */
+  minQuality: number;
 }
 
-function readWholeNumber(parameters: Record<string, InferParameter>, name: string): bigint | undefined {
-  const choice = parameters[name]?.parameterChoice;
-  if (choice === undefined || choice.case === undefined) return undefined;
-  if (choice.case === 'int64Param' || choice.case === 'uint64Param') {
-    if (choice.value < 0n)
-      throw new InvalidArgumentError(`parameter "${name}" must be >= 0, got ${choice.value}`);
-    return choice.value;
-  }
-  throw new InvalidArgumentError(
-    `parameter "${name}" must be an int64 or uint64 parameter, got ${choice.case}`,
-  );
+const MICROS_PER_DOLLAR = 1_000_000;
+
+function readMinQuality(parameters: Record<string, InferParameter>): number {
+  const minQuality = readNumberParameter(parameters, 'min_quality') ?? 0;
+  if (minQuality > 1)
+    throw new InvalidArgumentError(`parameter "min_quality" must be in [0, 1], got ${minQuality}`);
+  return minQuality;
 }
 
 /**
- * Reads Triton's `priority` and `timeout` request parameters and the gRPC deadline. The deadline is
- * the earliest of the gRPC deadline and `timeout` (microseconds, as in Triton); with neither, the
- * router's default timeout applies.
- * @throws InvalidArgumentError when a parameter has the wrong type or a negative value.
+ * Reads a request's scheduling options: Triton's `priority` and `timeout` (microseconds) parameters,
+ * the gRPC deadline, and Switchboard's `sla_ms`, `max_cost` (US dollars) and `min_quality` ([0, 1]).
+ *
+ * The deadline is the earliest of the gRPC deadline and `timeout`; with neither, the router's default
+ * timeout. The latency budget is the time to that deadline when the client set one, tightened by
+ * `sla_ms` when sent; with neither, the tier's default. A budget is a target the selection plans
+ * for; the deadline is a limit the answer must meet.
+ * @throws InvalidArgumentError when a parameter has the wrong type or is out of range.
  */
 export function readRequestOptions(
   request: ModelInferRequest,
   grpcDeadline: Date | number,
   defaultTimeoutMs: number,
+  tier: TierSettings,
   nowMs = Date.now(),
 ): RequestOptions {
-  const timeoutUs = readWholeNumber(request.parameters, 'timeout');
+  const { parameters } = request;
+  const timeoutUs = readWholeNumberParameter(parameters, 'timeout');
   const candidates = [grpcDeadline instanceof Date ? grpcDeadline.getTime() : grpcDeadline];
   if (timeoutUs !== undefined && timeoutUs > 0n) candidates.push(nowMs + Number(timeoutUs) / 1000);
   const earliest = Math.min(...candidates);
+  const clientSetDeadline = Number.isFinite(earliest);
+  const slaMs = readNumberParameter(parameters, 'sla_ms');
+  if (slaMs === 0) throw new InvalidArgumentError('parameter "sla_ms" must be > 0');
+  const budgets: Array<[number, BudgetSource]> = [];
+  if (clientSetDeadline) budgets.push([earliest - nowMs, 'deadline']);
+  if (slaMs !== undefined) budgets.push([slaMs, 'sla_ms']);
+  const [budgetMs, budgetSource] = budgets.reduce<[number, BudgetSource]>(
+    (tightest, budget) => (budget[0] < tightest[0] ? budget : tightest),
+    budgets[0] ?? [tier.slaMs, 'tier'],
+  );
+  const maxCostDollars = readNumberParameter(parameters, 'max_cost');
   return {
-    priority: toPriority(readWholeNumber(request.parameters, 'priority')),
-    deadlineUnixMs: Number.isFinite(earliest) ? earliest : nowMs + defaultTimeoutMs,
+    priority: toPriority(readWholeNumberParameter(parameters, 'priority')),
+    deadlineUnixMs: clientSetDeadline ? earliest : nowMs + Math.max(defaultTimeoutMs, budgetMs),
+    budgetMs,
+    budgetSource,
+    maxCostMicros: maxCostDollars === undefined ? undefined : maxCostDollars * MICROS_PER_DOLLAR,
+    minQuality: Math.max(readMinQuality(parameters), tier.minQuality),
   };
 }

@@ -2,25 +2,23 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { SubjectNames } from '@switchboard/nats';
-import { Modality, RequestRecordSchema } from '@switchboard/protocol';
-import type { ModelSpec } from '@switchboard/protocol';
+import { RequestRecordSchema } from '@switchboard/protocol';
+import type { JobResult } from '@switchboard/protocol';
 
 /** A request record to publish, minus the timestamp. */
 export type RequestRecordInit = Omit<MessageInitShape<typeof RequestRecordSchema>, 'atUnixMs' | '$typeName'>;
 
-/** The tenant of requests until authentication names one. */
-export const ANONYMOUS_TENANT = 'anonymous';
-
-/** The request class used to group figures: the model's modality, e.g. "structured". */
-export function requestClassOf(model: ModelSpec | undefined): string {
-  if (model === undefined) return 'unknown';
-  const name = Modality[model.modality] ?? 'UNSPECIFIED';
-  return name.toLowerCase();
-}
-
-/** What serving `elements` input elements on `model` costs, in millionths of a dollar. */
-export function costOf(model: ModelSpec, elements: number): number {
-  return Number(model.costPerCallMicros) + model.costPerUnitMicros * elements;
+/** What a worker's result tells a request record: where and how the answer was computed. */
+export function resultRecordFields(result: JobResult): RequestRecordInit {
+  return {
+    workerId: result.workerId,
+    batchSize: result.batchSize,
+    synthetic: result.synthetic,
+    queueWaitUs: result.timings?.queueWaitUs ?? 0n,
+    batchWaitUs: result.timings?.batchWaitUs ?? 0n,
+    executeUs: result.timings?.executeUs ?? 0n,
+    ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
+  };
 }
 
 /** How long finished-request records wait to be sent together. */
@@ -56,6 +54,9 @@ export class RequestRecordPublisher {
     this.#timer = undefined;
     const records = this.#pending;
     this.#pending = [];
+    // A shadow copy settling while the router stops can arrive after the last flush; telemetry is
+    // best effort, and publishing on a closed connection would throw from this timer.
+    if (this.connection.isClosed() || this.connection.isDraining()) return;
     for (const { subject, payload } of records) this.connection.publish(subject, payload);
   }
 }

@@ -1,13 +1,8 @@
 import { NotFoundError } from '@switchboard/errors';
-import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
+import type { ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
-
-/** The concrete model a request goes to, and the route it came through, if any. */
-export interface Target {
-  model: ModelSpec;
-  route: RouteSpec | undefined;
-}
+import type { Target } from './model-selector.js';
 
 function describeKnownNames(snapshot: RegistrySnapshot): string {
   const names = snapshot.listModels().map((model) => model.name);
@@ -15,17 +10,11 @@ function describeKnownNames(snapshot: RegistrySnapshot): string {
 }
 
 /**
- * Resolves the name a client called to a concrete model. A model name wins over a route name. A
- * route goes to its first candidate that a live worker serves, or to its first candidate when none
- * is served yet (its job waits in the queue for a worker).
- * @throws NotFoundError for an unknown name or a version the model does not serve.
+ * Resolves the name a client called: a model name wins over a route name.
+ * @throws NotFoundError for an unknown name, a version the model does not serve, or a route none of
+ *   whose models is registered.
  */
-export function resolveTarget(
-  snapshot: RegistrySnapshot,
-  presence: WorkerPresence,
-  name: string,
-  version: string,
-): Target {
+export function resolveTarget(snapshot: RegistrySnapshot, name: string, version: string): Target {
   const model = snapshot.getModel(name);
   if (model !== undefined) {
     if (version !== '' && version !== model.version) {
@@ -33,16 +22,30 @@ export function resolveTarget(
         `model "${name}" version "${version}" is not served; the served version is "${model.version}" (leave the version empty for it)`,
       );
     }
-    return { model, route: undefined };
+    return { kind: 'model', model };
   }
   const route = snapshot.getRoute(name);
   if (route === undefined) {
     throw new NotFoundError(`no model or route named "${name}"; ${describeKnownNames(snapshot)}`);
   }
-  const candidates = route.models
-    .map((candidate) => snapshot.getModel(candidate))
-    .filter((candidate): candidate is ModelSpec => candidate !== undefined);
-  const chosen = candidates.find((candidate) => presence.isServed(candidate.name)) ?? candidates[0];
-  if (chosen === undefined) throw new NotFoundError(`route "${name}" has no registered models`);
-  return { model: chosen, route };
+  if (!route.candidates.some((candidate) => snapshot.getModel(candidate.model) !== undefined)) {
+    throw new NotFoundError(`route "${name}" has no registered models`);
+  }
+  return { kind: 'route', route };
+}
+
+/**
+ * The model that speaks for a target in metadata and readiness answers: the model itself, or a
+ * route's first candidate a live worker serves (its first registered candidate when none is served).
+ */
+export function representativeModel(
+  target: Target,
+  snapshot: RegistrySnapshot,
+  presence: WorkerPresence,
+): ModelSpec {
+  if (target.kind === 'model') return target.model;
+  const models = target.route.candidates
+    .map((candidate) => snapshot.getModel(candidate.model))
+    .filter((model): model is ModelSpec => model !== undefined);
+  return models.find((model) => presence.isServed(model.name)) ?? (models[0] as ModelSpec);
 }

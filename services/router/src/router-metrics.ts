@@ -2,8 +2,10 @@ import { statusCodeName } from '@switchboard/errors';
 import { Counter, DURATION_BUCKETS_SECONDS, Gauge, Histogram } from '@switchboard/metrics';
 import type { Registry } from '@switchboard/metrics';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { CircuitStateObserver } from './model-circuit-breakers.js';
 import type { RequestObserver } from './request-observer.js';
 import type { RequestRecordInit } from './request-telemetry.js';
+import type { Step } from './serve-plan.js';
 
 /**
  * The `model` label of requests naming no registered model. Clients may send any name; labelling by
@@ -48,6 +50,24 @@ function createInstruments(registry: Registry) {
       help: 'ModelInfer requests received and not yet answered.',
       registers,
     }),
+    selections: new Counter({
+      name: 'switchboard_router_selections_total',
+      help: 'Answered requests by the model that served them and why it was chosen (switchboard.reason).',
+      labelNames: ['model', 'route', 'reason'],
+      registers,
+    }),
+    fallbacks: new Counter({
+      name: 'switchboard_router_fallbacks_total',
+      help: 'Models that failed or timed out on a request, after which the router tried another.',
+      labelNames: ['model', 'route'],
+      registers,
+    }),
+    escalations: new Counter({
+      name: 'switchboard_router_cascade_escalations_total',
+      help: 'Cascade steps whose answer was not confident enough, so a larger model was asked.',
+      labelNames: ['model', 'route'],
+      registers,
+    }),
     cost: new Counter({
       name: 'switchboard_inference_cost_dollars_total',
       help: 'Estimated cost of successful requests from the registry prices, in dollars.',
@@ -64,23 +84,44 @@ function createInstruments(registry: Registry) {
  * fast failures do not drag percentiles down (failures show in `requests_total{code}`).
  */
 export function createRouterMetrics(registry: Registry, snapshot: RegistrySnapshot): RequestObserver {
-  const { requests, duration, queue, compute, inFlight, cost } = createInstruments(registry);
+  const { requests, duration, queue, compute, inFlight, cost, selections, fallbacks, escalations } =
+    createInstruments(registry);
   return {
     requestStarted: () => inFlight.inc(),
-    requestFinished(record: RequestRecordInit) {
+    requestFinished(record: RequestRecordInit, steps: readonly Step[]) {
       inFlight.dec();
       const name = record.model ?? '';
       const model = snapshot.getModel(name) === undefined ? UNKNOWN_MODEL_LABEL : name;
       const route = record.route ?? '';
       const code = record.statusCode ?? 0;
       requests.inc({ model, route, code: statusCodeName(code) });
+      // Every step but the last made the router try another model.
+      for (const step of steps.slice(0, -1)) {
+        const counter = step.statusCode === 0 ? escalations : fallbacks;
+        counter.inc({ model: step.model.name, route });
+      }
       if (code !== 0) return;
+      selections.inc({ model, route, reason: record.reason ?? '' });
       duration.observe({ model, route }, toSeconds(record.latencyUs));
       queue.observe({ model }, toSeconds(record.queueWaitUs) + toSeconds(record.batchWaitUs));
       compute.observe({ model }, toSeconds(record.executeUs));
       cost.inc({ model, route }, (record.costMicros ?? 0) / MICRODOLLARS_PER_DOLLAR);
     },
   };
+}
+
+/**
+ * Registers `switchboard_router_circuit_state` on `registry` and returns the observer that keeps it:
+ * per model version 0 closed, 1 open, 2 half-open (cockatiel's numbering), set on every state change.
+ */
+export function createCircuitStateMetric(registry: Registry): CircuitStateObserver {
+  const gauge = new Gauge({
+    name: 'switchboard_router_circuit_state',
+    help: "State of each model version's circuit breaker in this router: 0 closed, 1 open, 2 half-open.",
+    labelNames: ['model', 'version'],
+    registers: [registry],
+  });
+  return (model, version, state) => gauge.set({ model, version }, state);
 }
 
 function toSeconds(micros: bigint | undefined): number {

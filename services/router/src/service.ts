@@ -10,8 +10,14 @@ import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presenc
 import type { RouterConfig } from './config.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
+import { LoadView, subscribeLoadSnapshots } from './load-view.js';
+import { ModelCircuitBreakers } from './model-circuit-breakers.js';
+import { ModelSelector } from './model-selector.js';
+import { isModelFailure } from './serve-plan.js';
+import { ServiceTimeEstimator } from './service-time-estimator.js';
+import { ShadowTraffic } from './shadow-traffic.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
-import { createRouterMetrics } from './router-metrics.js';
+import { createCircuitStateMetric, createRouterMetrics } from './router-metrics.js';
 
 /** Time in-flight calls get to finish when the router stops. */
 const STOP_GRACE_MS = 5_000;
@@ -48,10 +54,19 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const records = new RequestRecordPublisher(connection, names);
   const dispatcher = new JobDispatcher(connection, jetstream(connection), names, config.routerId, logger);
   dispatcher.start();
+  const load = new LoadView();
+  const loadSubscription = subscribeLoadSnapshots(connection, names.monitorLoadSubject, load, logger);
+  const metricsRegistry = createMetricsRegistry('router');
+  const breakers = new ModelCircuitBreakers({
+    failures: config.breakerFailures,
+    halfOpenAfterMs: config.breakerHalfOpenAfterMs,
+    isModelFailure,
+    onStateChange: createCircuitStateMetric(metricsRegistry),
+  });
+  const serviceTimes = new ServiceTimeEstimator();
 
   // A request must fit in one NATS message together with its job envelope.
   const maxRequestBytes = Math.min(config.maxRequestBytes, connection.info!.max_payload - JOB_ENVELOPE_BYTES);
-  const metricsRegistry = createMetricsRegistry('router');
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
@@ -65,6 +80,18 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           presence,
           dispatcher,
           records,
+          load,
+          breakers,
+          serviceTimes,
+          selector: new ModelSelector({ snapshot, presence, load, serviceTimes, breakers }),
+          shadows: new ShadowTraffic(
+            dispatcher,
+            records,
+            maxRequestBytes,
+            logger.child({ component: 'shadow' }),
+          ),
+          auth: { mode: config.auth, defaultTier: config.defaultTier },
+          tiers: config.tiers,
           serverVersion,
           defaultTimeoutMs: config.defaultTimeoutMs,
           maxRequestBytes,
@@ -94,6 +121,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     dispatcher.stop();
     records.flush();
     heartbeats.unsubscribe();
+    loadSubscription.unsubscribe();
     await snapshot.stop();
     await connection.drain();
     // Last, so the final counts of a draining router can still be scraped.

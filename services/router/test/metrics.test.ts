@@ -80,7 +80,9 @@ describe('Prometheus metrics of router, worker and registry', () => {
     system = await startTestSystem('metrics');
     await system.registry.registerModel({ model: classifierSpec('classifier-small') });
     await system.registry.registerModel({ model: syntheticSpec('broken', { failure_rate: '1' }) });
-    await system.registry.putRoute({ route: { name: 'classify', models: ['classifier-small'] } });
+    await system.registry.putRoute({
+      route: { name: 'classify', candidates: [{ model: 'classifier-small' }] },
+    });
     worker = await system.startWorker(['classifier-small', 'broken'], { WORKER_MAX_ATTEMPTS: '2' });
     await system.waitUntilReady('classifier-small');
     await system.waitUntilReady('broken');

@@ -28,7 +28,7 @@ describe('the Open Inference Protocol front door', () => {
     system = await startTestSystem('oip');
     for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
     await system.registry.putRoute({
-      route: { name: 'classify', models: ['classifier-small', 'classifier-large'] },
+      route: { name: 'classify', candidates: [{ model: 'classifier-small' }, { model: 'classifier-large' }] },
     });
     await system.startWorker(['classifier-small', 'classifier-large']);
     await system.waitUntilReady('classifier-small');

@@ -6,6 +6,7 @@ import type { ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { ModelServer } from './model-server.js';
 import type { ModelServerObserver } from './model-server-observer.js';
+import type { LoadedVersion } from './model-versions.js';
 import type { LoadedModel, Runtime } from './runtimes/runtime.js';
 
 /**
@@ -13,6 +14,14 @@ import type { LoadedModel, Runtime } from './runtimes/runtime.js';
  * against absurd jobs. (NATS' max payload bounds jobs long before this.)
  */
 const WORKER_MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
+/** A model a worker serves, as {@link ModelHost.loaded} reports it. */
+export interface HostedModel {
+  spec: ModelSpec;
+  versions: LoadedVersion[];
+  footprintBytes: number;
+  inFlight: number;
+}
 
 interface Hosted {
   spec: ModelSpec;
@@ -41,7 +50,8 @@ export interface ModelHostOptions {
 /**
  * Keeps the models a worker should serve loaded and served: loads a model once the registry knows it,
  * reloads it when its version, artifact or runtime changes, and unloads it when it is deleted.
- * Changes are applied one at a time.
+ * Changes are applied one at a time. Other versions of a model are loaded on demand by its
+ * ModelServer, and unloaded with it.
  */
 export class ModelHost {
   readonly #hosted = new Map<string, Hosted>();
@@ -62,13 +72,20 @@ export class ModelHost {
     return this.#applying;
   }
 
-  /** The models loaded and being served right now. */
-  loaded(): Array<{ spec: ModelSpec; footprintBytes: number; inFlight: number }> {
-    return [...this.#hosted.values()].map(({ spec, model, server }) => ({
-      spec,
-      footprintBytes: model.footprintBytes,
-      inFlight: server.inFlight,
-    }));
+  /**
+   * The models loaded and being served right now, with every version loaded: the current one first,
+   * then those loaded on demand for jobs that asked for them. `footprintBytes` is their sum.
+   */
+  loaded(): HostedModel[] {
+    return [...this.#hosted.values()].map(({ spec, server }) => {
+      const versions = server.loadedVersions();
+      return {
+        spec,
+        versions,
+        footprintBytes: versions.reduce((sum, version) => sum + version.footprintBytes, 0),
+        inFlight: server.inFlight,
+      };
+    });
   }
 
   /** Stops serving every model (draining each) and unloads them. */
@@ -104,6 +121,8 @@ export class ModelHost {
         ...this.options,
         spec,
         model,
+        runtime,
+        latestSpec: () => this.options.snapshot.getModel(spec.name),
         maxRequestBytes: WORKER_MAX_REQUEST_BYTES,
       });
       await server.start();

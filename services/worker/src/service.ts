@@ -47,12 +47,15 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     () => ({
       workerId: config.workerId,
       state,
-      models: host.loaded().map(({ spec, footprintBytes }) => ({
-        name: spec.name,
-        version: spec.version,
-        runtime: spec.runtime,
-        memoryBytes: BigInt(footprintBytes),
-      })),
+      // One entry per loaded version, so the pool sees what versions loaded on demand hold.
+      models: host.loaded().flatMap(({ spec, versions }) =>
+        versions.map(({ version, footprintBytes }) => ({
+          name: spec.name,
+          version,
+          runtime: spec.runtime,
+          memoryBytes: BigInt(footprintBytes),
+        })),
+      ),
       inFlight: host.loaded().reduce((sum, model) => sum + model.inFlight, 0),
     }),
   );

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { formatTable } from '../format-table.js';
 import { addModelFlags, applyModelFlags } from '../model-flags.js';
 import type { ModelFlags } from '../model-flags.js';
-import { readModelFile } from '../read-model-file.js';
+import { readSpecFile } from '../read-spec-file.js';
 
 /** Adds `models register|list|get|update|delete` to `program`. */
 export function registerModelsCommand(program: Command, context: CommandContext): void {
@@ -45,7 +45,10 @@ function addRegisterCommand(models: Command, context: CommandContext): void {
     .option('--file <spec.json>', 'a ModelSpec in protobuf JSON form');
   addModelFlags(register).action(
     async (name: string | undefined, options: ModelFlags & { file?: string }) => {
-      const spec = options.file === undefined ? create(ModelSpecSchema) : await readModelFile(options.file);
+      const spec =
+        options.file === undefined
+          ? create(ModelSpecSchema)
+          : await readSpecFile(options.file, ModelSpecSchema);
       if (name !== undefined) spec.name = name;
       if (spec.name === '') throw new UsageError('give the model name as an argument or in --file');
       applyModelFlags(spec, options);

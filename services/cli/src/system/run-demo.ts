@@ -6,11 +6,20 @@ import type { Writer } from '../command-context.js';
 /** The route the demo registers, served by both generated classifiers. */
 export const DEMO_ROUTE = 'classify';
 
+/** Below this confidence the small classifier's answer is escalated to the large one. */
+const DEMO_CASCADE_CONFIDENCE = 0.8;
+
 const SAMPLE_FEATURES = [0.3, -1.2, 0.8, 0.05];
 
-/** Registers the generated classifiers and the `classify` route, replacing earlier demo entries. */
+/**
+ * Registers the generated classifiers and the `classify` route, replacing earlier demo entries. The
+ * route lists the cheaper classifier first (classifier-small, then classifier-large) and cascades:
+ * an answer less confident than 0.8 is escalated to the next one.
+ */
 export async function registerDemoModels(registry: GrpcClient<typeof RegistryService>): Promise<string[]> {
-  const specs = classifierModelSpecs();
+  const specs = classifierModelSpecs().sort((left, right) =>
+    Number(left.costPerCallMicros - right.costPerCallMicros),
+  );
   const existing = new Set((await registry.listModels({})).models.map((model) => model.name));
   for (const model of specs) {
     if (existing.has(model.name)) await registry.updateModel({ model });
@@ -19,8 +28,9 @@ export async function registerDemoModels(registry: GrpcClient<typeof RegistrySer
   await registry.putRoute({
     route: {
       name: DEMO_ROUTE,
-      models: specs.map((spec) => spec.name),
-      description: 'Spiral classifier: a small fast model and a large accurate one',
+      candidates: specs.map((spec) => ({ model: spec.name })),
+      cascade: { confidenceThreshold: DEMO_CASCADE_CONFIDENCE },
+      description: 'Spiral classifier: a small fast model, escalated to a large accurate one when unsure',
     },
   });
   return specs.map((spec) => spec.name);
@@ -43,9 +53,13 @@ export async function sendDemoRequest(
   );
   const raw = response.rawOutputContents[0] ?? new Uint8Array();
   const probabilities = new Float32Array(Uint8Array.from(raw).buffer);
-  const served = response.parameters['switchboard.model']?.parameterChoice;
+  const text = (name: string) => {
+    const choice = response.parameters[`switchboard.${name}`]?.parameterChoice;
+    return choice?.case === 'stringParam' ? choice.value : '?';
+  };
   out.write(
-    `demo request → ${DEMO_ROUTE} answered by ${served?.case === 'stringParam' ? served.value : '?'}: ` +
+    `demo request → ${DEMO_ROUTE} answered by ${text('model')} (${text('reason')}; tried ${text('models_tried')}, ` +
+      `confidences ${text('step_confidences')}): ` +
       `probabilities [${[...probabilities].map((value) => value.toFixed(3)).join(', ')}]\n`,
   );
 }

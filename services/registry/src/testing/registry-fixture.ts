@@ -13,9 +13,10 @@ import {
   RegistryChangeSchema,
   RegistryService,
   RouteSpecSchema,
+  TenantSpecSchema,
 } from '@switchboard/protocol';
-import type { ModelSpec, RegistryChange, RouteSpec } from '@switchboard/protocol';
-import { modelKey, openRegistryBucket, routeKey } from '@switchboard/registry-snapshot';
+import type { ModelSpec, RegistryChange, RouteSpec, TenantSpec } from '@switchboard/protocol';
+import { modelKey, openRegistryBucket, routeKey, tenantKey } from '@switchboard/registry-snapshot';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
 import { loadConfig } from '../config.js';
 import type { RegistryConfig } from '../config.js';
@@ -37,10 +38,25 @@ export interface RegistryFixture {
   /** The model in the bucket, or undefined when its key is absent or deleted. */
   modelInBucket(name: string): Promise<ModelSpec | undefined>;
   routeInBucket(name: string): Promise<RouteSpec | undefined>;
+  /** The tenant stored under `tenants.<apiKeyHash>`, or undefined when that key is absent or deleted. */
+  tenantInBucket(apiKeyHash: string): Promise<TenantSpec | undefined>;
   /** Stops the registry and starts a new one on the same database and namespace. */
   restart(whileStopped?: () => Promise<void>): Promise<void>;
   /** Stops everything and removes the database and the bucket. */
   close(): Promise<void>;
+}
+
+/** The config of a test registry: the test run's NATS, `databaseUrl`, gRPC and /metrics on free ports. */
+export function testRegistryConfig(databaseUrl: string, namespace: string): RegistryConfig {
+  return loadConfig({
+    NATS_URL: testInfrastructure().natsUrl,
+    DATABASE_URL: databaseUrl,
+    SWITCHBOARD_NAMESPACE: namespace,
+    REGISTRY_HOST: '127.0.0.1',
+    REGISTRY_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+  });
 }
 
 /**
@@ -53,15 +69,7 @@ export async function startRegistryFixture(label: string): Promise<RegistryFixtu
   const infrastructure = testInfrastructure();
   const database = await createTestDatabase(infrastructure.databaseUrl, { label });
   const namespace = createTestNamespace(label);
-  const config = loadConfig({
-    NATS_URL: infrastructure.natsUrl,
-    DATABASE_URL: database.url,
-    SWITCHBOARD_NAMESPACE: namespace,
-    REGISTRY_HOST: '127.0.0.1',
-    REGISTRY_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    METRICS_PORT: '0',
-  });
+  const config = testRegistryConfig(database.url, namespace);
   const logger = createLogger({ service: 'registry', level: 'silent' });
   const names = createSubjectNames(namespace);
   const connection = await connect({ servers: infrastructure.natsUrl });
@@ -94,6 +102,10 @@ export async function startRegistryFixture(label: string): Promise<RegistryFixtu
     async routeInBucket(name) {
       const value = await readEntry(routeKey(name));
       return value === undefined ? undefined : fromBinary(RouteSpecSchema, value);
+    },
+    async tenantInBucket(apiKeyHash) {
+      const value = await readEntry(tenantKey(apiKeyHash));
+      return value === undefined ? undefined : fromBinary(TenantSpecSchema, value);
     },
     async restart(whileStopped) {
       client.close();

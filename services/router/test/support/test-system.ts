@@ -4,6 +4,8 @@ import { createLogger } from '@switchboard/logging';
 import type { Logger } from '@switchboard/logging';
 import { createSubjectNames } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
+import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
+import type { RunningMonitor } from '@switchboard/monitor';
 import { RegistryService } from '@switchboard/protocol';
 import { loadConfig as loadRegistryConfig, start as startRegistry } from '@switchboard/registry';
 import type { RunningRegistry } from '@switchboard/registry';
@@ -27,6 +29,8 @@ export interface TestSystem {
   readonly metricsPorts: { readonly registry: number; readonly router: number };
   /** Starts an in-process worker serving `models`; it is stopped with the system. */
   startWorker(models: string[], environment?: Record<string, string>): Promise<RunningWorker>;
+  /** Starts an in-process monitor (load snapshots on monitor.load); it is stopped with the system. */
+  startMonitor(): Promise<void>;
   /** Resolves once a live worker has announced `model` as loaded. */
   waitUntilReady(model: string): Promise<void>;
   stop(): Promise<void>;
@@ -68,6 +72,7 @@ export async function startTestSystem(
   const routerAddress = `127.0.0.1:${router.port}`;
   const oip = createOipClient(routerAddress);
   const workers: RunningWorker[] = [];
+  let monitor: RunningMonitor | undefined;
 
   return {
     names: createSubjectNames(namespace),
@@ -87,6 +92,12 @@ export async function startTestSystem(
       workers.push(worker);
       return worker;
     },
+    async startMonitor() {
+      monitor = await startMonitor(
+        loadMonitorConfig({ ...environment, MONITOR_HOST: '127.0.0.1', MONITOR_PORT: '0' }),
+        logger.child({ service: 'monitor' }),
+      );
+    },
     async waitUntilReady(model) {
       await waitFor(
         async () => ((await oip.call('ModelReady', { name: model })) as { ready: boolean }).ready,
@@ -98,6 +109,7 @@ export async function startTestSystem(
       registryClient.close();
       await Promise.all(workers.map((worker) => worker.stop()));
       await router.stop();
+      await monitor?.stop();
       await registry.stop();
       await database.drop();
     },

@@ -1,10 +1,9 @@
 import { status } from '@grpc/grpc-js';
-import type { GrpcCallError, GrpcClient } from '@switchboard/grpc';
+import type { GrpcCallError } from '@switchboard/grpc';
 import { BatchingMode, Modality } from '@switchboard/protocol';
-import type { RegistryService } from '@switchboard/protocol';
+import type { CleanupStack } from '../shared/cleanup-stack.js';
+import type { RegistryClient } from '../shared/start-switchboard-stack.js';
 import { MODEL_NAME } from './oip-proto.js';
-
-type RegistryClient = GrpcClient<typeof RegistryService>;
 
 /** The no-op synthetic model: no runtime options means zero latency, so (c) measures only the path. */
 const NOOP_MODEL = {
@@ -27,22 +26,19 @@ function isAlreadyExists(error: unknown): boolean {
 
 /**
  * Registers the `noop` model. Registry rows live in Postgres, which namespaces do not separate, so
- * with a shared DATABASE_URL the model may exist already; it is then updated to this spec.
- * @returns true when the model was created (and should be deleted afterwards), false when updated.
+ * with a shared DATABASE_URL the model may exist already; it is then updated to this spec and left in
+ * place afterwards. A model this call created is deleted again by `cleanup`.
  * @throws GrpcCallError when the registry refuses the spec or cannot be reached.
  */
-export async function registerNoopModel(registry: RegistryClient): Promise<boolean> {
+export async function provisionNoopModel(registry: RegistryClient, cleanup: CleanupStack): Promise<void> {
   try {
     await registry.registerModel({ model: NOOP_MODEL });
-    return true;
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
     await registry.updateModel({ model: NOOP_MODEL });
-    return false;
+    return;
   }
-}
-
-/** Deletes the `noop` model. @throws GrpcCallError when the registry cannot delete it. */
-export async function deleteNoopModel(registry: RegistryClient): Promise<void> {
-  await registry.deleteModel({ name: MODEL_NAME });
+  cleanup.add(`deleting model ${MODEL_NAME} from the registry`, async () => {
+    await registry.deleteModel({ name: MODEL_NAME });
+  });
 }

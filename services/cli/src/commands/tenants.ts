@@ -1,0 +1,70 @@
+import type { TenantSpec } from '@switchboard/protocol';
+import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.js';
+import { formatTable } from '../format-table.js';
+import { generateApiKey } from '../generate-api-key.js';
+
+interface PutTenantOptions {
+  tier: string;
+  apiKey?: string;
+}
+
+/** Adds `tenants put|list|delete` to `program`. */
+export function registerTenantsCommand(program: Command, context: CommandContext): void {
+  const tenants = program.command('tenants').description('give clients API keys and tiers');
+  tenants
+    .command('put <name>')
+    .description(
+      'create a tenant or change its tier and key; a new tenant without --api-key gets a generated key',
+    )
+    .requiredOption('--tier <tier>', 'the tenant’s tier, e.g. free, standard or premium')
+    .option('--api-key <key>', 'the key clients send (16+ characters); omit to keep the current one')
+    .action(async (name: string, options: PutTenantOptions) => putTenant(name, options, context));
+  tenants
+    .command('list')
+    .description('list every tenant (keys are never shown: the registry keeps only their hashes)')
+    .action(async () => {
+      const { tenants: list } = await context.registry().listTenants({}, context.callOptions);
+      context.io.stdout.write(formatTenantTable(list));
+    });
+  tenants
+    .command('delete <name>')
+    .description('delete a tenant; its key stops working')
+    .action(async (name: string) => {
+      await context.registry().deleteTenant({ name }, context.callOptions);
+      context.io.stdout.write(`deleted tenant ${name}\n`);
+    });
+}
+
+async function putTenant(name: string, options: PutTenantOptions, context: CommandContext): Promise<void> {
+  const registry = context.registry();
+  const { tenants } = await registry.listTenants({}, context.callOptions);
+  const isNew = !tenants.some((tenant) => tenant.name === name);
+  const generated = isNew && options.apiKey === undefined ? generateApiKey() : undefined;
+  const apiKey = options.apiKey ?? generated ?? '';
+  const { tenant } = await registry.putTenant(
+    { tenant: { name, tier: options.tier, apiKey } },
+    context.callOptions,
+  );
+  const stored = `tenant ${tenant?.name ?? name} (tier ${tenant?.tier ?? options.tier})`;
+  const out = context.io.stdout;
+  if (generated !== undefined) {
+    out.write(`created ${stored}\napi key: ${generated}\n`);
+    out.write('Store this key now: it is shown only once and cannot be shown again.\n');
+  } else if (isNew) {
+    out.write(`created ${stored} with the given API key\n`);
+  } else if (options.apiKey === undefined) {
+    out.write(`updated ${stored}; its API key is unchanged\n`);
+  } else {
+    out.write(`updated ${stored} with the given API key; the previous key no longer works\n`);
+  }
+}
+
+function formatTenantTable(tenants: TenantSpec[]): string {
+  const rows = tenants.map((tenant) => [
+    tenant.name,
+    tenant.tier,
+    new Date(Number(tenant.updatedAtUnixMs)).toISOString().replace('T', ' ').slice(0, 19),
+  ]);
+  return formatTable(['NAME', 'TIER', 'UPDATED (UTC)'], rows);
+}

@@ -1,0 +1,129 @@
+import { InfeasibleAction, SelectionObjective } from '@switchboard/protocol';
+import type { ModelInferRequest, ModelSpec, RouteSpec } from '@switchboard/protocol';
+import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { WorkerPresence } from '@switchboard/worker-presence';
+import { analyseRequest } from './analyse-request.js';
+import type { RequestAnalysis } from './analyse-request.js';
+import { eligibleCandidates } from './eligible-candidates.js';
+import type { Requester } from './eligible-candidates.js';
+import type { LoadView } from './load-view.js';
+import type { ModelCircuitBreakers } from './model-circuit-breakers.js';
+import { planCascade, selectModel } from './select-model.js';
+import type { Prediction, SelectionConstraints, SelectionReason } from './select-model.js';
+import type { ServiceTimeEstimator } from './service-time-estimator.js';
+
+/** Models tried per request when a route's policy does not say. */
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** What a request is called on: a concrete model, or a route and its candidates. */
+export type Target = { kind: 'model'; model: ModelSpec } | { kind: 'route'; route: RouteSpec };
+
+/** The router's plan for one request. */
+export interface Decision {
+  analysis: RequestAnalysis;
+  /** Models to try in order: cascade steps, or the chosen model followed by its fallbacks. */
+  plan: Prediction[];
+  reason: SelectionReason;
+  /** A step answering below this confidence escalates to the next; undefined outside cascades. */
+  cascadeThreshold: number | undefined;
+  /** Models tried at most when they fail. */
+  maxAttempts: number;
+}
+
+/** The live sources predictions are made from. */
+export interface ModelSelectorSources {
+  snapshot: RegistrySnapshot;
+  presence: WorkerPresence;
+  load: LoadView;
+  serviceTimes: ServiceTimeEstimator;
+  breakers: ModelCircuitBreakers;
+}
+
+/**
+ * Decides which model serves a request: analyses it, narrows the route to the candidates that accept
+ * it, predicts each one's latency (queue wait from live load + service time for this size), cost and
+ * quality, and applies the route's policy or cascade. Synchronous and allocation-light: it runs on
+ * every request.
+ */
+export class ModelSelector {
+  constructor(private readonly sources: ModelSelectorSources) {}
+
+  /** The modalities a request to `target` may be for, to analyse it against. */
+  declaredModalities(target: Target): ModelSpec['modality'][] {
+    if (target.kind === 'model') return [target.model.modality];
+    const modalities = [];
+    for (const candidate of target.route.candidates) {
+      const model = this.sources.snapshot.getModel(candidate.model);
+      if (model !== undefined) modalities.push(model.modality);
+    }
+    return modalities;
+  }
+
+  /** What `model` is expected to do with a request of `complexity`. */
+  predict(model: ModelSpec, complexity: number): Prediction {
+    const { presence, load, serviceTimes, breakers } = this.sources;
+    const serviceMs = serviceTimes.predictMs(model, complexity);
+    const waitMs = load.queueWaitMs(model.name, serviceMs, presence.liveWorkers(model.name));
+    return {
+      model,
+      latencyMs: waitMs + serviceMs,
+      costMicros: Number(model.costPerCallMicros) + model.costPerUnitMicros * complexity,
+      quality: model.qualityScore,
+      available: breakers.isAvailable(model),
+    };
+  }
+
+  /**
+   * Plans how to serve `request`.
+   * @throws InvalidArgumentError when the request is malformed or no route candidate accepts it.
+   * @throws UnavailableError, DeadlineExceededError or ResourceExhaustedError when no model can serve
+   *   it (see {@link selectModel}).
+   */
+  decide(
+    request: ModelInferRequest,
+    target: Target,
+    requester: Requester,
+    constraints: SelectionConstraints,
+  ): Decision {
+    const analysis = analyseRequest(request, this.declaredModalities(target));
+    if (target.kind === 'model') {
+      // A named model is the client's choice: it is served even when predicted late.
+      const prediction = this.predict(target.model, analysis.complexity);
+      const selection = selectModel(`model "${target.model.name}"`, [prediction], constraints, {
+        objective: SelectionObjective.CHEAPEST,
+        whenInfeasible: InfeasibleAction.DEGRADE,
+      });
+      return { analysis, ...selection, plan: selection.ranked, cascadeThreshold: undefined, maxAttempts: 1 };
+    }
+    const { route } = target;
+    const candidates = eligibleCandidates(route, this.sources.snapshot, analysis, requester);
+    const predictions = candidates.map((model) => this.predict(model, analysis.complexity));
+    const floor = Math.max(constraints.minQuality, route.policy?.minQuality ?? 0);
+    const routeConstraints = { ...constraints, minQuality: floor };
+    const maxAttempts = route.policy?.maxAttempts || DEFAULT_MAX_ATTEMPTS;
+    const threshold = route.cascade?.confidenceThreshold ?? 0;
+    if (threshold > 0) {
+      const steps = planCascade(predictions, routeConstraints, route.cascade?.maxSteps ?? 0);
+      if (steps.length > 0) {
+        return {
+          analysis,
+          plan: steps,
+          reason: 'cascade_first_step',
+          cascadeThreshold: threshold,
+          maxAttempts,
+        };
+      }
+    }
+    const selection = selectModel(`route "${route.name}"`, predictions, routeConstraints, {
+      objective: route.policy?.objective ?? SelectionObjective.UNSPECIFIED,
+      whenInfeasible: route.policy?.whenInfeasible ?? InfeasibleAction.UNSPECIFIED,
+    });
+    return {
+      analysis,
+      plan: selection.ranked,
+      reason: selection.reason,
+      cascadeThreshold: undefined,
+      maxAttempts,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The router's model selection, for tools that measure it in-process (the `selection` benchmark):
+ * the same classes the router builds in `startRouter`.
+ */
+export type { Requester } from './eligible-candidates.js';
+export { LoadView } from './load-view.js';
+export { ModelCircuitBreakers } from './model-circuit-breakers.js';
+export type { Target } from './model-selector.js';
+export { ModelSelector } from './model-selector.js';
+export type { SelectionConstraints } from './select-model.js';
+export { isModelFailure } from './serve-plan.js';
+export { ServiceTimeEstimator } from './service-time-estimator.js';

@@ -1,0 +1,48 @@
+import { Batcher } from './batcher.js';
+import type { BatchLimits } from './batch-limits.js';
+
+/** The batch limits every version's batcher gets, and the runner of their batches. */
+export interface VersionBatchersOptions<T> extends BatchLimits {
+  /** Number of priority levels; level 0 is drained first. */
+  priorityLevels: number;
+  /** Executes one batch, all of one version. Must not throw: failures are the runner's to answer. */
+  run: (version: string, batch: T[]) => Promise<void>;
+}
+
+/**
+ * One batcher per version of a model, created when the version's first job arrives: a batch never
+ * mixes versions, since one runtime call runs one version's weights. Each version batches as the
+ * model says and runs one batch at a time; versions run beside each other, so loading one version
+ * on demand never holds up the batches of another.
+ */
+export class VersionBatchers<T> {
+  readonly #batchers = new Map<string, Batcher<T>>();
+
+  constructor(private readonly options: VersionBatchersOptions<T>) {}
+
+  /** Queues an item of `version` at a priority level (0 = highest). */
+  push(version: string, item: T, level: number): void {
+    let batcher = this.#batchers.get(version);
+    if (batcher === undefined) {
+      const { run, ...limits } = this.options;
+      batcher = new Batcher({ ...limits, run: (batch) => run(version, batch) });
+      this.#batchers.set(version, batcher);
+    }
+    batcher.push(item, level);
+  }
+
+  /** Items queued or running, of every version. */
+  held(): T[] {
+    return [...this.#batchers.values()].flatMap((batcher) => batcher.held());
+  }
+
+  /** Runs everything queued without waiting for batches to fill; resolves when nothing is queued or running. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#batchers.values()].map((batcher) => batcher.flush()));
+  }
+
+  /** Removes and returns every queued (not running) item, e.g. to hand them back on shutdown. */
+  takeQueued(): T[] {
+    return [...this.#batchers.values()].flatMap((batcher) => batcher.takeQueued());
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { DEFAULT_PRIORITY } from '@switchboard/nats';
+import type { SubjectNames } from '@switchboard/nats';
+import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
+import type { JobResult } from '@switchboard/protocol';
+
+/** Publishes Jobs on `infer.<model>.<priority>` as a router does and waits for their JobResults. */
+export interface JobClient {
+  /** Queues a job of `version` for rows of four FP32 features and resolves with its answer. */
+  infer(version: string, rows: number[][]): Promise<JobResult>;
+  close(): void;
+}
+
+const JOB_DEADLINE_MS = 30_000;
+
+/** A client for one model's jobs, answering to its own inbox under the namespace's reply prefix. */
+export function createJobClient(connection: NatsConnection, names: SubjectNames, model: string): JobClient {
+  const replyTo = `${names.replyPrefix}.worker-test-${randomUUID()}`;
+  const waiting = new Map<string, (result: JobResult) => void>();
+  const subscription: Subscription = connection.subscribe(replyTo, {
+    callback: (error, message) => {
+      if (error !== null) return;
+      const result = fromBinary(JobResultSchema, message.data);
+      waiting.get(result.requestId)?.(result);
+      waiting.delete(result.requestId);
+    },
+  });
+  const client = jetstream(connection);
+  return {
+    async infer(version, rows) {
+      const requestId = randomUUID();
+      const request = create(ModelInferRequestSchema, {
+        modelName: model,
+        id: requestId,
+        inputs: [{ name: 'features', datatype: 'FP32', shape: [BigInt(rows.length), 4n] }],
+        rawInputContents: [toRawFloat32(rows.flat())],
+      });
+      const job = create(JobSchema, {
+        requestId,
+        model,
+        version,
+        request: toBinary(ModelInferRequestSchema, request),
+        replyTo,
+        deadlineUnixMs: BigInt(Date.now() + JOB_DEADLINE_MS),
+        enqueuedUnixMs: BigInt(Date.now()),
+        priority: DEFAULT_PRIORITY,
+      });
+      const answered = new Promise<JobResult>((resolve) => waiting.set(requestId, resolve));
+      await client.publish(names.inferSubject(model, DEFAULT_PRIORITY), toBinary(JobSchema, job));
+      return answered;
+    },
+    close() {
+      subscription.unsubscribe();
+    },
+  };
+}
+
+/** Little-endian FP32 bytes, as OIP raw contents carry them. */
+export function toRawFloat32(values: number[]): Uint8Array {
+  return new Uint8Array(Float32Array.from(values).buffer);
+}
+
+/** The FP32 values of a raw output. */
+export function fromRawFloat32(bytes: Uint8Array): Float32Array {
+  // A copy: decoded bytes may be a Node Buffer, a view into a larger shared pool.
+  return new Float32Array(new Uint8Array(bytes).buffer);
+}
