@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { provideInfrastructure } from '@switchboard/local-infra';
+import { deleteNamespaceStreams } from '@switchboard/nats';
 import type { CleanupStack } from './cleanup-stack.js';
-import { deleteNamespaceStreams } from './delete-namespace-streams.js';
 import { reportProgress } from './report-progress.js';
 
 /** Where the infrastructure comes from; empty strings mean "start a throwaway one". */

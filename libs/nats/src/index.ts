@@ -1,5 +1,6 @@
 export type { ConnectNatsOptions } from './connect-nats.js';
 export { connectNats } from './connect-nats.js';
+export { deleteNamespaceStreams } from './delete-namespace-streams.js';
 export type { StreamKind } from './ensure-streams.js';
 export { ensureStreams } from './ensure-streams.js';
 export type { WorkConsumerOptions } from './ensure-work-consumer.js';

@@ -2,6 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { deleteNamespaceStreams } from '@switchboard/nats';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
@@ -22,6 +24,7 @@ describe('switchboard up', () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
+    const namespace = createTestNamespace('up');
     try {
       const [routerPort, registryPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
       const { code, stdout, stderr } = await runCliInProcess(
@@ -43,7 +46,7 @@ describe('switchboard up', () => {
         {
           NATS_URL: infrastructure.natsUrl,
           DATABASE_URL: database.url,
-          SWITCHBOARD_NAMESPACE: createTestNamespace('up'),
+          SWITCHBOARD_NAMESPACE: namespace,
         },
       );
       expect(stderr).toBe('');
@@ -72,6 +75,9 @@ describe('switchboard up', () => {
       expect(monitorLog).toContainEqual(expect.objectContaining({ msg: 'monitor stopped' }));
     } finally {
       await rm(logDirectory, { recursive: true, force: true });
+      const connection = await connect({ servers: infrastructure.natsUrl });
+      await deleteNamespaceStreams(connection, namespace);
+      await connection.close();
       await database.drop();
     }
     // Five processes start and load models; on a busy 2-core machine that can take a while.

@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
-import { createSubjectNames, ensureStreams } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams, ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, MonitorService, RequestRecordSchema } from '@switchboard/protocol';
 import type { BatchRecord, RequestRecord } from '@switchboard/protocol';
@@ -90,7 +90,7 @@ export async function createMonitorTestBed(label: string): Promise<MonitorTestBe
       ),
     async close() {
       await sql.end();
-      await deleteNamespaceStreams(manager, namespace);
+      await deleteNamespaceStreams(connection, namespace);
       await connection.close();
       await database.drop();
     },
@@ -112,12 +112,4 @@ export async function startMonitorInProcess(
       await monitor.stop();
     },
   };
-}
-
-/** Streams of the namespace: TELEMETRY, INFER and the KV bucket's stream (KV_<ns>_registry). */
-async function deleteNamespaceStreams(manager: JetStreamManager, namespace: string): Promise<void> {
-  const streams: string[] = [];
-  for await (const name of manager.streams.names())
-    if (name.toLowerCase().includes(namespace)) streams.push(name);
-  await Promise.all(streams.map((name) => manager.streams.delete(name)));
 }

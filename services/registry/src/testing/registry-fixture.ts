@@ -6,7 +6,7 @@ import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
 import type { Logger } from '@switchboard/logging';
-import { createSubjectNames } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import {
   ModelSpecSchema,
@@ -118,7 +118,8 @@ export async function startRegistryFixture(label: string): Promise<RegistryFixtu
       client.close();
       await registry.stop();
       subscription.unsubscribe();
-      await bucket.destroy();
+      // The bucket and whatever streams other services started in this namespace (workers, routers).
+      await deleteNamespaceStreams(connection, namespace);
       await connection.close();
       await database.drop();
     },

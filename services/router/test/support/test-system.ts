@@ -1,8 +1,9 @@
+import { connect } from '@nats-io/transport-node';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
 import type { Logger } from '@switchboard/logging';
-import { createSubjectNames } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
 import type { RunningMonitor } from '@switchboard/monitor';
@@ -111,7 +112,15 @@ export async function startTestSystem(
       await router.stop();
       await monitor?.stop();
       await registry.stop();
+      await deleteTestStreams(infrastructure.natsUrl, namespace);
       await database.drop();
     },
   };
+}
+
+/** Leaves the shared test NATS as it was: every stream and bucket the system made in `namespace`. */
+async function deleteTestStreams(natsUrl: string, namespace: string): Promise<void> {
+  const connection = await connect({ servers: natsUrl, name: 'test-cleanup' });
+  await deleteNamespaceStreams(connection, namespace);
+  await connection.close();
 }
