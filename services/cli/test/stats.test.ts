@@ -4,12 +4,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { createLogger } from '@switchboard/logging';
 import { loadConfig, start } from '@switchboard/monitor';
 import type { RunningMonitor } from '@switchboard/monitor';
-import { createSubjectNames } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, RequestRecordSchema } from '@switchboard/protocol';
 import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
 import type { TestDatabase } from '@switchboard/testkit';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStatsCommand } from '../src/commands/stats.js';
 import { runCli } from '../src/run-cli.js';
@@ -47,8 +46,7 @@ describe('switchboard stats', () => {
   afterAll(async () => {
     await monitor?.stop();
     if (connection !== undefined) {
-      const manager = await jetstreamManager(connection);
-      await manager.streams.delete(names.telemetryStream);
+      await deleteNamespaceStreams(connection, names.namespace);
       await connection.close();
     }
     await database?.drop();
