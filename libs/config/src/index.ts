@@ -13,6 +13,7 @@ export {
 export type { LogLevel, ServiceConfig } from './service-variables.js';
 export {
   databaseUrlVariable,
+  DEFAULT_TELEMETRY_MAX_BYTES,
   logLevelVariable,
   metricsVariables,
   namespaceVariable,
@@ -20,4 +21,5 @@ export {
   NAMESPACE_PATTERN,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
 } from './service-variables.js';

@@ -8,6 +8,7 @@ import {
   natsUrlVariable,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
 } from './service-variables.js';
 
 const shape = {
@@ -16,6 +17,7 @@ const shape = {
   ...namespaceVariable,
   ...metricsVariables(9400),
   ...logLevelVariable,
+  ...telemetryMaxBytesVariable,
 };
 
 describe('service variables', () => {
@@ -27,6 +29,7 @@ describe('service variables', () => {
       METRICS_HOST: '0.0.0.0',
       METRICS_PORT: 9400,
       LOG_LEVEL: 'info',
+      TELEMETRY_MAX_BYTES: 1024 ** 3,
     };
 
     expect(parseConfig(shape, {})).toEqual(expected);
@@ -44,6 +47,7 @@ describe('service variables', () => {
         METRICS_HOST: '127.0.0.1',
         METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
+        TELEMETRY_MAX_BYTES: '16777216',
       }),
     ).toEqual({
       NATS_URL: 'tls://nats.internal:4222',
@@ -52,6 +56,7 @@ describe('service variables', () => {
       METRICS_HOST: '127.0.0.1',
       METRICS_PORT: 0,
       LOG_LEVEL: 'silent',
+      TELEMETRY_MAX_BYTES: 16 * 1024 ** 2,
     });
   });
 
@@ -63,6 +68,7 @@ describe('service variables', () => {
         METRICS_PORT: '70000',
         LOG_LEVEL: 'loud',
         SWITCHBOARD_NAMESPACE: 'Has.Dots',
+        TELEMETRY_MAX_BYTES: '4096',
       });
 
     expect(parse).toThrow(ConfigError);
@@ -70,6 +76,7 @@ describe('service variables', () => {
     expect(parse).toThrow(/DATABASE_URL="mysql:\/\/x".*example: DATABASE_URL=postgres:\/\//);
     expect(parse).toThrow(/METRICS_PORT="70000".*example: METRICS_PORT=9400/);
     expect(parse).toThrow(/LOG_LEVEL="loud".*example: LOG_LEVEL=debug/);
+    expect(parse).toThrow(/TELEMETRY_MAX_BYTES="4096".*example: TELEMETRY_MAX_BYTES=268435456/);
     expect(parse).toThrow(
       /SWITCHBOARD_NAMESPACE="Has.Dots".*lowercase letters or digits.*example: SWITCHBOARD_NAMESPACE=demo/,
     );

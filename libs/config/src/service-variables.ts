@@ -53,6 +53,24 @@ export const databaseUrlVariable = {
   DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL),
 };
 
+/** The TELEMETRY stream's default byte limit: 1 GiB. */
+export const DEFAULT_TELEMETRY_MAX_BYTES = 1024 ** 3;
+const MIN_TELEMETRY_MAX_BYTES = 1024 ** 2;
+
+/**
+ * `TELEMETRY_MAX_BYTES`: the most the TELEMETRY stream keeps, oldest records dropped first. JetStream
+ * reserves the whole limit from its storage when the stream is created, so on a small disk it must
+ * be lowered. Read by every service that may create the stream (router, worker, monitor): give them
+ * all the same value, or each start re-applies its own.
+ * @default 1 GiB (at least 1 MiB)
+ */
+export const telemetryMaxBytesVariable = {
+  TELEMETRY_MAX_BYTES: variable(
+    envInt(DEFAULT_TELEMETRY_MAX_BYTES, { min: MIN_TELEMETRY_MAX_BYTES }),
+    String(256 * 1024 ** 2),
+  ),
+};
+
 /**
  * `LOG_LEVEL`: one of {@link LogLevel}.
  * @default 'info'

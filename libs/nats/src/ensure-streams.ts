@@ -1,7 +1,8 @@
 import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { isStreamNotFound } from './jetstream-errors.js';
+import { DEFAULT_TELEMETRY_MAX_BYTES } from '@switchboard/config';
+import { isInsufficientStorage, isStreamNotFound } from './jetstream-errors.js';
 import type { SubjectNames } from './subject-names.js';
 
 /**
@@ -18,7 +19,14 @@ const DUPLICATE_WINDOW_MS = 120_000;
 const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /** Telemetry is kept long enough for a monitor to be down for a while and catch up. */
 const TELEMETRY_MAX_AGE_MS = 24 * 3_600_000;
-const TELEMETRY_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** Which streams to ensure and how large telemetry may grow. */
+export interface EnsureStreamsOptions {
+  /** The streams to ensure; all three when omitted. */
+  readonly kinds?: readonly StreamKind[];
+  /** The TELEMETRY stream's byte limit (`TELEMETRY_MAX_BYTES`); 1 GiB when omitted. */
+  readonly telemetryMaxBytes?: number;
+}
 
 type StreamSettings = Partial<StreamConfig> & { name: string };
 
@@ -29,22 +37,25 @@ type StreamSettings = Partial<StreamConfig> & { name: string };
  * - `infer`: work-queue retention, so a job goes to one consumer only and is removed once a worker
  *   acks it; a duplicate window, so a job re-published with the same request id is stored once.
  * - `dead-letter`: kept 7 days for inspection.
- * - `telemetry`: kept 24 h (at most 1 GiB, oldest dropped first) for every reader, so a monitor that
- *   restarts replays from where it stopped. Producers publish with core NATS: the stream captures
- *   the subjects without a per-record acknowledgement on the hot path.
- * @param kinds the streams to ensure; all three when omitted.
- * @throws Error (from JetStream) when a stream cannot be read, created or updated, e.g. because an
- * existing stream's settings cannot be changed in place.
+ * - `telemetry`: kept 24 h (at most `telemetryMaxBytes`, oldest dropped first) for every reader, so a
+ *   monitor that restarts replays from where it stopped. Producers publish with core NATS: the
+ *   stream captures the subjects without a per-record acknowledgement on the hot path.
+ * @throws Error when JetStream has no room to reserve the telemetry limit, naming the variable to
+ * lower; Error (from JetStream) when a stream cannot be read, created or updated otherwise, e.g.
+ * because an existing stream's settings cannot be changed in place.
  */
 export async function ensureStreams(
   manager: JetStreamManager,
   names: SubjectNames,
-  kinds: readonly StreamKind[] = ALL_STREAMS,
+  options: EnsureStreamsOptions = {},
 ): Promise<void> {
-  for (const kind of kinds) await ensureStream(manager, toStreamSettings(kind, names));
+  const { kinds = ALL_STREAMS, telemetryMaxBytes = DEFAULT_TELEMETRY_MAX_BYTES } = options;
+  for (const kind of kinds) {
+    await ensureStream(manager, toStreamSettings(kind, names, telemetryMaxBytes));
+  }
 }
 
-function toStreamSettings(kind: StreamKind, names: SubjectNames): StreamSettings {
+function toStreamSettings(kind: StreamKind, names: SubjectNames, telemetryMaxBytes: number): StreamSettings {
   switch (kind) {
     case 'infer':
       return {
@@ -60,7 +71,7 @@ function toStreamSettings(kind: StreamKind, names: SubjectNames): StreamSettings
     case 'telemetry':
       return {
         ...keptForAge(names.telemetryStream, names.telemetryWildcard, TELEMETRY_MAX_AGE_MS),
-        max_bytes: TELEMETRY_MAX_BYTES,
+        max_bytes: telemetryMaxBytes,
       };
   }
 }
@@ -77,7 +88,22 @@ function keptForAge(name: string, subject: string, maxAgeMs: number): StreamSett
   };
 }
 
+/** Creates or updates one stream, explaining a refused byte reservation in terms of our settings. */
 async function ensureStream(manager: JetStreamManager, settings: StreamSettings): Promise<void> {
+  try {
+    await createOrUpdate(manager, settings);
+  } catch (error) {
+    if (!isInsufficientStorage(error) || settings.max_bytes === undefined) throw error;
+    throw new Error(
+      `JetStream has no room to reserve ${settings.max_bytes} bytes for stream ${settings.name}: ` +
+        'lower TELEMETRY_MAX_BYTES (e.g. 268435456 for 256 MiB), give the NATS server more storage ' +
+        '(jetstream max_file_store), or delete the streams of namespaces no longer used',
+      { cause: error },
+    );
+  }
+}
+
+async function createOrUpdate(manager: JetStreamManager, settings: StreamSettings): Promise<void> {
   try {
     await manager.streams.info(settings.name);
     await manager.streams.update(settings.name, settings);

@@ -9,3 +9,11 @@ export function isStreamNotFound(error: unknown): boolean {
 export function isConsumerNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound;
 }
+
+/** JetStream's code for "insufficient storage resources available" (not among nats.js' named codes). */
+const STORAGE_RESOURCES_EXCEEDED = 10047;
+
+/** Whether JetStream refused a stream because it cannot reserve the stream's byte limit from its storage. */
+export function isInsufficientStorage(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === STORAGE_RESOURCES_EXCEEDED;
+}

@@ -56,7 +56,7 @@ describe('ensureStreams', () => {
   });
 
   it('creates only the streams it is asked for', async () => {
-    await ensureStreams(manager, names, ['telemetry']);
+    await ensureStreams(manager, names, { kinds: ['telemetry'] });
 
     expect(await Promise.all(streamNames().map(exists))).toEqual([false, false, true]);
   });
@@ -68,5 +68,22 @@ describe('ensureStreams', () => {
     await ensureStreams(manager, names);
 
     expect((await manager.streams.info(names.telemetryStream)).state.messages).toBe(1);
+  });
+
+  it('applies the telemetry byte limit it is given, also to a stream that already exists', async () => {
+    await ensureStreams(manager, names, { kinds: ['telemetry'] });
+
+    await ensureStreams(manager, names, { kinds: ['telemetry'], telemetryMaxBytes: 8 * 1024 * 1024 });
+
+    expect((await manager.streams.info(names.telemetryStream)).config.max_bytes).toBe(8 * 1024 * 1024);
+  });
+
+  it('names TELEMETRY_MAX_BYTES when JetStream cannot reserve the telemetry limit', async () => {
+    const moreThanAnyDisk = 2 ** 52;
+
+    await expect(
+      ensureStreams(manager, names, { kinds: ['telemetry'], telemetryMaxBytes: moreThanAnyDisk }),
+    ).rejects.toThrow(/no room to reserve 4503599627370496 bytes .* lower TELEMETRY_MAX_BYTES/);
+    expect(await exists(names.telemetryStream)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   parseConfig,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
@@ -31,10 +32,13 @@ const shape = {
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...telemetryMaxBytesVariable,
 };
 
 /** Everything the monitor reads from its environment, parsed and validated. */
 export interface MonitorConfig extends ServiceConfig {
+  /** The TELEMETRY stream's byte limit, reserved from JetStream's storage (`TELEMETRY_MAX_BYTES`). */
+  telemetryMaxBytes: number;
   /** Postgres for rollups and checkpoints (`DATABASE_URL`); may be the registry's database. */
   readonly databaseUrl: string;
   /** Interface the MonitorService gRPC API binds to (`MONITOR_HOST`). */
@@ -56,6 +60,7 @@ export function loadConfig(environment: Environment): MonitorConfig {
   validateIntervals(parsed.MONITOR_LOAD_INTERVAL, parsed.MONITOR_CHECKPOINT_INTERVAL);
   return Object.freeze({
     ...readServiceConfig(parsed, environment),
+    telemetryMaxBytes: parsed.TELEMETRY_MAX_BYTES,
     databaseUrl: parsed.DATABASE_URL,
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,

@@ -98,7 +98,10 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
     context.resources.connection = connection;
     const manager = await jetstreamManager(connection);
     // Only the stream it reads: a missing INFER stream just means no queues yet (readQueueDepths).
-    await ensureStreams(manager, context.names, ['telemetry']);
+    await ensureStreams(manager, context.names, {
+      kinds: ['telemetry'],
+      telemetryMaxBytes: context.config.telemetryMaxBytes,
+    });
     const live = await startLiveSources(context, connection);
     const metricsRegistry = createMetricsRegistry('monitor');
     const metrics = createMonitorMetrics(metricsRegistry, { ...live, aggregator });

@@ -31,7 +31,7 @@ describe('load snapshot', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('load');
-    await ensureStreams(bed.manager, bed.names, ['infer']);
+    await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
     const bucket = await openRegistryBucket(bed.connection, bed.names);
     for (const name of ['queued', 'idle'])
       await bucket.put(

@@ -78,7 +78,7 @@ describe('monitor metrics', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('metrics');
-    await ensureStreams(bed.manager, bed.names, ['infer']);
+    await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
     bucket = await openRegistryBucket(bed.connection, bed.names);
     for (const name of ['queued', 'served'])
       await bucket.put(

@@ -46,6 +46,9 @@ const testLogger = createLogger({
   level: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : 'debug',
 });
 
+/** Small, so that test streams reserve little of the shared NATS server's storage. */
+const TEST_TELEMETRY_MAX_BYTES = 16 * 1024 ** 2;
+
 /** Creates the test bed: a fresh namespace (with its TELEMETRY stream) and database. */
 export async function createMonitorTestBed(label: string): Promise<MonitorTestBed> {
   const infrastructure = testInfrastructure();
@@ -54,7 +57,7 @@ export async function createMonitorTestBed(label: string): Promise<MonitorTestBe
   const database: TestDatabase = await createTestDatabase(infrastructure.databaseUrl, { label });
   const connection = await connect({ servers: infrastructure.natsUrl });
   const manager = await jetstreamManager(connection);
-  await ensureStreams(manager, names, ['telemetry']);
+  await ensureStreams(manager, names, { kinds: ['telemetry'], telemetryMaxBytes: TEST_TELEMETRY_MAX_BYTES });
   const client = jetstream(connection);
   const sql = postgres(database.url, { max: 2, onnotice: () => undefined });
   const publishAll = async (subjects: string[], payloads: Uint8Array[]) => {
@@ -73,6 +76,7 @@ export async function createMonitorTestBed(label: string): Promise<MonitorTestBe
       MONITOR_CHECKPOINT_INTERVAL: '200ms',
       MONITOR_LOAD_INTERVAL: '100ms',
       LOG_LEVEL: 'silent',
+      TELEMETRY_MAX_BYTES: String(TEST_TELEMETRY_MAX_BYTES),
     },
     connection,
     jetstream: client,

@@ -8,6 +8,7 @@ import {
   parseConfig,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
@@ -71,10 +72,13 @@ const shape = {
   ROUTER_BREAKER_FAILURES: variable(envInt(DEFAULT_BREAKER_FAILURES, { min: 1 }), '5'),
   ROUTER_BREAKER_HALF_OPEN_AFTER: variable(envDurationMs(DEFAULT_BREAKER_HALF_OPEN_AFTER_MS), '5s'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...telemetryMaxBytesVariable,
 };
 
 /** Everything a router needs to run, read once from the environment. */
 export interface RouterConfig extends ServiceConfig {
+  /** The TELEMETRY stream's byte limit, reserved from JetStream's storage (`TELEMETRY_MAX_BYTES`). */
+  telemetryMaxBytes: number;
   /** Names this router's reply inbox; unique per instance. */
   routerId: string;
   host: string;
@@ -106,6 +110,7 @@ export function loadConfig(environment: Environment): RouterConfig {
   }
   return Object.freeze({
     ...readServiceConfig(values, environment),
+    telemetryMaxBytes: values.TELEMETRY_MAX_BYTES,
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
     host: values.ROUTER_HOST,
     port: values.ROUTER_PORT,

@@ -47,7 +47,9 @@ export interface RunningRouter {
 export async function startRouter(config: RouterConfig, logger: Logger): Promise<RunningRouter> {
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ url: config.natsUrl, name: `router-${config.routerId}`, logger });
-  await ensureStreams(await jetstreamManager(connection), names);
+  await ensureStreams(await jetstreamManager(connection), names, {
+    telemetryMaxBytes: config.telemetryMaxBytes,
+  });
   const snapshot = await startRegistrySnapshot(connection, names, logger);
   const presence = new WorkerPresence();
   const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);

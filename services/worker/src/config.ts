@@ -8,6 +8,7 @@ import {
   parseConfig,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
@@ -28,10 +29,13 @@ const shape = {
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...telemetryMaxBytesVariable,
 };
 
 /** Everything a worker needs to run, read once from the environment. */
 export interface WorkerConfig extends ServiceConfig {
+  /** The TELEMETRY stream's byte limit, reserved from JetStream's storage (`TELEMETRY_MAX_BYTES`). */
+  telemetryMaxBytes: number;
   workerId: string;
   /** Names of the models this worker serves (placement by the resource manager replaces this later). */
   models: string[];
@@ -50,6 +54,7 @@ export function loadConfig(environment: Environment): WorkerConfig {
   const values = parseConfig(shape, environment);
   return Object.freeze({
     ...readServiceConfig(values, environment),
+    telemetryMaxBytes: values.TELEMETRY_MAX_BYTES,
     workerId: values.WORKER_ID || `${hostname()}-${randomBytes(3).toString('hex')}`,
     models: values.WORKER_MODELS,
     ackWaitMs: values.WORKER_ACK_WAIT,

@@ -29,7 +29,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ url: config.natsUrl, name: `worker-${config.workerId}`, logger });
   const manager = await jetstreamManager(connection);
-  await ensureStreams(manager, names);
+  await ensureStreams(manager, names, { telemetryMaxBytes: config.telemetryMaxBytes });
   const snapshot = await startRegistrySnapshot(connection, names, logger);
 
   const runtimes = new Map<string, Runtime>(

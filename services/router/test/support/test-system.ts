@@ -60,6 +60,8 @@ export async function startTestSystem(
     // Every service's /metrics on a free port: test files run in parallel.
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: '0',
+    // Reserves little of the shared NATS server's storage (the default is 1 GiB per namespace).
+    TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
   };
   const registry: RunningRegistry = await startRegistry(
     loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
