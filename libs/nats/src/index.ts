@@ -1,7 +1,7 @@
 export type { ConnectNatsOptions } from './connect-nats.js';
 export { connectNats } from './connect-nats.js';
 export { deleteNamespaceStreams } from './delete-namespace-streams.js';
-export type { StreamKind } from './ensure-streams.js';
+export type { EnsureStreamsOptions, StreamKind } from './ensure-streams.js';
 export { ensureStreams } from './ensure-streams.js';
 export type { WorkConsumerOptions } from './ensure-work-consumer.js';
 export { ensureWorkConsumer, workConsumerName } from './ensure-work-consumer.js';
