@@ -1,6 +1,7 @@
 import type { CallOptions, GrpcClient } from '@switchboard/grpc';
 import type { Environment } from '@switchboard/config';
 import type { RegistryService } from '@switchboard/protocol';
+import type { CliConfig } from './config.js';
 
 /** Somewhere text goes: process.stdout in main.ts, a string buffer in tests. */
 export interface Writer {
@@ -18,6 +19,8 @@ export interface CliIo {
 /** What every command gets. */
 export interface CommandContext {
   readonly io: CliIo;
+  /** What `io.env` says, read once before any command is registered. */
+  readonly config: CliConfig;
   /** The registry client for the address `--registry` resolved to; created on first use, closed by the runner. */
   registry(): GrpcClient<typeof RegistryService>;
   /** Options for every registry call (a deadline, so an unreachable registry fails instead of hanging). */

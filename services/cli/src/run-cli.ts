@@ -45,6 +45,7 @@ export async function runCli(
   let client: GrpcClient<typeof RegistryService> | undefined;
   const context: CommandContext = {
     io,
+    config,
     callOptions: { timeoutMs: CALL_TIMEOUT_MS },
     registry: () => (client ??= createGrpcClient(RegistryService, registryAddress())),
   };

@@ -7,7 +7,6 @@ import { MonitorService, StatsWindow } from '@switchboard/protocol';
 import type { GetStatsRequest } from '@switchboard/protocol';
 import { InvalidArgumentError } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
-import { loadCliConfig } from '../config.js';
 import { formatStats } from '../format-stats.js';
 import { parseChoice } from '../parse-flag-values.js';
 import type { CommandRegistration } from '../run-cli.js';
@@ -46,8 +45,11 @@ export interface StatsCommandOptions {
  */
 export function createStatsCommand(options: StatsCommandOptions = {}): CommandRegistration {
   return (program, context) => {
-    const { monitorAddress } = loadCliConfig(context.io.env);
-    program.option('--monitor <host:port>', 'monitor API address (env SWITCHBOARD_MONITOR)', monitorAddress);
+    program.option(
+      '--monitor <host:port>',
+      'monitor API address (env SWITCHBOARD_MONITOR)',
+      context.config.monitorAddress,
+    );
     program
       .command('stats')
       .description('latency percentiles, errors, throughput, cost and batching, from the monitor')

@@ -5,7 +5,6 @@ import { waitFor } from '@switchboard/local-infra';
 import { GRPCInferenceService, MonitorService, RegistryService } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
-import { loadCliConfig } from '../config.js';
 import { startLocalSystem } from '../system/local-system.js';
 import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
@@ -68,9 +67,8 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
 
 async function runUp(options: UpOptions, context: CommandContext): Promise<void> {
   const out = context.io.stdout;
-  const config = loadCliConfig(context.io.env);
   const logDirectory = resolve(options.logDir);
-  const system = await startLocalSystem({ ...config, logDirectory, out });
+  const system = await startLocalSystem({ ...context.config, logDirectory, out });
   const clients = createClients(options);
   try {
     await startRegistry(system, clients, options);
