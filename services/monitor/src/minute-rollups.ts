@@ -54,9 +54,9 @@ export class MinuteRollups {
     return this.#open.size;
   }
 
-  /** Counts `record` in the minute of `atMs`. */
-  record(group: GroupKey, atMs: number, record: RequestRecord): void {
-    this.#rollupFor(group, Math.floor(atMs / MINUTE_MS) * MINUTE_MS).counters.record(record);
+  /** Counts `record` in the minute of `atMs`; `groupText` is `groupKeyText(group)`, which the caller has at hand. */
+  record(group: GroupKey, groupText: string, atMs: number, record: RequestRecord): void {
+    this.#rollupFor(group, groupText, Math.floor(atMs / MINUTE_MS) * MINUTE_MS).counters.record(record);
   }
 
   /**
@@ -75,8 +75,8 @@ export class MinuteRollups {
 
   /** Merges minutes back in, e.g. after their write failed; records that arrived meanwhile are kept. */
   putBack(rollups: readonly MinuteRollup[]): void {
-    for (const rollup of rollups)
-      this.#rollupFor(rollup.group, rollup.minuteMs).counters.add(rollup.counters);
+    for (const { group, minuteMs, counters } of rollups)
+      this.#rollupFor(group, groupKeyText(group), minuteMs).counters.add(counters);
   }
 
   toState(): MinuteRollupState[] {
@@ -87,8 +87,8 @@ export class MinuteRollups {
     }));
   }
 
-  #rollupFor(group: GroupKey, minuteMs: number): MinuteRollup {
-    const key = `${minuteMs}:${groupKeyText(group)}`;
+  #rollupFor(group: GroupKey, groupText: string, minuteMs: number): MinuteRollup {
+    const key = `${minuteMs}:${groupText}`;
     let rollup = this.#open.get(key);
     if (rollup === undefined) {
       rollup = { minuteMs, group, counters: new RequestCounters() };

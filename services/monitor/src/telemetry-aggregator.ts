@@ -108,7 +108,7 @@ export class TelemetryAggregator {
       this.#requests.set(key, series);
     }
     series.windows.record(atMs, (counters) => counters.record(record));
-    this.#minutes.record(group, atMs, record);
+    this.#minutes.record(group, key, atMs, record);
     return true;
   }
 
