@@ -49,11 +49,6 @@ export class MinuteRollups {
     return rollups;
   }
 
-  /** Open minutes. */
-  get size(): number {
-    return this.#open.size;
-  }
-
   /** Counts `record` in the minute of `atMs`; `groupText` is `groupKeyText(group)`, which the caller has at hand. */
   record(group: GroupKey, groupText: string, atMs: number, record: RequestRecord): void {
     this.#rollupFor(group, groupText, Math.floor(atMs / MINUTE_MS) * MINUTE_MS).counters.record(record);
