@@ -5,6 +5,7 @@ import { describeRouteUses } from './describe-route-uses.js';
 import { toModelColumns, toModelSpec } from './model-row.js';
 import type { ModelRow } from './model-row.js';
 import type { Database, Queryable } from './open-database.js';
+import { rejectTakenName } from './reject-taken-name.js';
 
 /**
  * Reads models with their versions (oldest first) and each version's artifact; one model when
@@ -47,7 +48,7 @@ export function listModels(sql: Queryable): Promise<ModelSpec[]> {
  */
 export async function insertModel(database: Database, spec: ModelSpec): Promise<ModelSpec> {
   return database.begin(async (sql) => {
-    await rejectRouteNamed(sql, spec.name);
+    await rejectTakenName(sql, 'route', spec.name);
     const inserted = await sql`
       INSERT INTO models ${sql(toParameters(sql, spec))}
       ON CONFLICT (name) DO NOTHING
@@ -119,14 +120,4 @@ function toParameters(sql: Queryable, spec: ModelSpec) {
     batching: columns.batching === null ? null : json(columns.batching),
     runtime_options: json(columns.runtime_options),
   };
-}
-
-// Clients call models and routes by the same name field, so one name may not mean both.
-async function rejectRouteNamed(sql: Queryable, name: string): Promise<void> {
-  const [route] = await sql`SELECT name FROM routes WHERE name = ${name}`;
-  if (route !== undefined) {
-    throw new AlreadyExistsError(
-      `a route is already named ${JSON.stringify(name)}; models and routes share one namespace because clients call either by name`,
-    );
-  }
 }

@@ -1,7 +1,8 @@
-import { AlreadyExistsError, NotFoundError } from '@switchboard/errors';
+import { NotFoundError } from '@switchboard/errors';
 import type { RouteSpec } from '@switchboard/protocol';
 import { checkArmVersions } from './check-arm-versions.js';
 import type { Database, Queryable } from './open-database.js';
+import { rejectTakenName } from './reject-taken-name.js';
 import { toCandidateRows, toRolloutArmRows, toRouteColumns, toRouteSpec, toShadowRows } from './route-row.js';
 import type { RouteRow } from './route-row.js';
 
@@ -68,12 +69,7 @@ export function listRoutes(sql: Queryable): Promise<RouteSpec[]> {
  */
 export async function putRoute(database: Database, spec: RouteSpec): Promise<RouteSpec> {
   return database.begin(async (sql) => {
-    const [model] = await sql`SELECT name FROM models WHERE name = ${spec.name}`;
-    if (model !== undefined) {
-      throw new AlreadyExistsError(
-        `a model is already named ${JSON.stringify(spec.name)}; models and routes share one namespace because clients call either by name`,
-      );
-    }
+    await rejectTakenName(sql, 'model', spec.name);
     await lockNamedModels(sql, spec);
     await checkArmVersions(sql, spec);
     const { name, ...columns } = toRouteColumns(spec);
