@@ -19,22 +19,11 @@ export interface StoredRollupRow {
   readonly latency_histogram: string;
 }
 
-/** A metric_rollups row to insert or replace. */
-export interface RollupRow {
-  readonly minute: Date;
-  readonly model: string;
-  readonly version: string;
-  readonly route: string;
-  readonly tenant: string;
-  readonly count: number;
-  readonly errors: number;
-  readonly status_counts: Record<string, number>;
+/** A metric_rollups row to insert or replace: the columns merging reads back, plus the percentiles. */
+export interface RollupRow extends StoredRollupRow {
   readonly p50_ms: number;
   readonly p95_ms: number;
   readonly p99_ms: number;
-  readonly max_ms: number;
-  readonly cost_micros: number;
-  readonly latency_histogram: string;
 }
 
 /**
