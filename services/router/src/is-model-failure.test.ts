@@ -6,7 +6,7 @@ import {
 } from '@switchboard/errors';
 import { describe, expect, it } from 'vitest';
 import { AttemptTimeoutError } from './errors.js';
-import { isModelFailure } from './serve-plan.js';
+import { isModelFailure } from './is-model-failure.js';
 
 describe('isModelFailure', () => {
   it('counts an unavailable or broken model and an attempt the router cut short', () => {

@@ -9,6 +9,7 @@ import type { ModelCircuitBreakers } from './model-circuit-breakers.js';
 import type { Decision } from './model-selector.js';
 import type { Prediction } from './select-model.js';
 import { AttemptTimeoutError } from './errors.js';
+import { isModelFailure } from './is-model-failure.js';
 import type { ServiceTimeEstimator } from './service-time-estimator.js';
 
 /** A request's attempt may run this many times its predicted latency before the next model is tried. */
@@ -52,21 +53,6 @@ export interface PlanRequest {
   maxCostMicros: number | undefined;
   /** The request's complexity, for learning service times. */
   complexity: number;
-}
-
-const MODEL_FAILURES = new Set<StatusCode>([StatusCode.UNAVAILABLE, StatusCode.INTERNAL]);
-
-/**
- * Whether `error` says the model failed, so its circuit counts it and another model may be tried:
- * it was unavailable, broke, or overran an attempt the router had cut short. A request whose own
- * deadline passed says nothing about the model — a busy model must not have its circuit opened by
- * clients that ask for too little time.
- */
-export function isModelFailure(error: unknown): boolean {
-  return (
-    error instanceof AttemptTimeoutError ||
-    (error instanceof SwitchboardError && MODEL_FAILURES.has(error.code))
-  );
 }
 
 const isDeadlineExceeded = (error: unknown) =>

@@ -13,7 +13,7 @@ import { JobDispatcher } from './job-dispatcher.js';
 import { LoadView, subscribeLoadSnapshots } from './load-view.js';
 import { ModelCircuitBreakers } from './model-circuit-breakers.js';
 import { ModelSelector } from './model-selector.js';
-import { isModelFailure } from './serve-plan.js';
+import { isModelFailure } from './is-model-failure.js';
 import { ServiceTimeEstimator } from './service-time-estimator.js';
 import { ShadowTraffic } from './shadow-traffic.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
