@@ -44,20 +44,23 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     connection,
     names.workerHeartbeatSubject,
     config.heartbeatIntervalMs,
-    () => ({
-      workerId: config.workerId,
-      state,
-      // One entry per loaded version, so the pool sees what versions loaded on demand hold.
-      models: host.loaded().flatMap(({ spec, versions }) =>
-        versions.map(({ version, footprintBytes }) => ({
-          name: spec.name,
-          version,
-          runtime: spec.runtime,
-          memoryBytes: BigInt(footprintBytes),
-        })),
-      ),
-      inFlight: host.loaded().reduce((sum, model) => sum + model.inFlight, 0),
-    }),
+    () => {
+      const loaded = host.loaded();
+      return {
+        workerId: config.workerId,
+        state,
+        // One entry per loaded version, so the pool sees what versions loaded on demand hold.
+        models: loaded.flatMap(({ spec, versions }) =>
+          versions.map(({ version, footprintBytes }) => ({
+            name: spec.name,
+            version,
+            runtime: spec.runtime,
+            memoryBytes: BigInt(footprintBytes),
+          })),
+        ),
+        inFlight: loaded.reduce((sum, model) => sum + model.inFlight, 0),
+      };
+    },
   );
   const host: ModelHost = new ModelHost({
     connection,
