@@ -15,7 +15,7 @@ import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
  * - `failure_rate`: fraction of batches that fail with a retryable error;
  * - `seed`: makes jitter and failures reproducible.
  */
-export interface SyntheticBehaviour {
+interface SyntheticBehaviour {
   baseLatencyMs: number;
   perItemMs: number;
   perUnitUs: number;
@@ -27,7 +27,7 @@ export interface SyntheticBehaviour {
 }
 
 /** Parses runtime options into a behaviour. @throws FailedPreconditionError on a non-numeric option. */
-export function parseSyntheticBehaviour(options: Record<string, string>): SyntheticBehaviour {
+function parseSyntheticBehaviour(options: Record<string, string>): SyntheticBehaviour {
   const read = (key: string, fallback: number) => {
     const text = options[key];
     if (text === undefined || text === '') return fallback;
