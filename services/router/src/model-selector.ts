@@ -30,6 +30,14 @@ export interface Decision {
   maxAttempts: number;
 }
 
+/**
+ * What serving a request of `complexity` on `model` costs by the registry's prices, in millionths of
+ * a US dollar: the per-call price plus the per-unit price times the complexity.
+ */
+export function estimateCostMicros(model: ModelSpec, complexity: number): number {
+  return Number(model.costPerCallMicros) + model.costPerUnitMicros * complexity;
+}
+
 /** The live sources predictions are made from. */
 export interface ModelSelectorSources {
   snapshot: RegistrySnapshot;
@@ -67,7 +75,7 @@ export class ModelSelector {
     return {
       model,
       latencyMs: waitMs + serviceMs,
-      costMicros: Number(model.costPerCallMicros) + model.costPerUnitMicros * complexity,
+      costMicros: estimateCostMicros(model, complexity),
       quality: model.qualityScore,
       available: breakers.isAvailable(model),
     };

@@ -3,6 +3,7 @@ import type { Logger } from '@switchboard/logging';
 import type { ModelInferRequest, ModelSpec } from '@switchboard/protocol';
 import { decodeInferInputs } from '@switchboard/tensors';
 import type { JobDispatcher } from './job-dispatcher.js';
+import { estimateCostMicros } from './model-selector.js';
 import { resultRecordFields } from './request-telemetry.js';
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 
@@ -60,7 +61,7 @@ export class ShadowTraffic {
       cascadeSteps: 1,
       shadow: true,
       reason: 'shadow',
-      costMicros: Number(model.costPerCallMicros) + model.costPerUnitMicros * shadowed.complexity,
+      costMicros: estimateCostMicros(model, shadowed.complexity),
     };
     try {
       const result = await this.dispatcher.dispatch(
