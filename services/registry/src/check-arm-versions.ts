@@ -1,10 +1,9 @@
 import { InvalidArgumentError, NotFoundError } from '@switchboard/errors';
 import type { RolloutArm, RouteCandidate, RouteSpec } from '@switchboard/protocol';
-import type { Queryable } from './open-database.js';
 import { labelArm, labelCandidate } from './route-labels.js';
 
-/** A model's current version and every version it has, oldest first. */
-interface ModelVersionsRow {
+/** A registered model's current version and every version it has, oldest first. */
+export interface ModelVersions {
   name: string;
   current_version: string;
   versions: string[];
@@ -18,10 +17,10 @@ interface VersionedArm {
 }
 
 /**
- * Checks the versions a route's rollout arms name against the registered ones. Runs in the
- * transaction that stores the route, after its models are locked FOR SHARE: versions are only
- * ever deleted with their model, so what it sees stays true until the commit. `spec` comes from
- * validateRouteSpec, so every arm names its model.
+ * Checks the versions a route's rollout arms name against `models` (by name), which putRoute reads
+ * in the transaction that stores the route and locks FOR SHARE: versions are only ever deleted with
+ * their model, so what it read stays true until the commit. `spec` comes from validateRouteSpec, so
+ * every arm names its model.
  *
  * An arm that serves its candidate's own model at the current version is the candidate itself;
  * later UpdateModel calls may make an arm's version current, which leaves a harmless arm until
@@ -29,15 +28,8 @@ interface VersionedArm {
  * @throws NotFoundError naming every arm whose model has no such version, with the versions it has.
  * @throws InvalidArgumentError naming every arm that serves its candidate's model at its current version.
  */
-export async function checkArmVersions(sql: Queryable, spec: RouteSpec): Promise<void> {
+export function checkArmVersions(spec: RouteSpec, models: ReadonlyMap<string, ModelVersions>): void {
   const versioned = findVersionedArms(spec);
-  if (versioned.length === 0) return;
-  const names = [...new Set(versioned.map(({ arm }) => arm.model))];
-  const rows = await sql<ModelVersionsRow[]>`
-    SELECT m.name, m.current_version,
-      ARRAY(SELECT v.version FROM model_versions v WHERE v.model_name = m.name ORDER BY v.ordinal) AS versions
-    FROM models m WHERE m.name = ANY(${names})`;
-  const models = new Map(rows.map((row) => [row.name, row]));
   const unknown: string[] = [];
   const current: string[] = [];
   for (const { candidate, arm, label } of versioned) {

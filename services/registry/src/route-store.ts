@@ -1,6 +1,7 @@
 import { NotFoundError } from '@switchboard/errors';
 import type { RouteSpec } from '@switchboard/protocol';
 import { checkArmVersions } from './check-arm-versions.js';
+import type { ModelVersions } from './check-arm-versions.js';
 import type { Database, Queryable } from './open-database.js';
 import { rejectTakenName } from './reject-taken-name.js';
 import { toCandidateRows, toRolloutArmRows, toRouteColumns, toRouteSpec, toShadowRows } from './route-row.js';
@@ -70,8 +71,7 @@ export function listRoutes(sql: Queryable): Promise<RouteSpec[]> {
 export async function putRoute(database: Database, spec: RouteSpec): Promise<RouteSpec> {
   return database.begin(async (sql) => {
     await rejectTakenName(sql, 'model', spec.name);
-    await lockNamedModels(sql, spec);
-    await checkArmVersions(sql, spec);
+    checkArmVersions(spec, await lockNamedModels(sql, spec));
     const { name, ...columns } = toRouteColumns(spec);
     await sql`
       INSERT INTO routes ${sql({ name, ...columns })}
@@ -96,10 +96,10 @@ export async function deleteRoute(database: Database, name: string): Promise<voi
 
 /**
  * Checks that every model the route names is registered and keeps them from being deleted until
- * the transaction commits (FOR SHARE).
+ * the transaction commits (FOR SHARE). Returns them by name with their versions, for checkArmVersions.
  * @throws NotFoundError naming the unregistered ones.
  */
-async function lockNamedModels(sql: Queryable, spec: RouteSpec): Promise<void> {
+async function lockNamedModels(sql: Queryable, spec: RouteSpec): Promise<Map<string, ModelVersions>> {
   const named = [
     ...new Set([
       ...spec.candidates.flatMap((candidate) => [
@@ -109,11 +109,16 @@ async function lockNamedModels(sql: Queryable, spec: RouteSpec): Promise<void> {
       ...spec.shadows.map((shadow) => shadow.model),
     ]),
   ];
-  const found = await sql<{ name: string }[]>`SELECT name FROM models WHERE name = ANY(${named}) FOR SHARE`;
-  const missing = named.filter((modelName) => !found.some((row) => row.name === modelName));
+  const found = await sql<ModelVersions[]>`
+    SELECT m.name, m.current_version,
+      ARRAY(SELECT v.version FROM model_versions v WHERE v.model_name = m.name ORDER BY v.ordinal) AS versions
+    FROM models m WHERE m.name = ANY(${named}) FOR SHARE`;
+  const models = new Map(found.map((row) => [row.name, row]));
+  const missing = named.filter((modelName) => !models.has(modelName));
   if (missing.length > 0) {
     throw new NotFoundError(
       `route ${JSON.stringify(spec.name)} lists model(s) that are not registered: ${missing.join(', ')}; register them first`,
     );
   }
+  return models;
 }
