@@ -73,7 +73,7 @@ export async function servePlan(
   context: ServePlanContext,
   decision: Decision,
   planRequest: PlanRequest,
-  steps: Step[] = [],
+  steps: Step[],
 ): Promise<PlanOutcome> {
   let lastError: unknown;
   let reason: string = decision.reason;
@@ -107,7 +107,7 @@ export async function servePlan(
     }
   }
   if (answered === undefined) throw lastError ?? new Error('the decision planned no model');
-  return { ...answered, steps };
+  return answered;
 }
 
 function codeOf(error: unknown): number {
