@@ -1,6 +1,7 @@
 import { StatsWindow } from '@switchboard/protocol';
 import type { BatchStats, GetStatsResponse, RequestStats } from '@switchboard/protocol';
 import { formatTable } from './format-table.js';
+import { formatUtcTime } from './format-utc-time.js';
 
 const WINDOW_LABELS: ReadonlyMap<StatsWindow, string> = new Map([
   [StatsWindow.ONE_MINUTE, 'last 1 min'],
@@ -17,9 +18,8 @@ const MAX_SIZES_SHOWN = 8;
  */
 export function formatStats(response: GetStatsResponse): string {
   const window = WINDOW_LABELS.get(response.window) ?? 'unknown window';
-  const at = new Date(Number(response.atUnixMs)).toISOString().replace('T', ' ').slice(0, 19);
   return [
-    `requests, ${window} (at ${at} UTC)\n`,
+    `requests, ${window} (at ${formatUtcTime(response.atUnixMs)} UTC)\n`,
     formatTable(
       [
         'MODEL',

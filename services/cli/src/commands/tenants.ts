@@ -2,6 +2,7 @@ import type { TenantSpec } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
 import { formatTable } from '../format-table.js';
+import { formatUtcTime } from '../format-utc-time.js';
 import { generateApiKey } from '../generate-api-key.js';
 
 interface PutTenantOptions {
@@ -61,10 +62,6 @@ async function putTenant(name: string, options: PutTenantOptions, context: Comma
 }
 
 function formatTenantTable(tenants: TenantSpec[]): string {
-  const rows = tenants.map((tenant) => [
-    tenant.name,
-    tenant.tier,
-    new Date(Number(tenant.updatedAtUnixMs)).toISOString().replace('T', ' ').slice(0, 19),
-  ]);
+  const rows = tenants.map((tenant) => [tenant.name, tenant.tier, formatUtcTime(tenant.updatedAtUnixMs)]);
   return formatTable(['NAME', 'TIER', 'UPDATED (UTC)'], rows);
 }
