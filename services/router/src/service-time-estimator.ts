@@ -72,9 +72,4 @@ export class ServiceTimeEstimator {
       moments.varianceComplexity > 1e-9 ? Math.max(0, moments.covariance / moments.varianceComplexity) : 0;
     return Math.max(0, moments.meanServiceMs + slope * (complexity - moments.meanComplexity));
   }
-
-  /** Measured answers of `model` so far. */
-  samples(model: string): number {
-    return this.#moments.get(model)?.samples ?? 0;
-  }
 }
