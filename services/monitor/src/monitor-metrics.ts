@@ -1,10 +1,9 @@
 import { Counter, Gauge } from '@switchboard/metrics';
 import type { Registry } from '@switchboard/metrics';
-import { StatsWindow } from '@switchboard/protocol';
 import type { LoadSnapshot } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
-import { selectWindow } from './select-window.js';
+import { lastMinuteFirstSubWindow } from './select-window.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
 
 /** The two kinds of telemetry record, the values of the `kind` label. */
@@ -102,12 +101,7 @@ function registerLatencyGauge(registry: Registry, sources: MonitorMetricsSources
     collect() {
       // Reset first so a model that went quiet or was deleted stops being reported.
       this.reset();
-      const nowMs = Date.now();
-      const { firstSubWindow = 0 } = selectWindow(
-        StatsWindow.ONE_MINUTE,
-        nowMs,
-        sources.aggregator.firstRecordAtMs,
-      );
+      const firstSubWindow = lastMinuteFirstSubWindow(Date.now());
       for (const { name: model } of sources.registry.listModels()) {
         const latency = sources.aggregator.recentLatency(model, firstSubWindow);
         if (latency === undefined) continue;

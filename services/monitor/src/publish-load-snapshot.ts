@@ -2,14 +2,14 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { SubjectNames } from '@switchboard/nats';
-import { LoadSnapshotSchema, ModelLoadSchema, StatsWindow } from '@switchboard/protocol';
+import { LoadSnapshotSchema, ModelLoadSchema } from '@switchboard/protocol';
 import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
 import { readQueueDepths } from './read-queue-depths.js';
 import type { QueueDepth } from './read-queue-depths.js';
 import type { RecentThroughput } from './recent-throughput.js';
-import { selectWindow } from './select-window.js';
+import { lastMinuteFirstSubWindow } from './select-window.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
 
 /** Where the load figures come from. */
@@ -46,11 +46,7 @@ export async function publishLoadSnapshot(
   const depths = await readQueueDepths(sources.manager, sources.names, models);
   const nowMs = Date.now();
   // Batch figures over the last minute: enough batches for a stable median on a quiet model.
-  const { firstSubWindow = 0 } = selectWindow(
-    StatsWindow.ONE_MINUTE,
-    nowMs,
-    sources.aggregator.firstRecordAtMs,
-  );
+  const firstSubWindow = lastMinuteFirstSubWindow(nowMs);
   const snapshot = create(LoadSnapshotSchema, {
     atUnixMs: BigInt(nowMs),
     models: models.map((model) => toModelLoad(model, depths.get(model), nowMs, firstSubWindow, sources)),

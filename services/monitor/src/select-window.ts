@@ -5,10 +5,12 @@ import { SUB_WINDOW_MS, subWindowIndex } from './sliding-windows.js';
 /** The shortest span throughput is divided by, so a first record does not read as thousands per second. */
 const MIN_SPAN_MS = 1_000;
 
+const SUB_WINDOWS_PER_MINUTE = 60_000 / SUB_WINDOW_MS;
+
 /** Sub-windows per sliding window: the current 10 s one plus the ones before it. */
 const SUB_WINDOWS_PER_WINDOW: ReadonlyMap<StatsWindow, number> = new Map([
-  [StatsWindow.ONE_MINUTE, 60_000 / SUB_WINDOW_MS],
-  [StatsWindow.FIVE_MINUTES, 300_000 / SUB_WINDOW_MS],
+  [StatsWindow.ONE_MINUTE, SUB_WINDOWS_PER_MINUTE],
+  [StatsWindow.FIVE_MINUTES, 5 * SUB_WINDOWS_PER_MINUTE],
 ]);
 
 /** Which counters a window reads, and the time span its throughput is divided by. */
@@ -43,7 +45,20 @@ export function selectWindow(
       `unknown stats window ${requested}; use ONE_MINUTE (1), FIVE_MINUTES (2) or SINCE_START (3)`,
     );
   }
-  const firstSubWindow = subWindowIndex(nowMs) - (subWindows - 1);
+  const firstSubWindow = firstSubWindowOf(subWindows, nowMs);
   const startMs = Math.max(firstSubWindow * SUB_WINDOW_MS, observedFromMs);
   return { window, firstSubWindow, spanMs: Math.max(MIN_SPAN_MS, nowMs - startMs) };
+}
+
+/**
+ * The first sub-window of the one-minute window at `nowMs`, as selectWindow resolves ONE_MINUTE:
+ * what the live figures (load snapshot, latency gauges) read.
+ */
+export function lastMinuteFirstSubWindow(nowMs: number): number {
+  return firstSubWindowOf(SUB_WINDOWS_PER_MINUTE, nowMs);
+}
+
+/** The first of `subWindows` sub-windows that end with the one `nowMs` falls in. */
+function firstSubWindowOf(subWindows: number, nowMs: number): number {
+  return subWindowIndex(nowMs) - (subWindows - 1);
 }
