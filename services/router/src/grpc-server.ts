@@ -23,24 +23,19 @@ export function createInferenceHandlers(
 ): ServiceHandlers<typeof GRPCInferenceService> {
   const { snapshot, presence } = options;
   const modelInfer = createModelInfer(options);
+  /** The model that answers for the name (and version) a metadata or readiness call asks about. */
+  const resolveModel = (request: { name: string; version: string }) =>
+    representativeModel(resolveTarget(snapshot, request.name, request.version), snapshot, presence);
   return {
     serverLive: async () => ({ live: true }),
     serverReady: async () => ({ ready: options.isReady() }),
     modelReady: async (request) => {
-      const model = representativeModel(
-        resolveTarget(snapshot, request.name, request.version),
-        snapshot,
-        presence,
-      );
+      const model = resolveModel(request);
       return { ready: options.isReady() && presence.isServed(model.name, model.version) };
     },
     serverMetadata: async () => ({ name: 'switchboard', version: options.serverVersion, extensions: [] }),
     modelMetadata: async (request) => {
-      const model = representativeModel(
-        resolveTarget(snapshot, request.name, request.version),
-        snapshot,
-        presence,
-      );
+      const model = resolveModel(request);
       return {
         name: request.name,
         versions: model.versions.length > 0 ? model.versions : [model.version],
