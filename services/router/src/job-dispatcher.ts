@@ -1,4 +1,5 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DeadlineExceededError, UnavailableError, fromStatusData } from '@switchboard/errors';
@@ -32,16 +33,17 @@ export type JobToDispatch = Omit<
 export class JobDispatcher {
   readonly #pending = new Map<string, Pending>();
   readonly #inbox: string;
+  readonly #jetstream: JetStreamClient;
   #subscription: Subscription | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly jetstream: JetStreamClient,
     private readonly names: SubjectNames,
     routerId: string,
     private readonly logger: Logger,
   ) {
     this.#inbox = `${names.replyPrefix}.${routerId}`;
+    this.#jetstream = jetstream(connection);
   }
 
   start(): void {
@@ -87,7 +89,7 @@ export class JobDispatcher {
       this.#pending.set(job.requestId, { resolve, reject, timer });
     });
     try {
-      await this.jetstream.publish(subject, toBinary(JobSchema, message), {
+      await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
         msgID: job.requestId,
         timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
         headers: publishSpan.headers,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
@@ -54,7 +54,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const presence = new WorkerPresence();
   const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);
   const records = new RequestRecordPublisher(connection, names);
-  const dispatcher = new JobDispatcher(connection, jetstream(connection), names, config.routerId, logger);
+  const dispatcher = new JobDispatcher(connection, names, config.routerId, logger);
   dispatcher.start();
   const load = new LoadView();
   const loadSubscription = subscribeLoadSnapshots(connection, names.monitorLoadSubject, load, logger);
