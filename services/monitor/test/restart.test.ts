@@ -29,21 +29,10 @@ describe('monitor killed with SIGKILL and restarted', () => {
     Math.floor(now / MINUTE_MS) * MINUTE_MS - 2 * MINUTE_MS,
   ];
   const inMinutes = () => BigInt((minutes[Math.floor(random() * 2)] ?? 0) + Math.floor(random() * MINUTE_MS));
+  const group = { model: 'm', version: '1', route: 'r', tenant: 't' };
   const batch = (size: number) => [
-    ...generateRequests(size, random, {
-      model: 'm',
-      version: '1',
-      route: 'r',
-      tenant: 't',
-      atUnixMs: () => BigInt(Date.now()),
-    }),
-    ...generateRequests(size, random, {
-      model: 'm',
-      version: '1',
-      route: 'r',
-      tenant: 't',
-      atUnixMs: inMinutes,
-    }),
+    ...generateRequests(size, random, { ...group, atUnixMs: () => BigInt(Date.now()) }),
+    ...generateRequests(size, random, { ...group, atUnixMs: inMinutes }),
   ];
 
   /** Starts a monitor process with a checkpoint period long enough to kill it between two checkpoints. */

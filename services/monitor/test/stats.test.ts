@@ -56,27 +56,10 @@ describe('monitor statistics', () => {
     tenant: 'acme',
     atUnixMs: recent(5_000),
   });
-  const largeRecent = generateRequests(120, random, {
-    model: 'large',
-    version: '2',
-    route: '',
-    tenant: 'beta',
-    atUnixMs: recent(5_000),
-  });
-  const largeThreeMinutes = generateRequests(60, random, {
-    model: 'large',
-    version: '2',
-    route: '',
-    tenant: 'beta',
-    atUnixMs: () => BigInt(now - 180_000),
-  });
-  const largeTenMinutes = generateRequests(30, random, {
-    model: 'large',
-    version: '2',
-    route: '',
-    tenant: 'beta',
-    atUnixMs: () => BigInt(now - 600_000),
-  });
+  const large = { model: 'large', version: '2', route: '', tenant: 'beta' };
+  const largeRecent = generateRequests(120, random, { ...large, atUnixMs: recent(5_000) });
+  const largeThreeMinutes = generateRequests(60, random, { ...large, atUnixMs: () => BigInt(now - 180_000) });
+  const largeTenMinutes = generateRequests(30, random, { ...large, atUnixMs: () => BigInt(now - 600_000) });
   const batches = Array.from({ length: 50 }, (_, index) =>
     batchRecord({
       model: 'small',
