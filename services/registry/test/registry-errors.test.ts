@@ -2,6 +2,7 @@ import { StatusCode } from '@switchboard/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryFixture } from '../src/testing/index.js';
 import { classifierSpec } from './classifier-spec.js';
+import { refusalOf } from './refusal-of.js';
 import type { RegistryFixture } from '../src/testing/index.js';
 
 describe('registry admin API errors', () => {
@@ -35,13 +36,9 @@ describe('registry admin API errors', () => {
 
   /** Asserts that `call` fails with `code` and a message containing every fragment. */
   const expectFailure = async (call: Promise<unknown>, code: number, ...fragments: string[]) => {
-    const error: unknown = await call.then(
-      () => undefined,
-      (rejection: unknown) => rejection,
-    );
+    const error = await refusalOf(call);
     expect(error).toMatchObject({ code });
-    const details = (error as { details: string }).details;
-    for (const fragment of fragments) expect(details).toContain(fragment);
+    for (const fragment of fragments) expect(error?.details).toContain(fragment);
   };
 
   it('rejects a model name that cannot be a NATS subject token and says why', async () => {

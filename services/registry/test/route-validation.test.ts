@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryFixture } from '../src/testing/index.js';
 import type { RegistryFixture } from '../src/testing/index.js';
 import { classifierSpec } from './classifier-spec.js';
+import { refusalOf } from './refusal-of.js';
 
 type RouteInit = MessageInitShape<typeof RouteSpecSchema>;
 
@@ -190,16 +191,10 @@ describe('registry route validation', () => {
   });
 
   /** The status code and message a PutRoute of `route` is refused with. */
-  const refusalOf = async (route: RouteInit) => {
-    const error: unknown = await fixture.client.putRoute({ route }).then(
-      () => undefined,
-      (rejection: unknown) => rejection,
-    );
-    return error as { code?: number; details?: string } | undefined;
-  };
+  const refusalOfPut = (route: RouteInit) => refusalOf(fixture.client.putRoute({ route }));
 
   it.each(REFUSALS)('rejects a route with $problem with INVALID_ARGUMENT', async ({ route, message }) => {
-    const refusal = await refusalOf({ name: 'checked', ...route });
+    const refusal = await refusalOfPut({ name: 'checked', ...route });
 
     expect(refusal?.code).toBe(StatusCode.INVALID_ARGUMENT);
     expect(refusal?.details).toContain('invalid route "checked"');
@@ -208,7 +203,7 @@ describe('registry route validation', () => {
   });
 
   it('reports every problem of a route in one message', async () => {
-    const refusal = await refusalOf({
+    const refusal = await refusalOfPut({
       name: 'checked',
       candidates: [{ model: 'small', rollout: [{ model: 'large', percent: -5 }] }],
       policy: { minQuality: 2, maxAttempts: 20 },
@@ -227,7 +222,7 @@ describe('registry route validation', () => {
   });
 
   it('rejects an arm naming a version its model does not have with NOT_FOUND listing the versions it has', async () => {
-    const refusal = await refusalOf({
+    const refusal = await refusalOfPut({
       name: 'checked',
       candidates: [
         {
@@ -251,7 +246,7 @@ describe('registry route validation', () => {
   });
 
   it("rejects an arm serving its candidate's model at the current version with INVALID_ARGUMENT", async () => {
-    const refusal = await refusalOf({
+    const refusal = await refusalOfPut({
       name: 'checked',
       candidates: [{ model: 'small', rollout: [{ version: '2', percent: 10 }] }],
     });
@@ -286,7 +281,7 @@ describe('registry route validation', () => {
   });
 
   it('rejects a malformed route name before looking at the rest', async () => {
-    const refusal = await refusalOf({ name: 'No Such.Route', candidates: [] });
+    const refusal = await refusalOfPut({ name: 'No Such.Route', candidates: [] });
 
     expect(refusal).toMatchObject({ code: StatusCode.INVALID_ARGUMENT });
     expect(refusal?.details).toContain('route name "No Such.Route" is invalid');

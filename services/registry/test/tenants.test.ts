@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryFixture } from '../src/testing/index.js';
 import type { RegistryFixture } from '../src/testing/index.js';
+import { refusalOf } from './refusal-of.js';
 
 const ACME_KEY = 'acme-key-0123456789abcdef';
 const ACME_NEW_KEY = 'acme-rotated-key-9876543210';
@@ -26,15 +27,6 @@ describe('registry tenants', () => {
   afterAll(async () => {
     await fixture?.close();
   });
-
-  /** The status code and message `call` is refused with. */
-  const refusalOf = async (call: Promise<unknown>) => {
-    const error: unknown = await call.then(
-      () => undefined,
-      (rejection: unknown) => rejection,
-    );
-    return error as { code?: number; details?: string } | undefined;
-  };
 
   /** Every value in the bucket, decoded as text, so a test can look for a key inside any of them. */
   const bucketText = async () => {
