@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { fromBinary } from '@bufbuild/protobuf';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { DeadLetterSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnWorkerProcess } from './support/spawn-worker-process.js';
 import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
 const DEADLINE_MS = 12_000;
 const UNAVAILABLE = 14;
 
@@ -40,16 +38,10 @@ describe('delivery guarantees', () => {
   });
 
   it('answers every accepted request after the worker holding them is killed', async () => {
-    crashingWorker = spawn(process.execPath, [WORKER_MAIN], {
-      env: {
-        ...process.env,
-        ...system.environment,
-        WORKER_ID: 'doomed',
-        WORKER_MODELS: 'slow',
-        WORKER_ACK_WAIT: '1s',
-        WORKER_HEARTBEAT_INTERVAL: '200ms',
-      },
-      stdio: 'ignore',
+    crashingWorker = spawnWorkerProcess(system, {
+      WORKER_ID: 'doomed',
+      WORKER_MODELS: 'slow',
+      WORKER_ACK_WAIT: '1s',
     });
     await system.waitUntilReady('slow');
     const startedAt = Date.now();

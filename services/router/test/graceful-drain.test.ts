@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnWorkerProcess } from './support/spawn-worker-process.js';
 import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';
-
-const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
 
 interface Answer {
   parameters: Record<string, { string_param?: string; int64_param?: number }>;
@@ -26,17 +23,7 @@ describe('a worker told to stop', () => {
   });
 
   it('finishes the jobs it holds on SIGTERM, answers them itself and exits cleanly', async () => {
-    const worker = spawn(process.execPath, [WORKER_MAIN], {
-      env: {
-        ...process.env,
-        ...system.environment,
-        WORKER_ID: 'leaving',
-        WORKER_MODELS: 'steady',
-        WORKER_HEARTBEAT_INTERVAL: '200ms',
-        METRICS_PORT: '0',
-      },
-      stdio: 'ignore',
-    });
+    const worker = spawnWorkerProcess(system, { WORKER_ID: 'leaving', WORKER_MODELS: 'steady' });
     const exited = once(worker, 'exit');
     await system.waitUntilReady('steady');
     const calls = Array.from({ length: 4 }, (_, index) =>
