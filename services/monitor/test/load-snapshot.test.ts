@@ -1,19 +1,13 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { fromBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '@nats-io/transport-node';
-import { ensureStreams, ensureWorkConsumer } from '@switchboard/nats';
-import {
-  JobSchema,
-  LoadSnapshotSchema,
-  ModelSpecSchema,
-  WorkerHeartbeatSchema,
-  WorkerState,
-} from '@switchboard/protocol';
+import { ensureStreams } from '@switchboard/nats';
+import { LoadSnapshotSchema, WorkerState } from '@switchboard/protocol';
 import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
-import { modelKey, openRegistryBucket } from '@switchboard/registry-snapshot';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
+import { publishHeartbeat, publishJobs, registerModels, takeJobs } from './load-sources.js';
 import { batchRecord, requestRecord } from './telemetry-records.js';
 
 const QUEUED_JOBS = 25;
@@ -32,12 +26,7 @@ describe('load snapshot', () => {
   beforeAll(async () => {
     bed = await createMonitorTestBed('load');
     await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
-    const bucket = await openRegistryBucket(bed.connection, bed.names);
-    for (const name of ['queued', 'idle'])
-      await bucket.put(
-        modelKey(name),
-        toBinary(ModelSpecSchema, create(ModelSpecSchema, { name, runtime: 'synthetic', version: '1' })),
-      );
+    await registerModels(bed, ['queued', 'idle']);
     subscription = bed.connection.subscribe(bed.names.monitorLoadSubject, {
       callback: (error, message) => {
         if (error === null) latest = fromBinary(LoadSnapshotSchema, message.data);
@@ -53,14 +42,7 @@ describe('load snapshot', () => {
   });
 
   it('counts jobs queued while no worker has ever run, before any consumer exists', async () => {
-    await Promise.all(
-      Array.from({ length: QUEUED_JOBS }, (_, index) =>
-        bed.jetstream.publish(
-          bed.names.inferSubject('queued', 2),
-          toBinary(JobSchema, create(JobSchema, { requestId: `job-${index}`, model: 'queued', priority: 2 })),
-        ),
-      ),
-    );
+    await publishJobs(bed, 'queued', 2, QUEUED_JOBS);
 
     await waitForLoad(
       'queued',
@@ -72,17 +54,8 @@ describe('load snapshot', () => {
   });
 
   it('follows the work consumer: taken jobs move to in flight, acked ones leave', async () => {
-    await ensureWorkConsumer(bed.manager, bed.names, 'queued', 2, {
-      ackWaitMs: 60_000,
-      maxDeliver: 3,
-      maxAckPending: 100,
-    });
-    const consumer = await bed.jetstream.consumers.get(bed.names.inferStream, 'work-queued-p2');
-    const taken = [];
-    for await (const message of await consumer.fetch({ max_messages: 10, expires: 2_000 }))
-      taken.push(message);
+    const taken = await takeJobs(bed, 'queued', 2, 10, 6);
     expect(taken).toHaveLength(10);
-    await Promise.all(taken.slice(0, 6).map((message) => message.ackAck()));
 
     await waitForLoad(
       'queued',
@@ -92,14 +65,7 @@ describe('load snapshot', () => {
   });
 
   it('reports live workers, throughput and median service time and batch size from telemetry', async () => {
-    const heartbeat = create(WorkerHeartbeatSchema, {
-      workerId: 'w1',
-      state: WorkerState.READY,
-      models: [{ name: 'queued', version: '1' }],
-      atUnixMs: BigInt(Date.now()),
-      intervalMs: 60_000n,
-    });
-    bed.connection.publish(bed.names.workerHeartbeatSubject, toBinary(WorkerHeartbeatSchema, heartbeat));
+    publishHeartbeat(bed, 'w1', WorkerState.READY, 'queued', Date.now());
     const nowMs = Date.now();
     await bed.publishRequests(
       Array.from({ length: 20 }, () => requestRecord({ model: 'queued', atUnixMs: BigInt(nowMs) })),

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { create, toBinary } from '@bufbuild/protobuf';
-import { ensureStreams, ensureWorkConsumer } from '@switchboard/nats';
-import { JobSchema, ModelSpecSchema, WorkerHeartbeatSchema, WorkerState } from '@switchboard/protocol';
-import { modelKey, openRegistryBucket } from '@switchboard/registry-snapshot';
+import { ensureStreams } from '@switchboard/nats';
+import { WorkerState } from '@switchboard/protocol';
+import { modelKey } from '@switchboard/registry-snapshot';
 import { scrapeMetrics, waitFor } from '@switchboard/testkit';
 import type { MetricsScrape } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
+import { publishHeartbeat, publishJobs, registerModels, takeJobs } from './load-sources.js';
+import type { RegistryBucket } from './load-sources.js';
 import { batchRecord, exactPercentile, requestRecord } from './telemetry-records.js';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -34,22 +35,9 @@ function documentedMonitorFamilies(): Record<string, string> {
   );
 }
 
-function heartbeat(workerId: string, state: WorkerState, atUnixMs: number) {
-  return toBinary(
-    WorkerHeartbeatSchema,
-    create(WorkerHeartbeatSchema, {
-      workerId,
-      state,
-      models: [{ name: 'served', version: '1' }],
-      atUnixMs: BigInt(atUnixMs),
-      intervalMs: 60_000n,
-    }),
-  );
-}
-
 describe('monitor metrics', () => {
   let bed: MonitorTestBed;
-  let bucket: Awaited<ReturnType<typeof openRegistryBucket>>;
+  let bucket: RegistryBucket;
   let running: InProcessMonitor;
 
   const scrape = () => scrapeMetrics(running.monitor.metricsPort);
@@ -63,55 +51,22 @@ describe('monitor metrics', () => {
       { timeoutMs: 5_000, message },
     );
 
-  const publishJobs = (model: string, priority: number, count: number) =>
-    Promise.all(
-      Array.from({ length: count }, (_, index) =>
-        bed.jetstream.publish(
-          bed.names.inferSubject(model, priority),
-          toBinary(
-            JobSchema,
-            create(JobSchema, { requestId: `${model}-${priority}-${index}`, model, priority }),
-          ),
-        ),
-      ),
-    );
-
   beforeAll(async () => {
     bed = await createMonitorTestBed('metrics');
     await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
-    bucket = await openRegistryBucket(bed.connection, bed.names);
-    for (const name of ['queued', 'served'])
-      await bucket.put(
-        modelKey(name),
-        toBinary(ModelSpecSchema, create(ModelSpecSchema, { name, runtime: 'synthetic', version: '1' })),
-      );
-    await publishJobs('queued', 1, QUEUED_BY_PRIORITY[1]);
-    await publishJobs('queued', 2, QUEUED_BY_PRIORITY[2]);
-    await ensureWorkConsumer(bed.manager, bed.names, 'served', 2, {
-      ackWaitMs: 60_000,
-      maxDeliver: 3,
-      maxAckPending: 100,
-    });
-    await publishJobs('served', 2, TAKEN_JOBS);
-    const consumer = await bed.jetstream.consumers.get(bed.names.inferStream, 'work-served-p2');
-    const taken = [];
-    for await (const message of await consumer.fetch({ max_messages: TAKEN_JOBS, expires: 2_000 }))
-      taken.push(message);
-    await Promise.all(taken.slice(0, ACKED_JOBS).map((message) => message.ackAck()));
+    bucket = await registerModels(bed, ['queued', 'served']);
+    await publishJobs(bed, 'queued', 1, QUEUED_BY_PRIORITY[1]);
+    await publishJobs(bed, 'queued', 2, QUEUED_BY_PRIORITY[2]);
+    await publishJobs(bed, 'served', 2, TAKEN_JOBS);
+    await takeJobs(bed, 'served', 2, TAKEN_JOBS, ACKED_JOBS);
 
     running = await startMonitorInProcess(bed);
     const nowMs = Date.now();
-    bed.connection.publish(bed.names.workerHeartbeatSubject, heartbeat('ready-1', WorkerState.READY, nowMs));
-    bed.connection.publish(bed.names.workerHeartbeatSubject, heartbeat('ready-2', WorkerState.READY, nowMs));
-    bed.connection.publish(
-      bed.names.workerHeartbeatSubject,
-      heartbeat('leaving', WorkerState.DRAINING, nowMs),
-    );
+    publishHeartbeat(bed, 'ready-1', WorkerState.READY, 'served', nowMs);
+    publishHeartbeat(bed, 'ready-2', WorkerState.READY, 'served', nowMs);
+    publishHeartbeat(bed, 'leaving', WorkerState.DRAINING, 'served', nowMs);
     // Its last heartbeat is older than 3 intervals: presumed dead.
-    bed.connection.publish(
-      bed.names.workerHeartbeatSubject,
-      heartbeat('dead', WorkerState.READY, nowMs - 10 * 60_000),
-    );
+    publishHeartbeat(bed, 'dead', WorkerState.READY, 'served', nowMs - 10 * 60_000);
     await bed.publishRequests([
       ...LATENCIES_MS.map((latencyMs) =>
         requestRecord({ model: 'served', latencyUs: BigInt(latencyMs * 1_000), atUnixMs: BigInt(nowMs) }),
