@@ -17,5 +17,6 @@ export type { Logger } from './logger.js';
 export { InfrastructureUnavailableError } from './infrastructure-unavailable-error.js';
 export type { InfrastructureService } from './infrastructure-unavailable-error.js';
 export { LocalProcessStartError } from './local-process-start-error.js';
+export { findFreePort } from './free-port.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';

@@ -1,23 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import { findFreePort } from '@switchboard/local-infra';
 import { deleteNamespaceStreams } from '@switchboard/nats';
 import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 describe('switchboard up', () => {
   it('starts registry, monitor, router and worker, answers a demo request through the classify route and stops', async () => {
@@ -26,7 +15,11 @@ describe('switchboard up', () => {
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
     const namespace = createTestNamespace('up');
     try {
-      const [routerPort, registryPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
+      const [routerPort, registryPort, monitorPort] = [
+        await findFreePort(),
+        await findFreePort(),
+        await findFreePort(),
+      ];
       const { code, stdout, stderr } = await runCliInProcess(
         [
           'up',
