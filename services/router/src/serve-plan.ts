@@ -83,7 +83,10 @@ export async function servePlan(
     const remainingMs = planRequest.deadlineUnixMs - Date.now();
     if (answered !== undefined && !mayEscalate(prediction, planRequest, steps)) break;
     if (answered === undefined && index > 0 && prediction.latencyMs > remainingMs) continue;
-    const isLast = index === decision.plan.length - 1;
+    // The last model to try gets the whole deadline: no successor needs time left over.
+    const isLast =
+      index === decision.plan.length - 1 ||
+      (answered === undefined && steps.length + 1 >= decision.maxAttempts);
     try {
       const result = await attempt(context, planRequest, prediction, index, isLast);
       const confidence = result.confidence;

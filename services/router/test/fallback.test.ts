@@ -40,6 +40,13 @@ describe('fallbacks and per-model circuit breakers', () => {
     await system.registry.putRoute({
       route: { name: 'impatient', candidates: [{ model: 'sluggish' }, { model: 'steady' }] },
     });
+    await system.registry.putRoute({
+      route: {
+        name: 'single-shot',
+        candidates: [{ model: 'sluggish' }, { model: 'steady' }],
+        policy: { maxAttempts: 1 },
+      },
+    });
     // One delivery per job: the worker answers a failure at once instead of retrying it itself.
     await system.startWorker(['flaky', 'steady', 'sluggish'], { WORKER_MAX_ATTEMPTS: '1' });
     for (const model of ['flaky', 'steady', 'sluggish']) await system.waitUntilReady(model);
@@ -83,5 +90,14 @@ describe('fallbacks and per-model circuit breakers', () => {
     expect(answer).toMatchObject({ model: 'steady', reason: 'fallback', tried: ['sluggish', 'steady'] });
     expect(elapsedMs).toBeGreaterThanOrEqual(300);
     expect(elapsedMs).toBeLessThan(2_000);
+  });
+
+  it('gives the only attempt a route allows the whole deadline instead of cutting it short for a successor', async () => {
+    const answer = await inferFeatures(system.oip, 'single-shot', featureRow(30), {
+      parameters: { sla_ms: { int64_param: 300 } },
+      timeoutMs: 10_000,
+    });
+
+    expect(answer).toMatchObject({ model: 'sluggish', tried: ['sluggish'] });
   });
 });
