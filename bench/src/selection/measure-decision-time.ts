@@ -6,7 +6,6 @@ import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
 import {
-  isModelFailure,
   LoadView,
   ModelCircuitBreakers,
   ModelSelector,
@@ -115,7 +114,6 @@ export async function measureDecisionTime(options: DecisionTimingOptions): Promi
     const breakers = new ModelCircuitBreakers({
       failures: BREAKER_FAILURES,
       halfOpenAfterMs: BREAKER_HALF_OPEN_AFTER_MS,
-      isModelFailure,
     });
     const load = new LoadView();
     const selector = new ModelSelector({ snapshot, presence, load, serviceTimes, breakers });

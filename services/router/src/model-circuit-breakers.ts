@@ -1,5 +1,6 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import { isModelFailure } from './is-model-failure.js';
 
 /** Told of every state change of a model version's circuit: 0 closed, 1 open, 2 half-open. */
 export type CircuitStateObserver = (model: string, version: string, state: CircuitState) => void;
@@ -15,8 +16,6 @@ export interface ModelCircuitBreakersOptions {
   failures: number;
   /** How long an open circuit rejects calls before letting one trial call through. */
   halfOpenAfterMs: number;
-  /** Which errors count as a failure of the model (not, say, a malformed request). */
-  isModelFailure: (error: unknown) => boolean;
   onStateChange?: CircuitStateObserver;
 }
 
@@ -29,7 +28,8 @@ interface ModelCircuit {
  * One circuit breaker per model version (cockatiel), so a failing canary version does not take its
  * stable version down: after `failures` consecutive failures the circuit opens and the router stops
  * choosing that version; after `halfOpenAfterMs` one request may try it, and its outcome closes or
- * re-opens the circuit.
+ * re-opens the circuit. Only failures of the model count ({@link isModelFailure}): a malformed
+ * request or a client's own expired deadline never opens a circuit.
  */
 export class ModelCircuitBreakers {
   readonly #circuits = new Map<string, ModelCircuit>();
@@ -58,7 +58,7 @@ export class ModelCircuitBreakers {
     const key = keyOf(model);
     let circuit = this.#circuits.get(key);
     if (circuit === undefined) {
-      const policy = circuitBreaker(handleWhen(this.options.isModelFailure), {
+      const policy = circuitBreaker(handleWhen(isModelFailure), {
         halfOpenAfter: this.options.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.failures),
       });

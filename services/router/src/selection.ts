@@ -8,5 +8,4 @@ export { ModelCircuitBreakers } from './model-circuit-breakers.js';
 export type { Target } from './model-selector.js';
 export { ModelSelector } from './model-selector.js';
 export type { SelectionConstraints } from './select-model.js';
-export { isModelFailure } from './is-model-failure.js';
 export { ServiceTimeEstimator } from './service-time-estimator.js';

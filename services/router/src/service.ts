@@ -13,7 +13,6 @@ import { JobDispatcher } from './job-dispatcher.js';
 import { LoadView, subscribeLoadSnapshots } from './load-view.js';
 import { ModelCircuitBreakers } from './model-circuit-breakers.js';
 import { ModelSelector } from './model-selector.js';
-import { isModelFailure } from './is-model-failure.js';
 import { ServiceTimeEstimator } from './service-time-estimator.js';
 import { ShadowTraffic } from './shadow-traffic.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
@@ -62,7 +61,6 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const breakers = new ModelCircuitBreakers({
     failures: config.breakerFailures,
     halfOpenAfterMs: config.breakerHalfOpenAfterMs,
-    isModelFailure,
     onStateChange: createCircuitStateMetric(metricsRegistry),
   });
   const serviceTimes = new ServiceTimeEstimator();
