@@ -25,6 +25,30 @@ export function tenantKey(apiKeyHash: string): string {
   return `tenants.${apiKeyHash}`;
 }
 
+/** What a registry bucket key names; see {@link parseRegistryKey}. */
+export interface RegistryKey {
+  kind: 'model' | 'route' | 'tenant';
+  /** The model or route name, or the tenant's API key hash: everything after the first dot. */
+  name: string;
+}
+
+const KIND_BY_PREFIX: ReadonlyMap<string, RegistryKey['kind']> = new Map([
+  ['models', 'model'],
+  ['routes', 'route'],
+  ['tenants', 'tenant'],
+]);
+
+/**
+ * Reads a key of the registry bucket back into what it names: `models.<name>` ({@link modelKey}),
+ * `routes.<name>` ({@link routeKey}) or `tenants.<api key hash>` ({@link tenantKey}). Undefined for
+ * any other key, including one without a dot.
+ */
+export function parseRegistryKey(key: string): RegistryKey | undefined {
+  const dot = key.indexOf('.');
+  const kind = dot < 0 ? undefined : KIND_BY_PREFIX.get(key.slice(0, dot));
+  return kind === undefined ? undefined : { kind, name: key.slice(dot + 1) };
+}
+
 /** Opens the registry bucket, creating it if needed. */
 export async function openRegistryBucket(connection: NatsConnection, names: SubjectNames): Promise<KV> {
   return new Kvm(connection).create(names.registryBucket, { history: 1 });

@@ -4,6 +4,7 @@ import type { QueuedIterator } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
 import { ModelSpecSchema, RouteSpecSchema, TenantSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec, RouteSpec, TenantSpec } from '@switchboard/protocol';
+import { parseRegistryKey } from './registry-bucket.js';
 
 /** Called after every applied change with the key that changed. */
 export type SnapshotListener = (key: string) => void;
@@ -86,18 +87,18 @@ export class RegistrySnapshot {
   }
 
   #apply(entry: KvWatchEntry): void {
-    const [kind, name = ''] = splitKey(entry.key);
+    const key = parseRegistryKey(entry.key);
     const removed = entry.operation !== 'PUT';
     try {
-      if (kind === 'models') {
-        if (removed) this.#models.delete(name);
-        else this.#models.set(name, fromBinary(ModelSpecSchema, entry.value));
-      } else if (kind === 'routes') {
-        if (removed) this.#routes.delete(name);
-        else this.#routes.set(name, fromBinary(RouteSpecSchema, entry.value));
-      } else if (kind === 'tenants') {
-        if (removed) this.#tenants.delete(name);
-        else this.#tenants.set(name, fromBinary(TenantSpecSchema, entry.value));
+      if (key?.kind === 'model') {
+        if (removed) this.#models.delete(key.name);
+        else this.#models.set(key.name, fromBinary(ModelSpecSchema, entry.value));
+      } else if (key?.kind === 'route') {
+        if (removed) this.#routes.delete(key.name);
+        else this.#routes.set(key.name, fromBinary(RouteSpecSchema, entry.value));
+      } else if (key?.kind === 'tenant') {
+        if (removed) this.#tenants.delete(key.name);
+        else this.#tenants.set(key.name, fromBinary(TenantSpecSchema, entry.value));
       }
     } catch (error) {
       // A value we cannot decode must not stop the watch: the rest of the registry stays usable.
@@ -106,9 +107,4 @@ export class RegistrySnapshot {
     }
     for (const listener of this.#listeners) listener(entry.key);
   }
-}
-
-function splitKey(key: string): [string, string | undefined] {
-  const dot = key.indexOf('.');
-  return dot < 0 ? [key, undefined] : [key.slice(0, dot), key.slice(dot + 1)];
 }

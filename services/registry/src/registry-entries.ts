@@ -6,7 +6,7 @@ import {
   TenantSpecSchema,
 } from '@switchboard/protocol';
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
-import { modelKey, routeKey, tenantKey } from '@switchboard/registry-snapshot';
+import { modelKey, parseRegistryKey, routeKey, tenantKey } from '@switchboard/registry-snapshot';
 import { listModels } from './model-store.js';
 import type { Queryable } from './open-database.js';
 import { listRoutes } from './route-store.js';
@@ -64,11 +64,10 @@ export async function readExpectedEntries(database: Queryable): Promise<Map<stri
  * cannot be decoded).
  */
 export function describeStaleKey(key: string, value: Uint8Array | undefined): RegistryChangeSubject {
-  const dot = key.indexOf('.');
-  const [prefix, suffix] = [key.slice(0, dot), key.slice(dot + 1)];
-  if (prefix === 'models') return { kind: RegistryChangeKind.MODEL, name: suffix };
-  if (prefix === 'routes') return { kind: RegistryChangeKind.ROUTE, name: suffix };
-  if (prefix === 'tenants') return { kind: RegistryChangeKind.TENANT, name: tenantNameOf(value) };
+  const parsed = parseRegistryKey(key);
+  if (parsed?.kind === 'model') return { kind: RegistryChangeKind.MODEL, name: parsed.name };
+  if (parsed?.kind === 'route') return { kind: RegistryChangeKind.ROUTE, name: parsed.name };
+  if (parsed?.kind === 'tenant') return { kind: RegistryChangeKind.TENANT, name: tenantNameOf(value) };
   return { kind: RegistryChangeKind.UNSPECIFIED, name: key };
 }
 
