@@ -1,6 +1,6 @@
-import { fromBinary } from '@bufbuild/protobuf';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
+import { subscribeDecoded } from '@switchboard/nats';
 import { WorkerHeartbeatSchema } from '@switchboard/protocol';
 import type { WorkerPresence } from './worker-presence.js';
 
@@ -15,14 +15,12 @@ export function subscribeHeartbeats(
   presence: WorkerPresence,
   logger: Logger,
 ): Subscription {
-  return connection.subscribe(subject, {
-    callback: (error, message) => {
-      if (error) return logger.warn({ err: error }, 'heartbeat subscription error');
-      try {
-        presence.record(fromBinary(WorkerHeartbeatSchema, message.data));
-      } catch (decodeError) {
-        logger.warn({ err: decodeError }, 'ignoring undecodable heartbeat');
-      }
-    },
-  });
+  return subscribeDecoded(
+    connection,
+    subject,
+    WorkerHeartbeatSchema,
+    (heartbeat) => presence.record(heartbeat),
+    logger,
+    'heartbeat',
+  );
 }

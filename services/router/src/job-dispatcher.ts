@@ -1,10 +1,11 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DeadlineExceededError, UnavailableError, fromStatusData } from '@switchboard/errors';
 import { wireBytesOf } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
+import { subscribeDecoded } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
@@ -47,12 +48,14 @@ export class JobDispatcher {
   }
 
   start(): void {
-    this.#subscription = this.connection.subscribe(this.#inbox, {
-      callback: (error, message) => {
-        if (error) return this.logger.warn({ err: error }, 'reply subscription error');
-        this.#deliver(message.data);
-      },
-    });
+    this.#subscription = subscribeDecoded(
+      this.connection,
+      this.#inbox,
+      JobResultSchema,
+      (result) => this.#deliver(result),
+      this.logger,
+      'job result',
+    );
   }
 
   /**
@@ -114,14 +117,7 @@ export class JobDispatcher {
     }
   }
 
-  #deliver(data: Uint8Array): void {
-    let result: JobResult;
-    try {
-      result = fromBinary(JobResultSchema, data);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'ignoring undecodable job result');
-      return;
-    }
+  #deliver(result: JobResult): void {
     const pending = this.#settle(result.requestId);
     if (result.status !== undefined && result.status.code !== 0)
       pending?.reject(fromStatusData(result.status));

@@ -1,6 +1,6 @@
-import { fromBinary } from '@bufbuild/protobuf';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
+import { subscribeDecoded } from '@switchboard/nats';
 import { LoadSnapshotSchema } from '@switchboard/protocol';
 import type { ModelLoad } from '@switchboard/protocol';
 
@@ -75,14 +75,12 @@ export function subscribeLoadSnapshots(
   view: LoadView,
   logger: Logger,
 ): Subscription {
-  return connection.subscribe(subject, {
-    callback: (error, message) => {
-      if (error) return logger.warn({ err: error }, 'load snapshot subscription error');
-      try {
-        view.apply(fromBinary(LoadSnapshotSchema, message.data).models);
-      } catch (decodeError) {
-        logger.warn({ err: decodeError }, 'ignoring undecodable load snapshot');
-      }
-    },
-  });
+  return subscribeDecoded(
+    connection,
+    subject,
+    LoadSnapshotSchema,
+    (snapshot) => view.apply(snapshot.models),
+    logger,
+    'load snapshot',
+  );
 }
