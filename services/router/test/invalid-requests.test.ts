@@ -1,7 +1,7 @@
+import { classifierSpec } from '@switchboard/models/testing';
 import { BatchingMode, Modality } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRawFloat32 } from './support/oip-client.js';
-import { classifierSpec } from './support/classifier-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -1,5 +1,5 @@
+import { classifierSpec } from '@switchboard/models/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifierSpec } from './support/classifier-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

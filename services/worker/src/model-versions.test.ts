@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { FailedPreconditionError, NotFoundError } from '@switchboard/errors';
 import { createLogger } from '@switchboard/logging';
-import { classifierModelSpecs } from '@switchboard/models';
+import { classifierSpec } from '@switchboard/models/testing';
 import { ModelSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
@@ -13,11 +13,8 @@ import type { LoadedModel } from './runtimes/runtime.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const runtime = createOnnxRuntime();
-const [small, large] = ['classifier-small', 'classifier-large'].map((name) => {
-  const spec = classifierModelSpecs().find((candidate) => candidate.name === name);
-  if (spec === undefined) throw new Error(`no generated classifier named ${name}; run pnpm build`);
-  return spec;
-}) as [ModelSpec, ModelSpec];
+const small = classifierSpec('classifier-small');
+const large = classifierSpec('classifier-large');
 
 /** A model whose current version "4" runs the large classifier; "1"–"3" alternate small and large. */
 function versionedSpec(extraArtifacts: Record<string, string> = {}): ModelSpec {

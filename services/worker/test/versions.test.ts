@@ -1,8 +1,7 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
 import { createLogger } from '@switchboard/logging';
-import { classifierModelSpecs } from '@switchboard/models';
-import { runReferenceModel } from '@switchboard/models/testing';
+import { classifierSpec, runReferenceModel } from '@switchboard/models/testing';
 import {
   BatchRecordSchema,
   BatchingMode,
@@ -25,22 +24,16 @@ const MODEL = 'versioned';
 const BROKEN_ARTIFACT = '/nonexistent/versioned-3.onnx';
 const CONCURRENT_JOBS = 48;
 
-function classifier(name: string): ModelSpec {
-  const spec = classifierModelSpecs().find((candidate) => candidate.name === name);
-  if (spec === undefined) throw new Error(`no generated classifier named ${name}; run pnpm build`);
-  return spec;
-}
-
 /** Version "1" runs the small classifier and version "2" the large one. */
 const ARTIFACTS: Record<string, string> = {
-  '1': classifier('classifier-small').artifact,
-  '2': classifier('classifier-large').artifact,
+  '1': classifierSpec('classifier-small').artifact,
+  '2': classifierSpec('classifier-large').artifact,
 };
 
 /** `versioned` at `version` with `artifact`; a 20 ms batching window lets concurrent jobs meet. */
 function versionedSpec(version: string, artifact: string): ModelSpec {
   return create(ModelSpecSchema, {
-    ...classifier('classifier-small'),
+    ...classifierSpec('classifier-small'),
     name: MODEL,
     version,
     artifact,
