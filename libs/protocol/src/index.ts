@@ -176,3 +176,4 @@ export {
   WorkerState,
   WorkerStateSchema,
 } from './gen/switchboard/v1/telemetry_pb.js';
+export { enumFromShortName, enumToShortName } from './enum-short-name.js';

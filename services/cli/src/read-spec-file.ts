@@ -8,6 +8,7 @@ import type {
   JsonValue,
   MessageShape,
 } from '@bufbuild/protobuf';
+import { enumFromShortName } from '@switchboard/protocol';
 import { UsageError } from './errors.js';
 
 /**
@@ -73,10 +74,7 @@ function expandField(field: DescField, value: JsonValue): JsonValue {
 
 function expandEnumName(descriptor: DescEnum, value: JsonValue): JsonValue {
   if (typeof value !== 'string') return value;
-  const match = descriptor.values.find(
-    (candidate) => candidate.localName.toLowerCase() === value.toLowerCase(),
-  );
-  return match?.name ?? value;
+  return enumFromShortName(descriptor, value.toLowerCase())?.name ?? value;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {

@@ -1,19 +1,16 @@
-/** One value of a protobuf enum as protobuf-es describes it. */
-interface EnumValue {
-  number: number;
-  localName: string;
-}
+import type { DescEnum } from '@bufbuild/protobuf';
+import { enumFromShortName, enumToShortName } from '@switchboard/protocol';
 
 /**
- * How Postgres stores an enum value: its lowercase name without the enum's prefix, so tables read
- * well in psql (`Modality.STRUCTURED` → "structured", `SelectionObjective.BEST_QUALITY` →
+ * How Postgres stores an enum value: its short name (see `enumToShortName`), so tables read well
+ * in psql (`Modality.STRUCTURED` → "structured", `SelectionObjective.BEST_QUALITY` →
  * "best_quality"). Unknown numbers become "unspecified"; validation rejects them before storage.
  */
-export function enumToText(values: readonly EnumValue[], value: number): string {
-  return (values.find((candidate) => candidate.number === value)?.localName ?? 'UNSPECIFIED').toLowerCase();
+export function enumToText(descriptor: DescEnum, value: number): string {
+  return enumToShortName(descriptor, value) ?? 'unspecified';
 }
 
 /** The enum value stored as `text` (see {@link enumToText}), or `fallback` for text it does not know. */
-export function enumFromText<T extends number>(values: readonly EnumValue[], text: string, fallback: T): T {
-  return (values.find((candidate) => candidate.localName.toLowerCase() === text)?.number ?? fallback) as T;
+export function enumFromText<T extends number>(descriptor: DescEnum, text: string, fallback: T): T {
+  return (enumFromShortName(descriptor, text)?.number ?? fallback) as T;
 }

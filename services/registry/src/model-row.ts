@@ -57,7 +57,7 @@ export function toModelColumns(spec: ModelSpec): ModelColumns {
   return {
     name: spec.name,
     task: spec.task,
-    modality: enumToText(ModalitySchema.values, spec.modality),
+    modality: enumToText(ModalitySchema, spec.modality),
     runtime: spec.runtime,
     artifact: spec.artifact,
     inputs: spec.inputs.map(toTensorJson),
@@ -82,7 +82,7 @@ export function toModelSpec(row: ModelRow): ModelSpec {
     versions: row.versions,
     versionArtifacts: row.version_artifacts ?? {},
     task: row.task,
-    modality: enumFromText(ModalitySchema.values, row.modality, Modality.UNSPECIFIED),
+    modality: enumFromText(ModalitySchema, row.modality, Modality.UNSPECIFIED),
     runtime: row.runtime,
     artifact: row.artifact,
     inputs: row.inputs.map(fromTensorJson),
@@ -95,7 +95,7 @@ export function toModelSpec(row: ModelRow): ModelSpec {
       row.batching === null
         ? undefined
         : {
-            mode: enumFromText(BatchingModeSchema.values, row.batching.mode, BatchingMode.UNSPECIFIED),
+            mode: enumFromText(BatchingModeSchema, row.batching.mode, BatchingMode.UNSPECIFIED),
             maxBatchSize: row.batching.maxBatchSize,
             maxQueueDelayUs: row.batching.maxQueueDelayUs,
           },
@@ -116,7 +116,7 @@ function fromTensorJson(tensor: TensorJson): Omit<TensorSpec, '$typeName'> {
 
 function toBatchingJson(batching: BatchingSpec): BatchingJson {
   return {
-    mode: enumToText(BatchingModeSchema.values, batching.mode),
+    mode: enumToText(BatchingModeSchema, batching.mode),
     maxBatchSize: batching.maxBatchSize,
     maxQueueDelayUs: batching.maxQueueDelayUs,
   };

@@ -85,8 +85,8 @@ export function toRouteColumns(spec: RouteSpec): RouteColumns {
   return {
     name: spec.name,
     description: spec.description,
-    objective: enumToText(SelectionObjectiveSchema.values, spec.policy?.objective ?? 0),
-    when_infeasible: enumToText(InfeasibleActionSchema.values, spec.policy?.whenInfeasible ?? 0),
+    objective: enumToText(SelectionObjectiveSchema, spec.policy?.objective ?? 0),
+    when_infeasible: enumToText(InfeasibleActionSchema, spec.policy?.whenInfeasible ?? 0),
     min_quality: spec.policy?.minQuality ?? 0,
     max_attempts: spec.policy?.maxAttempts ?? 0,
     cascade_confidence_threshold: spec.cascade?.confidenceThreshold ?? 0,
@@ -101,7 +101,7 @@ export function toCandidateRows(spec: RouteSpec): CandidateRow[] {
     position,
     model_name: candidate.model,
     modalities: (candidate.conditions?.modalities ?? []).map((modality) =>
-      enumToText(ModalitySchema.values, modality),
+      enumToText(ModalitySchema, modality),
     ),
     min_complexity: candidate.conditions?.minComplexity ?? 0,
     max_complexity: candidate.conditions?.maxComplexity ?? 0,
@@ -142,13 +142,9 @@ export function toRouteSpec(row: RouteRow): RouteSpec {
       updatedAtUnixMs: BigInt(row.updated_at.getTime()),
       candidates: row.candidates.map(fromCandidateJson),
       policy: {
-        objective: enumFromText(
-          SelectionObjectiveSchema.values,
-          row.objective,
-          SelectionObjective.UNSPECIFIED,
-        ),
+        objective: enumFromText(SelectionObjectiveSchema, row.objective, SelectionObjective.UNSPECIFIED),
         whenInfeasible: enumFromText(
-          InfeasibleActionSchema.values,
+          InfeasibleActionSchema,
           row.when_infeasible,
           InfeasibleAction.UNSPECIFIED,
         ),
@@ -169,7 +165,7 @@ function fromCandidateJson(candidate: CandidateJson): MessageInitShape<typeof Ro
     model: candidate.model,
     conditions: {
       modalities: candidate.modalities.map((text) =>
-        enumFromText(ModalitySchema.values, text, Modality.UNSPECIFIED),
+        enumFromText(ModalitySchema, text, Modality.UNSPECIFIED),
       ),
       minComplexity: candidate.minComplexity,
       maxComplexity: candidate.maxComplexity,
