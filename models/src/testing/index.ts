@@ -2,4 +2,5 @@
  * Test helpers for packages that run the generated models (`@switchboard/models/testing`).
  */
 export { classifierSpec } from './classifier-spec.js';
+export { fromRawFloat32, toRawFloat32 } from './raw-float32.js';
 export { runReferenceModel } from './run-reference-model.js';

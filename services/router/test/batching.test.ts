@@ -1,12 +1,11 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { classifierSpec, runReferenceModel } from '@switchboard/models/testing';
+import { classifierSpec, fromRawFloat32, runReferenceModel, toRawFloat32 } from '@switchboard/models/testing';
 import { BatchRecordSchema, BatchingMode, BatchingSpecSchema } from '@switchboard/protocol';
 import type { BatchRecord } from '@switchboard/protocol';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromRawFloat32, toRawFloat32 } from './support/oip-client.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -1,7 +1,6 @@
-import { classifierSpec } from '@switchboard/models/testing';
+import { classifierSpec, toRawFloat32 } from '@switchboard/models/testing';
 import { BatchingMode, Modality } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toRawFloat32 } from './support/oip-client.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -1,7 +1,6 @@
 import { classifierModelSpecs, readModelManifest } from '@switchboard/models';
-import { runReferenceModel } from '@switchboard/models/testing';
+import { fromRawFloat32, runReferenceModel, toRawFloat32 } from '@switchboard/models/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromRawFloat32, toRawFloat32 } from './support/oip-client.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

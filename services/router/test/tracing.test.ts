@@ -4,13 +4,12 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, createInbox, headers } from '@nats-io/transport-node';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { createLogger } from '@switchboard/logging';
-import { classifierSpec } from '@switchboard/models/testing';
+import { classifierSpec, toRawFloat32 } from '@switchboard/models/testing';
 import { BatchingMode, BatchingSpecSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { startInMemoryTracing } from '@switchboard/tracing/testing';
 import type { InMemoryTracing, ReadableSpan } from '@switchboard/tracing/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toRawFloat32 } from './support/oip-client.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -1,7 +1,7 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
 import { createLogger } from '@switchboard/logging';
-import { classifierSpec, runReferenceModel } from '@switchboard/models/testing';
+import { classifierSpec, fromRawFloat32, runReferenceModel } from '@switchboard/models/testing';
 import {
   BatchRecordSchema,
   BatchingMode,
@@ -16,7 +16,7 @@ import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startWorker } from '../src/index.js';
 import type { RunningWorker } from '../src/index.js';
-import { createJobClient, fromRawFloat32 } from './support/job-client.js';
+import { createJobClient } from './support/job-client.js';
 import type { JobClient } from './support/job-client.js';
 
 const MODEL = 'versioned';

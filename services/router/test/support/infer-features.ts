@@ -1,5 +1,5 @@
+import { toRawFloat32 } from '@switchboard/models/testing';
 import type { OipClient } from './oip-client.js';
-import { toRawFloat32 } from './oip-client.js';
 
 /** An OIP parameter as a proto-loader client sends it. */
 export type ClientParameter =

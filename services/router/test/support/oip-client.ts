@@ -62,14 +62,3 @@ export function createOipClient(address: string): OipClient {
     close: () => client.close(),
   };
 }
-
-/** Encodes float32 rows as an OIP raw input buffer (little-endian). */
-export function toRawFloat32(values: number[]): Buffer {
-  return Buffer.from(new Float32Array(values).buffer);
-}
-
-/** Decodes an OIP raw output buffer of float32 values. */
-export function fromRawFloat32(bytes: Uint8Array): number[] {
-  const copy = Uint8Array.from(bytes);
-  return [...new Float32Array(copy.buffer, 0, copy.byteLength / 4)];
-}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { toRawFloat32 } from '@switchboard/models/testing';
 import { DEFAULT_PRIORITY } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
@@ -56,15 +57,4 @@ export function createJobClient(connection: NatsConnection, names: SubjectNames,
       subscription.unsubscribe();
     },
   };
-}
-
-/** Little-endian FP32 bytes, as OIP raw contents carry them. */
-export function toRawFloat32(values: number[]): Uint8Array {
-  return new Uint8Array(Float32Array.from(values).buffer);
-}
-
-/** The FP32 values of a raw output. */
-export function fromRawFloat32(bytes: Uint8Array): Float32Array {
-  // A copy: decoded bytes may be a Node Buffer, a view into a larger shared pool.
-  return new Float32Array(new Uint8Array(bytes).buffer);
 }
