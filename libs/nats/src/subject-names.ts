@@ -1,4 +1,6 @@
 import { NAMESPACE_PATTERN } from '@switchboard/config';
+import { subjectToken } from './subject-rules.js';
+
 /**
  * Every NATS subject, stream and KV bucket name Switchboard uses, derived from one namespace so that
  * several deployments (or test runs) can share a NATS server. The empty namespace gives the plain
@@ -8,7 +10,10 @@ export interface SubjectNames {
   readonly namespace: string;
   /** The work-queue stream holding every job. */
   readonly inferStream: string;
-  /** Subject of a model's jobs at one priority. */
+  /**
+   * Subject of a model's jobs at one priority. Like every per-model subject here, it takes a name
+   * the registry validated; a name that is no safe subject token throws UnsafeSubjectError.
+   */
   inferSubject(model: string, priority: number): string;
   /** Matches every job subject; the INFER stream's filter. */
   readonly inferWildcard: string;
@@ -20,6 +25,10 @@ export interface SubjectNames {
   telemetryBatchSubject(model: string): string;
   /** Per-request telemetry of a model. */
   telemetryRequestSubject(model: string): string;
+  /** What every per-request telemetry subject starts with (`telemetry.request.`). */
+  readonly telemetryRequestPrefix: string;
+  /** What every per-batch telemetry subject starts with (`telemetry.batch.`). */
+  readonly telemetryBatchPrefix: string;
   /** The stream that keeps every telemetry record for the monitor to replay. */
   readonly telemetryStream: string;
   readonly telemetryWildcard: string;
@@ -48,13 +57,15 @@ export function createSubjectNames(namespace = ''): SubjectNames {
   return Object.freeze({
     namespace,
     inferStream: upper('INFER'),
-    inferSubject: (model: string, priority: number) => subject(`infer.${model}.${priority}`),
+    inferSubject: (model: string, priority: number) => subject(`infer.${subjectToken(model)}.${priority}`),
     inferWildcard: subject('infer.>'),
     deadLetterStream: upper('DEADLETTER'),
-    deadLetterSubject: (model: string) => subject(`deadletter.${model}`),
+    deadLetterSubject: (model: string) => subject(`deadletter.${subjectToken(model)}`),
     deadLetterWildcard: subject('deadletter.>'),
-    telemetryBatchSubject: (model: string) => subject(`telemetry.batch.${model}`),
-    telemetryRequestSubject: (model: string) => subject(`telemetry.request.${model}`),
+    telemetryBatchSubject: (model: string) => subject(`telemetry.batch.${subjectToken(model)}`),
+    telemetryRequestSubject: (model: string) => subject(`telemetry.request.${subjectToken(model)}`),
+    telemetryRequestPrefix: subject('telemetry.request.'),
+    telemetryBatchPrefix: subject('telemetry.batch.'),
     telemetryStream: upper('TELEMETRY'),
     telemetryWildcard: subject('telemetry.>'),
     monitorLoadSubject: subject('monitor.load'),

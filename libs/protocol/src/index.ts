@@ -177,3 +177,12 @@ export {
   WorkerStateSchema,
 } from './gen/switchboard/v1/telemetry_pb.js';
 export { enumFromShortName, enumToShortName } from './enum-short-name.js';
+export {
+  ANONYMOUS_TENANT,
+  MAX_VERSION_LENGTH,
+  NAME_PATTERN,
+  NAME_RULE,
+  UNKNOWN_NAME,
+  isValidName,
+  isValidVersion,
+} from './names.js';

@@ -19,6 +19,8 @@ export class RegistrySnapshot {
   readonly #routes = new Map<string, RouteSpec>();
   /** Tenants by the SHA-256 hex of their API key. */
   readonly #tenants = new Map<string, TenantSpec>();
+  /** Keys per tenant name: a tenant may hold several API keys, each its own entry. */
+  readonly #tenantKeyCounts = new Map<string, number>();
   readonly #listeners = new Set<SnapshotListener>();
   #watcher: QueuedIterator<KvWatchEntry> | undefined;
   #watching: Promise<void> | undefined;
@@ -80,6 +82,11 @@ export class RegistrySnapshot {
     return this.#tenants.get(apiKeyHash);
   }
 
+  /** Whether a tenant named `name` holds at least one API key. */
+  hasTenant(name: string): boolean {
+    return this.#tenantKeyCounts.has(name);
+  }
+
   /** Registers a listener for applied changes; returns a function that removes it. */
   onChange(listener: SnapshotListener): () => void {
     this.#listeners.add(listener);
@@ -97,8 +104,7 @@ export class RegistrySnapshot {
         if (removed) this.#routes.delete(key.name);
         else this.#routes.set(key.name, fromBinary(RouteSpecSchema, entry.value));
       } else if (key?.kind === 'tenant') {
-        if (removed) this.#tenants.delete(key.name);
-        else this.#tenants.set(key.name, fromBinary(TenantSpecSchema, entry.value));
+        this.#applyTenant(key.name, removed ? undefined : fromBinary(TenantSpecSchema, entry.value));
       }
     } catch (error) {
       // A value we cannot decode must not stop the watch: the rest of the registry stays usable.
@@ -106,5 +112,21 @@ export class RegistrySnapshot {
       return;
     }
     for (const listener of this.#listeners) listener(entry.key);
+  }
+
+  /** Puts (or, with no spec, removes) the tenant entry of one API key hash, keeping the name counts. */
+  #applyTenant(apiKeyHash: string, spec: TenantSpec | undefined): void {
+    const previous = this.#tenants.get(apiKeyHash);
+    if (previous !== undefined) {
+      const left = (this.#tenantKeyCounts.get(previous.name) ?? 1) - 1;
+      if (left === 0) this.#tenantKeyCounts.delete(previous.name);
+      else this.#tenantKeyCounts.set(previous.name, left);
+    }
+    if (spec === undefined) {
+      this.#tenants.delete(apiKeyHash);
+      return;
+    }
+    this.#tenants.set(apiKeyHash, spec);
+    this.#tenantKeyCounts.set(spec.name, (this.#tenantKeyCounts.get(spec.name) ?? 0) + 1);
   }
 }

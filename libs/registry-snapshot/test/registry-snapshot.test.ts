@@ -51,6 +51,28 @@ describe('RegistrySnapshot', () => {
     }
   });
 
+  it('knows a tenant by name while any of its API keys is registered', async () => {
+    const bucket = await openRegistryBucket(connection, names);
+    const [first, second] = [hashApiKey('acme-key-first-000000'), hashApiKey('acme-key-second-00000')];
+    const acme = toBinary(TenantSpecSchema, create(TenantSpecSchema, { name: 'acme', tier: 'free' }));
+    await bucket.put(tenantKey(first), acme);
+    await bucket.put(tenantKey(second), acme);
+    const snapshot = await startRegistrySnapshot(connection, names, logger);
+    try {
+      expect(snapshot.hasTenant('acme')).toBe(true);
+      expect(snapshot.hasTenant('globex')).toBe(false);
+
+      await bucket.delete(tenantKey(first));
+      await waitFor(() => snapshot.findTenant(first) === undefined);
+      expect(snapshot.hasTenant('acme')).toBe(true);
+
+      await bucket.delete(tenantKey(second));
+      await waitFor(() => !snapshot.hasTenant('acme'));
+    } finally {
+      await snapshot.stop();
+    }
+  });
+
   it('lists every route and follows routes added later', async () => {
     const bucket = await openRegistryBucket(connection, names);
     const first = create(RouteSpecSchema, { name: 'first', candidates: [{ model: 'a' }] });

@@ -3,6 +3,7 @@ import { createLogger } from '@switchboard/logging';
 import type { Logger } from '@switchboard/logging';
 import { startTracing } from '@switchboard/tracing';
 import type { RunningTracing, TracingEnvironment } from '@switchboard/tracing';
+import { surviveStrayErrors } from './survive-stray-errors.js';
 
 /** The part of a service's config that runService reads. */
 interface ServiceConfig {
@@ -66,7 +67,8 @@ function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing
  * `process.env`, creates the process's pino logger at `config.logLevel`, starts tracing (before the
  * service, so every span finds the provider), starts the service and, on SIGTERM or SIGINT, stops
  * it, exports the buffered spans and exits. A signal that arrives while the service starts waits for
- * the start, so no signal skips the stop.
+ * the start, so no signal skips the stop. An uncaught exception or unhandled rejection is logged and
+ * does not end the process (see {@link surviveStrayErrors}).
  *
  * Exit codes: 2 when `loadConfig` throws (logged as `invalid configuration`), 1 when `start` or
  * `stop` rejects (logged), 0 after a clean stop.
@@ -80,6 +82,7 @@ function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing
 export async function runService<C extends ServiceConfig>(service: ServiceDefinition<C>): Promise<void> {
   const config = readConfig(service);
   const logger = createLogger({ service: service.name, level: config.logLevel });
+  surviveStrayErrors(logger);
   const tracing = startTracing({ serviceName: service.name, environment: config.otelEnvironment, logger });
   // The handlers go in before start runs (a microtask later): a signal while the service starts
   // would otherwise end the process without a stop.

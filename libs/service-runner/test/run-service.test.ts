@@ -30,6 +30,13 @@ await runService({
     if (config.failure === 'start') throw new Error('port 8010 in use');
     // Stands in for a server: keeps the event loop alive until stopped.
     const serving = setInterval(() => undefined, 60_000);
+    if (config.failure === 'stray') {
+      setTimeout(() => {
+        throw new Error('thrown in a timer');
+      }, 10);
+      setTimeout(() => void Promise.reject(new Error('rejected with no handler')), 20);
+      setTimeout(() => logger.info('example survived'), 100);
+    }
     logger.info('example serving');
     return {
       async stop() {
@@ -163,6 +170,25 @@ describe('runService', () => {
     expect(lines.find((line) => line.msg === 'stop failed')).toMatchObject({
       err: { message: 'drain timed out' },
     });
+  });
+
+  it('logs an uncaught exception and an unhandled rejection and keeps serving', async () => {
+    const { exitCode, lines } = await runExample({ EXAMPLE_FAILURE: 'stray' }, 'SIGTERM', 'example survived');
+
+    expect(exitCode).toBe(0);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          msg: 'uncaught exception; the service keeps running',
+          err: expect.objectContaining({ message: 'thrown in a timer' }),
+        }),
+        expect.objectContaining({
+          msg: 'unhandled promise rejection; the service keeps running',
+          err: expect.objectContaining({ message: 'rejected with no handler' }),
+        }),
+        expect.objectContaining({ msg: 'example stopped' }),
+      ]),
+    );
   });
 
   it('logs at the configured level', async () => {

@@ -7,6 +7,7 @@ import type { RunningMonitor } from '@switchboard/monitor';
 import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, RequestRecordSchema } from '@switchboard/protocol';
+import { registerNamesInBucket } from '@switchboard/registry-snapshot/testing';
 import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
 import type { TestDatabase } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +35,14 @@ describe('switchboard stats', () => {
       METRICS_HOST: '127.0.0.1',
       METRICS_PORT: '0',
     });
-    monitor = await start(config, createLogger({ service: 'monitor', level: 'silent' }));
     connection = await connect({ servers: infrastructure.natsUrl });
+    // The monitor counts records only under names the registry knows.
+    await registerNamesInBucket(connection, names, {
+      models: ['small', { name: 'large', versions: 2 }],
+      routes: ['classify'],
+      tenants: ['acme', 'beta'],
+    });
+    monitor = await start(config, createLogger({ service: 'monitor', level: 'silent' }));
     publishTelemetry(connection, names);
     await connection.flush();
     await waitFor(async () => (await cli('stats')).stdout.includes('classify'), {

@@ -11,6 +11,7 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
+import { DEFAULT_MAX_GROUPS } from './telemetry-aggregator.js';
 
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
 /** Port of the MonitorService gRPC API (the registry has 8010, the router 8001). */
@@ -31,6 +32,7 @@ const shape = {
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
+  MONITOR_MAX_GROUPS: variable(envInt(DEFAULT_MAX_GROUPS, { min: 10 }), '5000'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
   ...telemetryMaxBytesVariable,
 };
@@ -49,6 +51,8 @@ export interface MonitorConfig extends ServiceConfig {
   readonly loadIntervalMs: number;
   /** Period of the Postgres checkpoint (state + finished rollups), milliseconds (`MONITOR_CHECKPOINT_INTERVAL`). */
   readonly checkpointIntervalMs: number;
+  /** Request groups (model × version × route × tenant) kept before the rest count as `(other)` (`MONITOR_MAX_GROUPS`). */
+  readonly maxGroups: number;
 }
 
 /**
@@ -66,6 +70,7 @@ export function loadConfig(environment: Environment): MonitorConfig {
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,
     checkpointIntervalMs: parsed.MONITOR_CHECKPOINT_INTERVAL,
+    maxGroups: parsed.MONITOR_MAX_GROUPS,
   });
 }
 

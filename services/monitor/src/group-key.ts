@@ -11,6 +11,17 @@ export interface GroupKey {
 /** Suffix of the route of shadow copies, so they never count in the figures of the route's real answers. */
 const SHADOW_ROUTE_SUFFIX = '~shadow';
 
+/**
+ * The group of every request record that arrives once the monitor already holds its limit of
+ * groups: figures for names beyond the limit are kept, together, instead of growing memory.
+ */
+export const OVERFLOW_GROUP: GroupKey = Object.freeze({
+  model: '(other)',
+  version: '',
+  route: '(other)',
+  tenant: '(other)',
+});
+
 /** The group a request record counts in; shadow copies count under `<route>~shadow`. */
 export function groupKeyOf(record: RequestRecord): GroupKey {
   const route = record.shadow ? `${record.route}${SHADOW_ROUTE_SUFFIX}` : record.route;

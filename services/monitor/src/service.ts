@@ -140,7 +140,10 @@ async function restoreAggregator({ config, names, logger, resources }: Context) 
   resources.lock = await acquireWriterLock(database, names.telemetryStream, logger);
   const state = await loadCheckpoint(database, names.telemetryStream);
   logger.info({ lastSequence: state?.lastSequence ?? 0 }, 'checkpoint loaded');
-  const aggregator = state === undefined ? new TelemetryAggregator() : TelemetryAggregator.fromState(state);
+  const aggregator =
+    state === undefined
+      ? new TelemetryAggregator(config.maxGroups)
+      : TelemetryAggregator.fromState(state, config.maxGroups);
   return { database, aggregator };
 }
 
@@ -149,7 +152,7 @@ async function startConsumer(
   connection: NatsConnection,
   manager: JetStreamManager,
   aggregator: TelemetryAggregator,
-  { throughput }: LiveSources,
+  { throughput, registry }: LiveSources,
   metrics: MonitorMetrics,
 ): Promise<TelemetryConsumer> {
   const consumer = new TelemetryConsumer({
@@ -157,6 +160,7 @@ async function startConsumer(
     manager,
     names,
     aggregator,
+    registry,
     onRequestApplied: (atMs, record) => {
       throughput.record(record.model, atMs);
       metrics.recordApplied('request');

@@ -2,7 +2,7 @@ import type { BatchRecord, BatchStats, RequestRecord, RequestStats } from '@swit
 import { AGGREGATOR_STATE_VERSION } from './aggregator-state.js';
 import type { AggregatorState } from './aggregator-state.js';
 import { BatchCounters } from './batch-counters.js';
-import { compareGroupKeys, groupKeyOf, groupKeyText } from './group-key.js';
+import { OVERFLOW_GROUP, compareGroupKeys, groupKeyOf, groupKeyText } from './group-key.js';
 import type { GroupKey } from './group-key.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { MinuteRollups } from './minute-rollups.js';
@@ -22,9 +22,19 @@ export interface StatsFilter {
 
 interface RequestSeries {
   readonly group: GroupKey;
+  /** The group's map key ({@link groupKeyText}). */
+  readonly key: string;
   readonly windows: SlidingWindows<RequestCounters>;
 }
 
+/**
+ * How many request groups (model × version × route × tenant) and batch groups (models) a monitor
+ * keeps by default. Names are the registry's, so this is only reached by a very large registry; a
+ * group costs its sliding windows' histograms (a few tens of KiB once busy).
+ */
+export const DEFAULT_MAX_GROUPS = 5_000;
+
+const OVERFLOW_KEY = groupKeyText(OVERFLOW_GROUP);
 const createRequestCounters = () => new RequestCounters();
 const createBatchCounters = () => new BatchCounters();
 
@@ -43,19 +53,27 @@ export class TelemetryAggregator {
   #minutes = new MinuteRollups();
 
   /**
+   * @param maxGroups request groups (and, separately, batch models) kept; records of further groups
+   *   count under {@link OVERFLOW_GROUP} (batches under its model).
+   */
+  constructor(private readonly maxGroups = DEFAULT_MAX_GROUPS) {}
+
+  /**
    * Rebuilds an aggregator from a checkpoint.
    * @throws Error when the state was written by an incompatible version, or a histogram is corrupt.
    */
-  static fromState(state: AggregatorState): TelemetryAggregator {
+  static fromState(state: AggregatorState, maxGroups = DEFAULT_MAX_GROUPS): TelemetryAggregator {
     if (state.version !== AGGREGATOR_STATE_VERSION)
       throw new Error(`checkpoint state version ${String(state.version)} is not ${AGGREGATOR_STATE_VERSION}`);
-    const aggregator = new TelemetryAggregator();
+    const aggregator = new TelemetryAggregator(maxGroups);
     aggregator.#lastSequence = state.lastSequence;
     aggregator.#streamCreatedAt = state.streamCreatedAt ?? undefined;
     aggregator.#firstRecordAtMs = state.firstRecordAtMs ?? undefined;
     for (const { group, windows } of state.requests) {
-      aggregator.#requests.set(groupKeyText(group), {
+      const key = groupKeyText(group);
+      aggregator.#requests.set(key, {
         group,
+        key,
         windows: SlidingWindows.fromState(windows, createRequestCounters, RequestCounters.fromState),
       });
     }
@@ -100,25 +118,23 @@ export class TelemetryAggregator {
   /** Counts a request record stored at `sequence`; false (and nothing counted) if that sequence was applied. */
   applyRequest(sequence: number, atMs: number, record: RequestRecord): boolean {
     if (!this.#advance(sequence, atMs)) return false;
-    const group = groupKeyOf(record);
-    const key = groupKeyText(group);
-    let series = this.#requests.get(key);
-    if (series === undefined) {
-      series = { group, windows: new SlidingWindows(createRequestCounters) };
-      this.#requests.set(key, series);
-    }
+    const series = this.#seriesOf(groupKeyOf(record));
     series.windows.record(atMs, (counters) => counters.record(record));
-    this.#minutes.record(group, key, atMs, record);
+    this.#minutes.record(series.group, series.key, atMs, record);
     return true;
   }
 
   /** Counts a batch record stored at `sequence`; false if that sequence was applied. */
   applyBatch(sequence: number, atMs: number, record: BatchRecord): boolean {
     if (!this.#advance(sequence, atMs)) return false;
-    let windows = this.#batches.get(record.model);
+    const model =
+      this.#batches.has(record.model) || this.#batches.size < this.maxGroups
+        ? record.model
+        : OVERFLOW_GROUP.model;
+    let windows = this.#batches.get(model);
     if (windows === undefined) {
       windows = new SlidingWindows(createBatchCounters);
-      this.#batches.set(record.model, windows);
+      this.#batches.set(model, windows);
     }
     windows.record(atMs, (counters) => counters.record(record));
     return true;
@@ -211,6 +227,17 @@ export class TelemetryAggregator {
       })),
       minutes: this.#minutes.toState(),
     };
+  }
+
+  /** The series of `group`, created when new; the overflow series once {@link maxGroups} exist. */
+  #seriesOf(group: GroupKey): RequestSeries {
+    const key = groupKeyText(group);
+    const existing = this.#requests.get(key);
+    if (existing !== undefined) return existing;
+    if (this.#requests.size >= this.maxGroups && key !== OVERFLOW_KEY) return this.#seriesOf(OVERFLOW_GROUP);
+    const series = { group, key, windows: new SlidingWindows(createRequestCounters) };
+    this.#requests.set(key, series);
+    return series;
   }
 
   #advance(sequence: number, atMs: number): boolean {

@@ -5,6 +5,8 @@ import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, RequestRecordSchema } from '@switchboard/protocol';
 import type { BatchRecord, RequestRecord } from '@switchboard/protocol';
+import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { boundBatchRecordNames, boundRequestRecordNames } from './bound-record-names.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';
 
 /** Messages the client keeps buffered ahead of the loop; replay after downtime runs at this batch size. */
@@ -16,6 +18,8 @@ export interface TelemetryConsumerOptions {
   readonly manager: JetStreamManager;
   readonly names: SubjectNames;
   readonly aggregator: TelemetryAggregator;
+  /** The names records may count under; any other becomes `(unknown)`. */
+  readonly registry: RegistrySnapshot;
   /** Called for every request record applied for the first time (feeds the live load figures). */
   readonly onRequestApplied: (atMs: number, record: RequestRecord) => void;
   /** Called for every batch record applied for the first time. */
@@ -39,8 +43,8 @@ export class TelemetryConsumer {
 
   constructor(options: TelemetryConsumerOptions) {
     this.#options = options;
-    this.#requestPrefix = options.names.telemetryRequestSubject('');
-    this.#batchPrefix = options.names.telemetryBatchSubject('');
+    this.#requestPrefix = options.names.telemetryRequestPrefix;
+    this.#batchPrefix = options.names.telemetryBatchPrefix;
   }
 
   /**
@@ -100,14 +104,16 @@ export class TelemetryConsumer {
   }
 
   #apply(message: JsMsg): void {
-    const { aggregator, onRequestApplied, onBatchApplied, logger } = this.#options;
+    const { aggregator, registry, onRequestApplied, onBatchApplied, logger } = this.#options;
     try {
       if (message.subject.startsWith(this.#requestPrefix)) {
         const record = fromBinary(RequestRecordSchema, message.data);
+        boundRequestRecordNames(record, registry);
         const atMs = recordTime(record.atUnixMs, message);
         if (aggregator.applyRequest(message.seq, atMs, record)) onRequestApplied(atMs, record);
       } else if (message.subject.startsWith(this.#batchPrefix)) {
         const record = fromBinary(BatchRecordSchema, message.data);
+        boundBatchRecordNames(record, registry);
         const atMs = recordTime(record.atUnixMs, message);
         if (aggregator.applyBatch(message.seq, atMs, record)) onBatchApplied(atMs, record);
       } else {

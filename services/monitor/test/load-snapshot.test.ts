@@ -7,7 +7,7 @@ import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
-import { publishHeartbeat, publishJobs, registerModels, takeJobs } from './load-sources.js';
+import { publishHeartbeat, publishJobs, registerNames, takeJobs } from './load-sources.js';
 import { batchRecord, requestRecord } from './telemetry-records.js';
 
 const QUEUED_JOBS = 25;
@@ -26,7 +26,7 @@ describe('load snapshot', () => {
   beforeAll(async () => {
     bed = await createMonitorTestBed('load');
     await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
-    await registerModels(bed, ['queued', 'idle']);
+    await registerNames(bed, { models: ['queued', 'idle'] });
     subscription = bed.connection.subscribe(bed.names.monitorLoadSubject, {
       callback: (error, message) => {
         if (error === null) latest = fromBinary(LoadSnapshotSchema, message.data);

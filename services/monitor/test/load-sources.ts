@@ -1,26 +1,22 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { JsMsg } from '@nats-io/jetstream';
 import { ensureWorkConsumer } from '@switchboard/nats';
-import { JobSchema, ModelSpecSchema, WorkerHeartbeatSchema } from '@switchboard/protocol';
+import { JobSchema, WorkerHeartbeatSchema } from '@switchboard/protocol';
 import type { WorkerState } from '@switchboard/protocol';
-import { modelKey, openRegistryBucket } from '@switchboard/registry-snapshot';
+import type { openRegistryBucket } from '@switchboard/registry-snapshot';
+import { registerNamesInBucket } from '@switchboard/registry-snapshot/testing';
+import type { RegisteredNames } from '@switchboard/registry-snapshot/testing';
 import type { MonitorTestBed } from './monitor-test-bed.js';
 
 /** The namespace's registry bucket. */
 export type RegistryBucket = Awaited<ReturnType<typeof openRegistryBucket>>;
 
-/** Registers synthetic models named `models` in the namespace's registry bucket; returns the bucket. */
-export async function registerModels(
-  bed: MonitorTestBed,
-  models: readonly string[],
-): Promise<RegistryBucket> {
-  const bucket = await openRegistryBucket(bed.connection, bed.names);
-  for (const name of models)
-    await bucket.put(
-      modelKey(name),
-      toBinary(ModelSpecSchema, create(ModelSpecSchema, { name, runtime: 'synthetic', version: '1' })),
-    );
-  return bucket;
+/**
+ * Registers models, routes and tenants in the namespace's registry bucket; returns the bucket. The
+ * monitor counts records only under names the registry knows, so tests register theirs first.
+ */
+export function registerNames(bed: MonitorTestBed, names: RegisteredNames): Promise<RegistryBucket> {
+  return registerNamesInBucket(bed.connection, bed.names, names);
 }
 
 /** Queues `count` jobs for `model` at `priority` on the INFER stream, as a router would. */

@@ -7,7 +7,7 @@ import type { MetricsScrape } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
-import { publishHeartbeat, publishJobs, registerModels, takeJobs } from './load-sources.js';
+import { publishHeartbeat, publishJobs, registerNames, takeJobs } from './load-sources.js';
 import type { RegistryBucket } from './load-sources.js';
 import { batchRecord, exactPercentile, requestRecord } from './telemetry-records.js';
 
@@ -54,7 +54,7 @@ describe('monitor metrics', () => {
   beforeAll(async () => {
     bed = await createMonitorTestBed('metrics');
     await ensureStreams(bed.manager, bed.names, { kinds: ['infer'] });
-    bucket = await registerModels(bed, ['queued', 'served']);
+    bucket = await registerNames(bed, { models: ['queued', 'served'] });
     await publishJobs(bed, 'queued', 1, QUEUED_BY_PRIORITY[1]);
     await publishJobs(bed, 'queued', 2, QUEUED_BY_PRIORITY[2]);
     await publishJobs(bed, 'served', 2, TAKEN_JOBS);

@@ -3,6 +3,7 @@ import { MonitorService, StatsWindow } from '@switchboard/protocol';
 import type { RequestRecord } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerNames } from './load-sources.js';
 import { createMonitorTestBed } from './monitor-test-bed.js';
 import type { MonitorTestBed } from './monitor-test-bed.js';
 import { startMonitorProcess } from './monitor-process.js';
@@ -59,6 +60,7 @@ describe('monitor killed with SIGKILL and restarted', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('restart');
+    await registerNames(bed, { models: ['m'], routes: ['r'], tenants: ['t'] });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { RequestRecord } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerNames } from './load-sources.js';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
 import { exactRequestFigures, generateRequests, requestRecord, seededRandom } from './telemetry-records.js';
@@ -40,6 +41,7 @@ describe('per-minute rollups', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('rollups');
+    await registerNames(bed, { models: ['m'], routes: ['r'], tenants: ['t', 'u'] });
     running = await startMonitorInProcess(bed);
     await bed.publishRequests([...olderRecords, ...newerRecords, ...otherTenant, ...current]);
     await waitFor(async () => (await readRows()).length === 3, {

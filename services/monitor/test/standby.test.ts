@@ -1,6 +1,7 @@
 import { StatsWindow } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerNames } from './load-sources.js';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
 import { generateRequests, seededRandom } from './telemetry-records.js';
@@ -11,6 +12,7 @@ describe('a second monitor on the same namespace', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('standby');
+    await registerNames(bed, { models: ['m'], tenants: ['t'] });
   });
 
   afterAll(async () => {

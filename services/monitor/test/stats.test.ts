@@ -2,6 +2,7 @@ import { StatsWindow } from '@switchboard/protocol';
 import type { GetStatsResponse, RequestRecord, RequestStats } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerNames } from './load-sources.js';
 import { createMonitorTestBed, startMonitorInProcess } from './monitor-test-bed.js';
 import type { InProcessMonitor, MonitorTestBed } from './monitor-test-bed.js';
 import {
@@ -73,6 +74,11 @@ describe('monitor statistics', () => {
 
   beforeAll(async () => {
     bed = await createMonitorTestBed('stats');
+    await registerNames(bed, {
+      models: ['small', { name: 'large', versions: 2 }],
+      routes: ['classify'],
+      tenants: ['acme', 'beta'],
+    });
     running = await startMonitorInProcess(bed);
     await bed.publishRequests([...small, ...largeRecent, ...largeThreeMinutes, ...largeTenMinutes]);
     await bed.publishBatches(batches);

@@ -1,6 +1,12 @@
 import { clone } from '@bufbuild/protobuf';
 import { InvalidArgumentError } from '@switchboard/errors';
-import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
+import {
+  BatchingMode,
+  MAX_VERSION_LENGTH,
+  Modality,
+  ModelSpecSchema,
+  isValidVersion,
+} from '@switchboard/protocol';
 import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
 import { DATATYPES, isDatatype } from '@switchboard/tensors';
 import { validateName } from './validate-name.js';
@@ -10,8 +16,6 @@ const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic'];
 
 /** The version a model gets when the request names none. */
 const DEFAULT_VERSION = '1';
-
-const MAX_VERSION_LENGTH = 64;
 
 /**
  * Checks a model spec from a RegisterModel or UpdateModel request and returns a normalised copy:
@@ -45,9 +49,9 @@ export function validateModelSpec(spec: ModelSpec | undefined): ModelSpec {
 }
 
 function checkVersion(version: string): string[] {
-  if (version.length > MAX_VERSION_LENGTH || /\s/.test(version)) {
+  if (!isValidVersion(version)) {
     return [
-      `version ${JSON.stringify(version)} must be at most ${MAX_VERSION_LENGTH} characters without whitespace`,
+      `version ${JSON.stringify(version)} must be at most ${MAX_VERSION_LENGTH} characters without whitespace or control characters`,
     ];
   }
   return [];

@@ -1,5 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '@switchboard/errors';
+import { ANONYMOUS_TENANT } from '@switchboard/protocol';
 import { hashApiKey } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 
@@ -8,9 +9,6 @@ export interface Tenant {
   name: string;
   tier: string;
 }
-
-/** The tenant of every request while authentication is off. */
-const ANONYMOUS_TENANT = 'anonymous';
 
 export interface AuthenticationOptions {
   mode: 'off' | 'required';

@@ -13,7 +13,23 @@ describe('loadConfig', () => {
       defaultTimeoutMs: 30_000,
       maxRequestBytes: 983_040,
       metricsPort: 9401,
+      limits: {
+        maxIdBytes: 256,
+        maxParameters: 64,
+        maxParameterBytes: 4_096,
+        maxTensors: 64,
+        maxMetadataBytes: 16_384,
+      },
     });
+  });
+
+  it('reads the request limits and refuses ones too small for a normal request', () => {
+    expect(loadConfig({ ROUTER_MAX_ID_BYTES: '64', ROUTER_MAX_TENSORS: '8' }).limits).toMatchObject({
+      maxIdBytes: 64,
+      maxTensors: 8,
+    });
+    // A UUID request id is 36 bytes; a smaller limit would refuse every stock client.
+    expect(() => loadConfig({ ROUTER_MAX_ID_BYTES: '16' })).toThrow(/ROUTER_MAX_ID_BYTES="16"/);
   });
 
   it('gives each router a random id unless ROUTER_ID names one', () => {

@@ -13,12 +13,21 @@ import {
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
 import { z } from 'zod';
+import type { RequestLimits } from './request-limits.js';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Leaves room under NATS' default 1 MiB max payload for the job envelope. */
 const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
+/** Request ids are UUIDs or short client keys; 256 bytes leaves room for any real one. */
+const DEFAULT_MAX_ID_BYTES = 256;
+/** Triton's and KServe's clients send a handful (priority, timeout, sequence ids, sla_ms, …). */
+const DEFAULT_MAX_PARAMETERS = 64;
+const DEFAULT_MAX_PARAMETER_BYTES = 4_096;
+const DEFAULT_MAX_TENSORS = 64;
+/** Node's HTTP/2 layer refuses header blocks over 64 KiB on its own; API keys and trace headers fit in far less. */
+const DEFAULT_MAX_METADATA_BYTES = 16_384;
 /** Prometheus /metrics port; registry 9402, worker 9403, monitor 9404. */
 const DEFAULT_METRICS_PORT = 9401;
 
@@ -66,6 +75,11 @@ const shape = {
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
+  ROUTER_MAX_ID_BYTES: variable(envInt(DEFAULT_MAX_ID_BYTES, { min: 36 }), '256'),
+  ROUTER_MAX_PARAMETERS: variable(envInt(DEFAULT_MAX_PARAMETERS, { min: 8 }), '64'),
+  ROUTER_MAX_PARAMETER_BYTES: variable(envInt(DEFAULT_MAX_PARAMETER_BYTES, { min: 64 }), '4096'),
+  ROUTER_MAX_TENSORS: variable(envInt(DEFAULT_MAX_TENSORS, { min: 1 }), '64'),
+  ROUTER_MAX_METADATA_BYTES: variable(envInt(DEFAULT_MAX_METADATA_BYTES, { min: 1024 }), '16384'),
   ROUTER_AUTH: variable(envEnum(['off', 'required'], 'off'), 'required'),
   ROUTER_TIERS: variable(tiersVariable, '{"free":{"slaMs":5000},"premium":{"slaMs":500,"minQuality":0.9}}'),
   ROUTER_DEFAULT_TIER: variable(envString(DEFAULT_TIER), 'standard'),
@@ -88,6 +102,8 @@ export interface RouterConfig extends ServiceConfig {
   defaultTimeoutMs: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
+  /** Bounds on every other size a client controls: ids, parameters, tensors, metadata. */
+  limits: RequestLimits;
   /** `required`: every request needs a known API key; `off`: every request is the anonymous tenant. */
   auth: 'off' | 'required';
   /** Settings per tenant tier, by tier name. */
@@ -116,6 +132,13 @@ export function loadConfig(environment: Environment): RouterConfig {
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
+    limits: Object.freeze({
+      maxIdBytes: values.ROUTER_MAX_ID_BYTES,
+      maxParameters: values.ROUTER_MAX_PARAMETERS,
+      maxParameterBytes: values.ROUTER_MAX_PARAMETER_BYTES,
+      maxTensors: values.ROUTER_MAX_TENSORS,
+      maxMetadataBytes: values.ROUTER_MAX_METADATA_BYTES,
+    }),
     auth: values.ROUTER_AUTH,
     tiers: values.ROUTER_TIERS,
     defaultTier: values.ROUTER_DEFAULT_TIER,

@@ -3,6 +3,7 @@ import type { GRPCInferenceService, ModelSpec } from '@switchboard/protocol';
 import type { WorkerPresence } from '@switchboard/worker-presence';
 import { createModelInfer } from './model-infer.js';
 import type { ModelInferOptions } from './model-infer.js';
+import { checkRequestedName } from './request-limits.js';
 import { representativeModel, resolveTarget } from './resolve-target.js';
 
 export interface InferenceServiceOptions extends ModelInferOptions {
@@ -24,8 +25,10 @@ export function createInferenceHandlers(
   const { snapshot, presence } = options;
   const modelInfer = createModelInfer(options);
   /** The model that answers for the name (and version) a metadata or readiness call asks about. */
-  const resolveModel = (request: { name: string; version: string }) =>
-    representativeModel(resolveTarget(snapshot, request.name, request.version), snapshot, presence);
+  const resolveModel = (request: { name: string; version: string }) => {
+    checkRequestedName(request.name, request.version);
+    return representativeModel(resolveTarget(snapshot, request.name, request.version), snapshot, presence);
+  };
   return {
     serverLive: async () => ({ live: true }),
     serverReady: async () => ({ ready: options.isReady() }),

@@ -10,6 +10,7 @@ import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
 import { endPublishSpan, startPublishSpan } from './publish-span.js';
+import type { PublishSpan } from './publish-span.js';
 
 /** The longest a publish may wait for JetStream's acknowledgement. */
 const MAX_PUBLISH_WAIT_MS = 5_000;
@@ -80,6 +81,7 @@ export class JobDispatcher {
       deadlineUnixMs: BigInt(Math.ceil(deadlineUnixMs)),
       enqueuedUnixMs: BigInt(Date.now()),
     });
+    // The waiter goes in before the publish: a worker may answer before JetStream's ack arrives.
     const result = new Promise<JobResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(job.requestId);
@@ -91,6 +93,23 @@ export class JobDispatcher {
       }, remainingMs);
       this.#pending.set(job.requestId, { resolve, reject, timer });
     });
+    // Awaited together: when the deadline passes while the publish still waits for its ack (a NATS
+    // reconnect), the waiter rejects first, and a rejection nobody awaits yet ends the process.
+    const [, answer] = await Promise.all([
+      this.#publish(subject, message, job, remainingMs, publishSpan),
+      result,
+    ]);
+    return answer;
+  }
+
+  /** Publishes the job; on failure, fails its waiter with UNAVAILABLE instead of throwing. */
+  async #publish(
+    subject: string,
+    message: Job,
+    job: JobToDispatch,
+    remainingMs: number,
+    publishSpan: PublishSpan,
+  ): Promise<void> {
     try {
       await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
         msgID: job.requestId,
@@ -106,7 +125,6 @@ export class JobDispatcher {
         }),
       );
     }
-    return result;
   }
 
   /** Fails every waiting request with UNAVAILABLE and stops listening. Idempotent. */

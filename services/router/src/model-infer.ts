@@ -12,6 +12,8 @@ import type { TierSettings } from './config.js';
 import { shadowModels } from './eligible-candidates.js';
 import type { Decision, ModelSelector, Target } from './model-selector.js';
 import type { RequestObserver } from './request-observer.js';
+import { checkRequestLimits } from './request-limits.js';
+import type { RequestLimits } from './request-limits.js';
 import { readRequestOptions } from './request-options.js';
 import type { BudgetSource, RequestOptions } from './request-options.js';
 import { annotateRequestSpan } from './request-span.js';
@@ -32,6 +34,8 @@ export interface ModelInferOptions extends ServePlanContext {
   /** Settings per tier; the default tier's apply to tenants of a tier not listed. */
   tiers: Readonly<Record<string, TierSettings>>;
   defaultTimeoutMs: number;
+  /** Bounds on the sizes a client controls, checked before anything else. */
+  limits: RequestLimits;
   logger: Logger;
   /** Told when each call starts and ends (with its telemetry record), e.g. for Prometheus metrics. */
   observer?: RequestObserver;
@@ -61,7 +65,9 @@ export function createModelInfer(options: ModelInferOptions) {
     const startedAt = performance.now();
     options.observer?.requestStarted();
     const steps: Step[] = [];
-    const record: RequestRecordInit = { requestId: randomUUID(), model: request.modelName };
+    // Names in the record come from the registry only (the model and route resolved), never from
+    // the request: a name a client makes up must not become a telemetry subject or a figure's key.
+    const record: RequestRecordInit = { requestId: randomUUID() };
     try {
       const response = await serve(options, request, call, record, steps);
       record.statusCode = 0;
@@ -99,6 +105,7 @@ function admit(
   record: RequestRecordInit,
 ): AdmittedRequest {
   const requestId = record.requestId ?? '';
+  checkRequestLimits(request, call.metadata, options.limits);
   const tenant = authenticate(call.metadata, options.snapshot, options.auth);
   record.tenant = tenant.name;
   const target = resolveTarget(options.snapshot, request.modelName, request.modelVersion);

@@ -1,18 +1,12 @@
 import { statusCodeName } from '@switchboard/errors';
 import { Counter, DURATION_BUCKETS_SECONDS, Gauge, Histogram } from '@switchboard/metrics';
 import type { Registry } from '@switchboard/metrics';
+import { UNKNOWN_NAME } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { CircuitStateObserver } from './model-circuit-breakers.js';
 import type { RequestObserver } from './request-observer.js';
 import type { RequestRecordInit } from './request-telemetry.js';
 import type { Step } from './serve-plan.js';
-
-/**
- * The `model` label of requests naming no registered model. Clients may send any name; labelling by
- * it would let them create unbounded series. Parentheses keep it apart from real names, which are
- * lowercase letters, digits, '-' and '_'.
- */
-const UNKNOWN_MODEL_LABEL = '(unknown)';
 
 const MICROS_PER_SECOND = 1_000_000;
 /** Costs travel in millionths of a dollar; Prometheus wants base units. */
@@ -90,8 +84,9 @@ export function createRouterMetrics(registry: Registry, snapshot: RegistrySnapsh
     requestStarted: () => inFlight.inc(),
     requestFinished(record: RequestRecordInit, steps: readonly Step[]) {
       inFlight.dec();
+      // Clients may send any name; labelling by it would let them create unbounded series.
       const name = record.model ?? '';
-      const model = snapshot.getModel(name) === undefined ? UNKNOWN_MODEL_LABEL : name;
+      const model = snapshot.getModel(name) === undefined ? UNKNOWN_NAME : name;
       const route = record.route ?? '';
       const code = record.statusCode ?? 0;
       requests.inc({ model, route, code: statusCodeName(code) });

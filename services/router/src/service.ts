@@ -52,7 +52,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const snapshot = await startRegistrySnapshot(connection, names, logger);
   const presence = new WorkerPresence();
   const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);
-  const records = new RequestRecordPublisher(connection, names);
+  const records = new RequestRecordPublisher(connection, names, logger.child({ component: 'telemetry' }));
   const dispatcher = new JobDispatcher(connection, names, config.routerId, logger);
   dispatcher.start();
   const load = new LoadView();
@@ -95,6 +95,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           serverVersion,
           defaultTimeoutMs: config.defaultTimeoutMs,
           maxRequestBytes,
+          limits: config.limits,
           isReady: () => !connection.isClosed() && !connection.isDraining(),
           logger: logger.child({ component: 'inference' }),
           observer: createRouterMetrics(metricsRegistry, snapshot),

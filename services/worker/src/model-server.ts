@@ -9,6 +9,7 @@ import { BatchRecordSchema, JobSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import { toBatchLimits } from './batch-limits.js';
 import { BatchRecorder } from './batch-recorder.js';
+import { describeJobProblem } from './describe-job-problem.js';
 import { executeBatch } from './execute-batch.js';
 import type { JobOutcome } from './execute-batch.js';
 import type { HeldJob } from './held-job.js';
@@ -139,15 +140,24 @@ export class ModelServer {
     await this.#versions.close();
   }
 
+  /** Drops a job for good: without a usable reply subject there is no one to answer. */
+  #discard(message: JsMsg, reason: string, error: unknown): void {
+    this.#logger.error({ err: error, subject: message.subject }, reason);
+    message.term();
+    this.options.observer?.jobSettled(this.options.spec.name, 'error');
+  }
+
   #receive(message: JsMsg, level: number): void {
     let job;
     try {
       job = fromBinary(JobSchema, message.data);
     } catch (error) {
-      // Without a decodable job there is no reply subject to answer; drop it for good.
-      this.#logger.error({ err: error, subject: message.subject }, 'discarding undecodable job');
-      message.term();
-      this.options.observer?.jobSettled(this.options.spec.name, 'error');
+      this.#discard(message, 'discarding undecodable job', error);
+      return;
+    }
+    const problem = describeJobProblem(job, this.options.spec.name);
+    if (problem !== undefined) {
+      this.#discard(message, 'discarding malformed job', new Error(problem));
       return;
     }
     const held: HeldJob = {
