@@ -87,7 +87,7 @@ export class JobDispatcher {
         this.#pending.delete(job.requestId);
         reject(
           new DeadlineExceededError(
-            `no answer from model ${job.model} within the ${remainingMs} ms deadline`,
+            `no answer from model ${job.model} within the ${Math.ceil(remainingMs)} ms deadline`,
           ),
         );
       }, remainingMs);
@@ -96,20 +96,24 @@ export class JobDispatcher {
     // Awaited together: when the deadline passes while the publish still waits for its ack (a NATS
     // reconnect), the waiter rejects first, and a rejection nobody awaits yet ends the process.
     const [, answer] = await Promise.all([
-      this.#publish(subject, message, job, remainingMs, publishSpan),
+      this.#publish(subject, message, job, deadlineUnixMs, publishSpan),
       result,
     ]);
     return answer;
   }
 
-  /** Publishes the job; on failure, fails its waiter with UNAVAILABLE instead of throwing. */
+  /**
+   * Publishes the job; on failure fails its waiter instead of throwing: DEADLINE_EXCEEDED when the
+   * deadline passed meanwhile, else UNAVAILABLE.
+   */
   async #publish(
     subject: string,
     message: Job,
     job: JobToDispatch,
-    remainingMs: number,
+    deadlineUnixMs: number,
     publishSpan: PublishSpan,
   ): Promise<void> {
+    const remainingMs = deadlineUnixMs - Date.now();
     try {
       await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
         msgID: job.requestId,
@@ -119,11 +123,19 @@ export class JobDispatcher {
       endPublishSpan(publishSpan.span);
     } catch (error) {
       endPublishSpan(publishSpan.span, error);
-      this.#settle(job.requestId)?.reject(
-        new UnavailableError(`could not queue the request for model ${job.model}; try again`, {
-          cause: error,
-        }),
-      );
+      // A deadline shorter than JetStream's ack round trip is the client's doing, not a fault of
+      // NATS or the model: say so, and keep it from counting against the model's circuit.
+      // (Timers run on whole milliseconds and deadlines are fractional, hence the one to spare.)
+      const failure =
+        Date.now() + 1 >= deadlineUnixMs
+          ? new DeadlineExceededError(
+              `the ${Math.ceil(remainingMs)} ms deadline passed before the request was queued for model ${job.model}`,
+              { cause: error },
+            )
+          : new UnavailableError(`could not queue the request for model ${job.model}; try again`, {
+              cause: error,
+            });
+      this.#settle(job.requestId)?.reject(failure);
     }
   }
 

@@ -4,9 +4,15 @@ import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
 import type { Target } from './model-selector.js';
 
+/** The most model names a NOT_FOUND message lists; a large registry would make every refusal huge. */
+const MAX_LISTED_NAMES = 20;
+
 function describeKnownNames(snapshot: RegistrySnapshot): string {
   const names = snapshot.listModels().map((model) => model.name);
-  return names.length === 0 ? 'no models are registered' : `registered models: ${names.join(', ')}`;
+  if (names.length === 0) return 'no models are registered';
+  const listed = names.sort().slice(0, MAX_LISTED_NAMES).join(', ');
+  const more = names.length - MAX_LISTED_NAMES;
+  return `registered models: ${listed}${more > 0 ? ` and ${more} more (switchboard models list)` : ''}`;
 }
 
 /**

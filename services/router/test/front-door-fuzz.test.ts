@@ -1,0 +1,118 @@
+import type { ServiceError } from '@grpc/grpc-js';
+import { create } from '@bufbuild/protobuf';
+import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostileCalls, wellFormedCalls } from './support/hostile-requests.js';
+import type { FuzzedCall } from './support/hostile-requests.js';
+import { startProcessSystem } from './support/process-system.js';
+import type { ProcessSystem } from './support/process-system.js';
+import { syntheticSpec } from './support/synthetic-spec.js';
+
+// Seeded and bounded in time for the default suite; a longer hunt:
+//   FUZZ_SECONDS=600 FUZZ_SEED=$RANDOM pnpm vitest run services/router/test/front-door-fuzz.test.ts
+const FUZZ_SECONDS = Number(process.env.FUZZ_SECONDS ?? 15);
+const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
+
+/** Statuses that say what is wrong. UNKNOWN, INTERNAL and UNAVAILABLE would mean a request broke something. */
+const SPECIFIC_STATUSES = new Set([
+  3, // INVALID_ARGUMENT
+  4, // DEADLINE_EXCEEDED
+  5, // NOT_FOUND
+  8, // RESOURCE_EXHAUSTED
+  9, // FAILED_PRECONDITION
+]);
+/** An answer may arrive this long after the call's own deadline (the client notices it then). */
+const DEADLINE_SLACK_MS = 1_000;
+/** What one service's heap may grow by over the run: garbage not yet collected, caches that are bounded. */
+const HEAP_GROWTH_BOUND_BYTES = 64 * 1024 ** 2;
+
+const textSpec = create(ModelSpecSchema, {
+  name: 'words',
+  runtime: 'synthetic',
+  task: 'classification',
+  modality: Modality.TEXT,
+  inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1n] }],
+  outputs: [{ name: 'scores', datatype: 'FP32', shape: [-1n, 2n] }],
+  batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 8 },
+  runtimeOptions: { base_latency_ms: '1' },
+});
+
+describe('the front door under fuzzed requests', () => {
+  let system: ProcessSystem;
+
+  beforeAll(async () => {
+    system = await startProcessSystem('fuzz', {
+      models: [syntheticSpec('echo', { base_latency_ms: '1' }), textSpec],
+    });
+    await system.registry.putRoute({
+      route: { name: 'front', candidates: [{ model: 'echo' }, { model: 'words' }] },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  /** Sends one call; resolves with what the client saw and how long it took. */
+  async function send(call: FuzzedCall): Promise<{ code: number; details: string; elapsedMs: number }> {
+    const startedAt = Date.now();
+    try {
+      await system.oip.call('ModelInfer', call.request, {
+        timeoutMs: call.timeoutMs,
+        metadata: call.metadata,
+      });
+      return { code: 0, details: '', elapsedMs: Date.now() - startedAt };
+    } catch (error) {
+      const { code, details } = error as ServiceError;
+      return { code, details, elapsedMs: Date.now() - startedAt };
+    }
+  }
+
+  it(
+    `answers every call with a specific status in time, for ${FUZZ_SECONDS} s, and no service dies, reconnects or grows`,
+    async () => {
+      const heapsBefore = await Promise.all(
+        Object.values(system.services).map((service) => service.heapUsedBytes()),
+      );
+      const seen = new Map<number, number>();
+
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            hostileCalls(['echo', 'words', 'front'], ['features', 'text', 'probabilities', 'scores']),
+            wellFormedCalls(),
+          ),
+          async (call) => {
+            const { code, details, elapsedMs } = await send(call);
+            seen.set(code, (seen.get(code) ?? 0) + 1);
+            expect(code === 0 || SPECIFIC_STATUSES.has(code), `status ${code}: ${details}`).toBe(true);
+            expect(elapsedMs).toBeLessThanOrEqual(call.timeoutMs + DEADLINE_SLACK_MS);
+            for (const service of Object.values(system.services))
+              expect(service.isAlive(), `${service.name} alive`).toBe(true);
+          },
+        ),
+        {
+          seed: FUZZ_SEED,
+          numRuns: Number.MAX_SAFE_INTEGER,
+          interruptAfterTimeLimit: FUZZ_SECONDS * 1_000,
+          markInterruptAsFailure: false,
+        },
+      );
+
+      expect(system.incidents()).toEqual([]);
+      const calls = [...seen.values()].reduce((sum, count) => sum + count, 0);
+      // The run must have reached past validation: some calls answered, several kinds of refusal.
+      expect(calls).toBeGreaterThan(200);
+      expect(seen.get(0) ?? 0).toBeGreaterThan(0);
+      expect(seen.size).toBeGreaterThanOrEqual(4);
+      const heapsAfter = await Promise.all(
+        Object.values(system.services).map((service) => service.heapUsedBytes()),
+      );
+      heapsAfter.forEach((after, index) =>
+        expect(after - (heapsBefore[index] ?? 0)).toBeLessThan(HEAP_GROWTH_BOUND_BYTES),
+      );
+    },
+    (FUZZ_SECONDS + 60) * 1_000,
+  );
+});
