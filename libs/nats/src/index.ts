@@ -11,10 +11,4 @@ export { DEFAULT_PRIORITY, PRIORITY_LEVELS, toPriority } from './priority.js';
 export { subscribeDecoded } from './subscribe-decoded.js';
 export type { SubjectNames } from './subject-names.js';
 export { createSubjectNames } from './subject-names.js';
-export {
-  MAX_SUBJECT_BYTES,
-  UnsafeSubjectError,
-  isSubjectToken,
-  publishableSubject,
-  subjectToken,
-} from './subject-rules.js';
+export { UnsafeSubjectError, publishableSubject } from './subject-rules.js';

@@ -5,6 +5,9 @@
  */
 export const MAX_SUBJECT_BYTES = 256;
 
+/** The longest token a per-model subject takes; registry names are at most 63 characters. */
+export const MAX_TOKEN_BYTES = 128;
+
 /**
  * One subject token: no separator ('.'), no wildcard ('*', '>'), no whitespace and no control
  * characters — nats.js throws on a space, and a CR or LF would end the protocol line.
@@ -20,7 +23,7 @@ export class UnsafeSubjectError extends Error {
   override readonly name = 'UnsafeSubjectError';
 }
 
-/** Whether `token` can be one token of a literal subject. */
+/** Whether `token` can be one token of a literal subject (any length; see {@link subjectToken}). */
 export function isSubjectToken(token: string): boolean {
   return TOKEN_PATTERN.test(token);
 }
@@ -31,11 +34,11 @@ function preview(text: string): string {
 }
 
 /**
- * Returns `token` when it is a safe subject token.
+ * Returns `token` when it is a safe subject token of at most {@link MAX_TOKEN_BYTES} bytes.
  * @throws UnsafeSubjectError otherwise.
  */
 export function subjectToken(token: string): string {
-  if (!isSubjectToken(token))
+  if (!isSubjectToken(token) || Buffer.byteLength(token) > MAX_TOKEN_BYTES)
     throw new UnsafeSubjectError(`${preview(token)} cannot be a NATS subject token`);
   return token;
 }

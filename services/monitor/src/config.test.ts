@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       port: 8020,
       loadIntervalMs: 250,
       checkpointIntervalMs: 2_000,
-      maxGroups: 5_000,
+      maxGroups: 1_000,
       metricsPort: 9404,
     });
   });

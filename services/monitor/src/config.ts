@@ -32,7 +32,7 @@ const shape = {
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
   MONITOR_CHECKPOINT_INTERVAL: variable(envDurationMs(DEFAULT_CHECKPOINT_INTERVAL_MS), '2s'),
-  MONITOR_MAX_GROUPS: variable(envInt(DEFAULT_MAX_GROUPS, { min: 10 }), '5000'),
+  MONITOR_MAX_GROUPS: variable(envInt(DEFAULT_MAX_GROUPS, { min: 10 }), '1000'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
   ...telemetryMaxBytesVariable,
 };

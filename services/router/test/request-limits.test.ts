@@ -27,7 +27,9 @@ describe('the limits on what a client controls', () => {
     await system.waitUntilReady('classifier-small');
     nats = await connect({ servers: testInfrastructure().natsUrl });
     nats.subscribe(`${system.names.telemetryRequestPrefix}>`, {
-      callback: (_error, message) => telemetrySubjects.push(message.subject),
+      callback: (_error, message) => {
+        telemetrySubjects.push(message.subject);
+      },
     });
   });
 

@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
@@ -35,10 +39,17 @@ export interface ServiceUnderTest {
   /** Every log line the process has written so far. */
   readonly lines: LogLine[];
   readonly metricsPort: number;
+  /** Its working directory (a fresh temporary one), removed when the system stops. */
+  readonly directory: string;
   /** Whether the process is still running. */
   isAlive(): boolean;
-  /** Bytes of JavaScript heap in use, from its /metrics (`nodejs_heap_size_used_bytes`). */
-  heapUsedBytes(): Promise<number>;
+  /**
+   * Memory the process holds on to: JS heap in use plus memory outside it (ArrayBuffers such as
+   * histograms and message buffers), read from its /metrics right after a full garbage collection,
+   * so garbage not yet collected does not count. The collection is the one Node runs before writing
+   * a heap snapshot on SIGUSR2 (`--heapsnapshot-signal`); the snapshot is deleted.
+   */
+  liveBytes(): Promise<number>;
 }
 
 /** Registry, monitor, router and one worker, each its own process, on the test run's NATS and a fresh database. */
@@ -58,8 +69,6 @@ export interface ProcessSystemOptions {
   readonly models: readonly ModelSpec[];
   /** Extra environment per service. */
   readonly environment?: Partial<Record<ServiceName, Record<string, string>>>;
-  /** Node flags per service, e.g. `--max-old-space-size=160`. */
-  readonly nodeOptions?: Partial<Record<ServiceName, string[]>>;
 }
 
 const PINO_WARN = 40;
@@ -79,9 +88,11 @@ function startService(
   name: ServiceName,
   environment: Record<string, string>,
   metricsPort: number,
-  nodeOptions: readonly string[],
 ): ServiceUnderTest {
-  const child = spawn(process.execPath, [...nodeOptions, mainOf(name)], {
+  // Its own working directory, where its heap snapshots land.
+  const directory = mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
+  const child = spawn(process.execPath, ['--heapsnapshot-signal=SIGUSR2', mainOf(name)], {
+    cwd: directory,
     env: { ...process.env, ...environment, METRICS_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -101,17 +112,42 @@ function startService(
     lines,
     metricsPort,
     isAlive: () => child.exitCode === null && child.signalCode === null,
-    heapUsedBytes: async () => (await scrapeMetrics(metricsPort)).value('nodejs_heap_size_used_bytes'),
+    async liveBytes() {
+      child.kill('SIGUSR2');
+      await waitForSnapshot(directory);
+      const metrics = await scrapeMetrics(metricsPort);
+      return metrics.value('nodejs_heap_size_used_bytes') + metrics.value('nodejs_external_memory_bytes');
+    },
+    directory,
   };
 }
 
+/** Waits until a heap snapshot in `directory` is written completely, then deletes it. */
+async function waitForSnapshot(directory: string): Promise<void> {
+  let lastSize = -1;
+  await waitFor(
+    async () => {
+      const [snapshot] = (await readdir(directory)).filter((file) => file.endsWith('.heapsnapshot'));
+      if (snapshot === undefined) return false;
+      const { size } = await stat(join(directory, snapshot));
+      const complete = size > 0 && size === lastSize;
+      lastSize = size;
+      if (complete) await rm(join(directory, snapshot));
+      return complete;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, message: `a heap snapshot in ${directory}` },
+  );
+}
+
 async function stopService(service: ServiceUnderTest): Promise<void> {
-  if (!service.isAlive()) return;
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  if (service.isAlive()) {
+    const exited = new Promise((resolve) => service.child.once('exit', resolve));
+    service.child.kill('SIGTERM');
+    const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await rm(service.directory, { recursive: true, force: true });
 }
 
 /**
@@ -144,12 +180,7 @@ export async function startProcessSystem(
   });
   const services: Partial<Record<ServiceName, ServiceUnderTest>> = {};
   const launch = async (name: ServiceName, environment: Record<string, string>) => {
-    services[name] = startService(
-      name,
-      own(name, environment),
-      await findFreePort(),
-      options.nodeOptions?.[name] ?? [],
-    );
+    services[name] = startService(name, own(name, environment), await findFreePort());
   };
   const registry = createGrpcClient(RegistryService, `127.0.0.1:${ports.registry}`);
   const monitor = createGrpcClient(MonitorService, `127.0.0.1:${ports.monitor}`);
