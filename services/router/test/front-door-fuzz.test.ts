@@ -1,13 +1,11 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { create } from '@bufbuild/protobuf';
-import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileCalls, wellFormedCalls } from './support/hostile-requests.js';
 import type { FuzzedCall } from './support/hostile-requests.js';
 import { startProcessSystem } from './support/process-system.js';
 import type { ProcessSystem } from './support/process-system.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
+import { syntheticSpec, syntheticTextSpec } from './support/synthetic-spec.js';
 
 // Seeded and bounded in time for the default suite; a longer hunt:
 //   FUZZ_SECONDS=600 FUZZ_SEED=$RANDOM pnpm vitest run services/router/test/front-door-fuzz.test.ts
@@ -31,23 +29,15 @@ const DEADLINE_SLACK_MS = 1_000;
  */
 const GROWTH_BOUND_BYTES = 16 * 1024 ** 2;
 
-const textSpec = create(ModelSpecSchema, {
-  name: 'words',
-  runtime: 'synthetic',
-  task: 'classification',
-  modality: Modality.TEXT,
-  inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1n] }],
-  outputs: [{ name: 'scores', datatype: 'FP32', shape: [-1n, 2n] }],
-  batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 8 },
-  runtimeOptions: { base_latency_ms: '1' },
-});
-
 describe('the front door under fuzzed requests', () => {
   let system: ProcessSystem;
 
   beforeAll(async () => {
     system = await startProcessSystem('fuzz', {
-      models: [syntheticSpec('echo', { base_latency_ms: '1' }), textSpec],
+      models: [
+        syntheticSpec('echo', { base_latency_ms: '1' }),
+        syntheticTextSpec('words', { base_latency_ms: '1' }, 8),
+      ],
     });
     await system.registry.putRoute({
       route: { name: 'front', candidates: [{ model: 'echo' }, { model: 'words' }] },

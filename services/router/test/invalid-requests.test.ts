@@ -1,6 +1,6 @@
 import { classifierSpec, toRawFloat32 } from '@switchboard/models/testing';
-import { BatchingMode, Modality } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticTextSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
@@ -20,16 +20,7 @@ describe('requests the router refuses', () => {
     const small = classifierSpec('classifier-small');
     await system.registry.registerModel({ model: small });
     await system.registry.registerModel({
-      model: {
-        name: 'slow-text',
-        runtime: 'synthetic',
-        task: 'classification',
-        modality: Modality.TEXT,
-        inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1n] }],
-        outputs: [{ name: 'scores', datatype: 'FP32', shape: [-1n, 2n] }],
-        batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: 4 },
-        runtimeOptions: { base_latency_ms: '400' },
-      },
+      model: syntheticTextSpec('slow-text', { base_latency_ms: '400' }),
     });
     await system.startWorker(['classifier-small', 'slow-text']);
     await system.waitUntilReady('slow-text');

@@ -35,3 +35,21 @@ export function syntheticSpec(
     runtimeOptions,
   });
 }
+
+/** A synthetic text model: BYTES text [-1] → FP32 scores [-1, 2], dynamic batching up to `maxBatchSize`. */
+export function syntheticTextSpec(
+  name: string,
+  runtimeOptions: Record<string, string>,
+  maxBatchSize = 4,
+): ModelSpec {
+  return create(ModelSpecSchema, {
+    name,
+    runtime: 'synthetic',
+    task: 'classification',
+    modality: Modality.TEXT,
+    inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1n] }],
+    outputs: [{ name: 'scores', datatype: 'FP32', shape: [-1n, 2n] }],
+    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize },
+    runtimeOptions,
+  });
+}
