@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseTargets, staticModel } from './choose-targets.js';
 import type { WorkloadRequest } from './create-workload.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../shared/seeded-random.js';
 
 function request(index: number, overrides: Partial<WorkloadRequest>): WorkloadRequest {
   return {

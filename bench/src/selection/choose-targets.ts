@@ -1,7 +1,7 @@
 import type { WorkloadRequest } from './create-workload.js';
 import { modelsOf, ROUTE_BY_MODALITY, TIERS } from './model-zoo.js';
 import type { WorkloadModality, ZooModel } from './model-zoo.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from '../shared/seeded-random.js';
 
 /** The compared ways of choosing a model, in the order they run and are reported. */
 export const STRATEGIES = ['static', 'round-robin', 'random', 'switchboard'] as const;

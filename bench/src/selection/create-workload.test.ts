@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkload, WORKLOAD_MIX } from './create-workload.js';
 import { TIERS } from './model-zoo.js';
-import type { TraceArrival } from './read-trace.js';
-import { createSeededRandom } from './seeded-random.js';
+import type { TraceArrival } from '../shared/read-trace.js';
+import { createSeededRandom } from '../shared/seeded-random.js';
 
 /** One arrival every 10 ms of trace time for 100 s, prompts growing with time. */
 const ARRIVALS: TraceArrival[] = Array.from({ length: 10_000 }, (_, index) => ({
   offsetMs: index * 10,
   promptTokens: 100 + index,
+  outputTokens: 0,
 }));
 const WINDOW = { startMs: 20_000, durationMs: 60_000, speedup: 10 };
 

@@ -1,7 +1,7 @@
 import type { Tier, WorkloadModality } from './model-zoo.js';
 import { TIERS } from './model-zoo.js';
-import type { TraceArrival } from './read-trace.js';
-import type { Random } from './seeded-random.js';
+import type { TraceArrival } from '../shared/read-trace.js';
+import type { Random } from '../shared/seeded-random.js';
 
 /** One request of the workload, the same for every strategy. */
 export interface WorkloadRequest {

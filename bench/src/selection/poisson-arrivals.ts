@@ -1,5 +1,5 @@
-import type { TraceArrival } from './read-trace.js';
-import type { Random } from './seeded-random.js';
+import type { TraceArrival } from '../shared/read-trace.js';
+import type { Random } from '../shared/seeded-random.js';
 
 /**
  * The stand-in for the Azure traces when they are absent: their combined mean rate (5.53 conv +
@@ -30,6 +30,8 @@ export function createPoissonArrivals(durationMs: number, random: Random): Trace
     arrivals.push({
       offsetMs,
       promptTokens: Math.min(MAX_PROMPT_TOKENS, Math.max(MIN_PROMPT_TOKENS, tokens)),
+      // The selection benchmark sizes requests by their input only.
+      outputTokens: 0,
     });
     offsetMs += -meanGapMs * Math.log(1 - random());
   }

@@ -7,7 +7,7 @@ import { HARD_DEADLINE_FACTOR } from './create-workload.js';
 import type { WorkloadRequest } from './create-workload.js';
 import type { Tier } from './model-zoo.js';
 import type { TenantKeys } from './provision-zoo.js';
-import { readSwitchboardFacts } from './read-switchboard-facts.js';
+import { readSwitchboardFacts } from '../shared/read-switchboard-facts.js';
 
 /** The router's OIP client. */
 export type InferenceClient = GrpcClient<typeof GRPCInferenceService>;

@@ -1,0 +1,69 @@
+import { create } from '@bufbuild/protobuf';
+import { ModelInferRequestSchema } from '@switchboard/protocol';
+import type { ModelInferRequest, ModelInferResponse } from '@switchboard/protocol';
+import type { ReplayRequest } from './create-replay-workload.js';
+
+/** The router's token estimate for text (UTF-8 bytes ÷ 4); the synthetic LLM counts the same way. */
+const BYTES_PER_TOKEN = 4;
+/** Stands for the earlier turns of a conversation: what makes the trace's long contexts long. */
+const FILLER = 'Earlier in this conversation the user and the assistant discussed the task at length. ';
+
+function contextOf(promptBytes: number, promptTokens: number): Uint8Array {
+  const length = Math.max(0, promptTokens * BYTES_PER_TOKEN - promptBytes);
+  return Buffer.from(FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length), 'utf8');
+}
+
+/**
+ * The ModelInfer request of a replay request, sent to `target` (a model or the route): the prompt
+ * as `text_input`, earlier conversation as `context` so that the input is as long as the trace's
+ * request was, and the trace's generated tokens as `max_tokens` (Triton's TensorRT-LLM inputs).
+ */
+export function toLlmInferRequest(request: ReplayRequest, target: string): ModelInferRequest {
+  const prompt = Buffer.from(request.prompt.prompt, 'utf8');
+  return create(ModelInferRequestSchema, {
+    modelName: target,
+    id: `replay-${request.index}`,
+    inputs: [
+      { name: 'text_input', datatype: 'BYTES', shape: [1n], contents: { bytesContents: [prompt] } },
+      {
+        name: 'context',
+        datatype: 'BYTES',
+        shape: [1n],
+        contents: { bytesContents: [contextOf(prompt.length, request.promptTokens)] },
+      },
+      {
+        name: 'max_tokens',
+        datatype: 'INT32',
+        shape: [1n],
+        contents: { intContents: [request.outputTokens] },
+      },
+    ],
+  });
+}
+
+/** What the synthetic LLM answered: the recorded correctness and cost of the prompt on that model. */
+export interface LlmAnswer {
+  readonly correct: boolean;
+  readonly costUsd: number;
+}
+
+/** The first FP32 of output `name`, from raw or typed contents; undefined when absent. */
+function firstFloat(response: ModelInferResponse, name: string): number | undefined {
+  const index = response.outputs.findIndex((output) => output.name === name);
+  if (index < 0) return undefined;
+  const raw = response.rawOutputContents[index];
+  if (raw !== undefined && raw.byteLength >= 4) return Buffer.from(raw).readFloatLE(0);
+  return response.outputs[index]?.contents?.fp32Contents[0];
+}
+
+/**
+ * Reads `correct` and `cost_usd` from an answer of the synthetic LLM.
+ * @throws Error when either output is missing.
+ */
+export function readLlmAnswer(response: ModelInferResponse): LlmAnswer {
+  const correct = firstFloat(response, 'correct');
+  const costUsd = firstFloat(response, 'cost_usd');
+  if (correct === undefined || costUsd === undefined)
+    throw new Error('the answer has no correct or cost_usd output');
+  return { correct: correct >= 0.5, costUsd };
+}

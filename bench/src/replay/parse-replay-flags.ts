@@ -1,0 +1,147 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
+import { POLICY_NAMES } from './replay-results.js';
+import type { PolicyName } from './replay-results.js';
+
+/** The replay benchmark's settings. */
+export interface ReplayFlags {
+  /** A trace file: Azure LLM inference CSV or JSON Lines. */
+  readonly trace: string;
+  /** RouterBench-format CSVs of the evaluation prompts (and, without `train`, the training ones too). */
+  readonly prompts: readonly string[];
+  /** RouterBench-format CSVs the learning policies train on; empty: split `prompts` in half by seed. */
+  readonly train: readonly string[];
+  /** The replay clock runs this many times faster than trace time. @default 10 */
+  readonly speedup: number;
+  /** Seconds of trace time replayed. @default 300 */
+  readonly durationSeconds: number;
+  /** Arrival rate multiplier. @default 1 */
+  readonly load: number;
+  /** Worker processes, each hosting one replica of every model. @default 2 */
+  readonly workers: number;
+  readonly seed: number;
+  readonly policies: readonly PolicyName[];
+  /** Where results.json, report.md and the charts go. */
+  readonly out: string;
+  /** Also search each policy's capacity (slow). */
+  readonly capacity: boolean;
+  readonly help: boolean;
+}
+
+/** The shared data folder beside the repository; its files are read in place, never copied in. */
+const SHARED_DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const DEFAULT_TRACE = `${SHARED_DATA}traces/AzureLLMInferenceTrace_conv.csv`;
+const DEFAULT_PROMPTS = ['arc_challenge', 'mbpp', 'winograde'].map(
+  (task) => `${SHARED_DATA}routing/routerbench0shot_${task}_train.csv`,
+);
+const DEFAULT_OUT = fileURLToPath(new URL('../../results/replay', import.meta.url));
+
+export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts FILE...] [--train FILE...] [--speedup N]
+                        [--duration SECONDS] [--load X] [--workers N] [--seed N] [--policies LIST]
+                        [--out DIR] [--capacity]
+  --trace FILE        arrivals and token counts: an Azure LLM inference CSV (TIMESTAMP,ContextTokens,
+                      GeneratedTokens) or JSON Lines ({"timestamp": ms, "input_length", "output_length"})
+                      (default: ../shared/data/traces/AzureLLMInferenceTrace_conv.csv)
+  --prompts FILE...   RouterBench-format CSVs: the evaluation prompts and every model's recorded
+                      correctness and cost (default: the three RouterBench training CSVs in
+                      ../shared/data/routing, split in half by seed into training and evaluation rows)
+  --train FILE...     RouterBench-format CSVs the policies learn from; then every --prompts row is evaluated
+  --speedup N         run the replay clock N times faster than trace time: arrivals, simulated model
+                      time and budgets; figures are reported in trace time (default 10)
+  --duration SECONDS  seconds of trace time to replay (default 300)
+  --load X            multiply the trace's arrival rate by X (default 1)
+  --workers N         worker processes, each hosting one replica of every model (default 2)
+  --seed N            seed of the prompt and tier draws, the split and the random policy (default 1)
+  --policies LIST     which of ${POLICY_NAMES.join(', ')} (default all; ratios need static)
+  --out DIR           where results.json, report.md and the charts go (default bench/results/replay)
+  --capacity          also find each policy's highest load with >= 99% of requests within SLO (slow)
+Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
+
+function policyList(text: string | undefined): PolicyName[] {
+  if (text === undefined) return [...POLICY_NAMES];
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(POLICY_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `--policies takes a list of ${POLICY_NAMES.join(', ')}; got "${text}" (example: --policies static,switchboard)`,
+    );
+  }
+  return POLICY_NAMES.filter((policy) => names.includes(policy));
+}
+
+/** Files of a multi-file flag: `--prompts a b` and `--prompts a --prompts b` both work. */
+function collectFiles(args: readonly string[]): Map<string, string[]> {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: { prompts: { type: 'string', multiple: true }, train: { type: 'string', multiple: true } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const files = new Map<string, string[]>();
+  let last: string | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'option') {
+      last = token.name === 'prompts' || token.name === 'train' ? token.name : undefined;
+      if (last !== undefined && token.value !== undefined)
+        files.set(last, [...(files.get(last) ?? []), token.value]);
+    } else if (token.kind === 'positional') {
+      if (last === undefined) throw new Error(`unexpected argument "${token.value}"`);
+      files.set(last, [...(files.get(last) ?? []), token.value]);
+    }
+  }
+  return files;
+}
+
+/**
+ * Parses the command line (without `node` and the script).
+ * @throws Error naming the flag when a flag is unknown or its value is malformed.
+ */
+export function parseReplayFlags(args: readonly string[]): ReplayFlags {
+  const files = collectFiles(args);
+  const { values } = parseArgs({
+    args: args.filter((arg, index) => arg.startsWith('--') || !isFileOf(args, index)),
+    options: {
+      trace: { type: 'string' },
+      prompts: { type: 'string', multiple: true },
+      train: { type: 'string', multiple: true },
+      speedup: { type: 'string' },
+      duration: { type: 'string' },
+      load: { type: 'string' },
+      workers: { type: 'string' },
+      seed: { type: 'string' },
+      policies: { type: 'string' },
+      out: { type: 'string' },
+      capacity: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    trace: values.trace ?? DEFAULT_TRACE,
+    prompts: files.get('prompts') ?? DEFAULT_PROMPTS,
+    train: files.get('train') ?? [],
+    speedup: readPositiveNumber('speedup', values.speedup, 10),
+    durationSeconds: readPositiveNumber('duration', values.duration, 300),
+    load: readPositiveNumber('load', values.load, 1),
+    workers: readWholeNumber('workers', values.workers, 2),
+    seed: readWholeNumber('seed', values.seed, 1),
+    policies: policyList(values.policies),
+    out: values.out ?? DEFAULT_OUT,
+    capacity: values.capacity ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/** Whether `args[index]` is an extra file of a preceding --prompts/--train (not a flag's own value). */
+function isFileOf(args: readonly string[], index: number): boolean {
+  for (let previous = index - 1; previous >= 0; previous -= 1) {
+    const arg = args[previous] as string;
+    if (!arg.startsWith('--')) continue;
+    // The flag's own value directly follows it; later bare words belong to it only for multi-file flags.
+    return (arg === '--prompts' || arg === '--train') && previous < index - 1;
+  }
+  return false;
+}

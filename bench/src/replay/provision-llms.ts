@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import {
+  BatchingMode,
+  InfeasibleAction,
+  Modality,
+  ModelSpecSchema,
+  RouteSpecSchema,
+  SelectionObjective,
+} from '@switchboard/protocol';
+import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
+import type { RegistryClient } from '../shared/start-switchboard-stack.js';
+import type { SimulatedLlm } from './llm-catalogue.js';
+import { REPLAY_ROUTE, accuracyOn } from './policies.js';
+import type { PromptRecord } from './read-routerbench.js';
+
+/** Concurrent sequences one replica runs (its batch); the same for every model, so load matters alike. */
+export const SEQUENCES_PER_REPLICA = 16;
+/**
+ * Output tokens the router's prior assumes per request before it has measured any: the router sees
+ * a request's input, not how long the answer will be. Roughly the Azure conversation trace's mean.
+ */
+const PRIOR_OUTPUT_TOKENS = 200;
+
+/** The SHA-256 of a prompt's UTF-8 bytes, as the synthetic LLM looks its outcome up. */
+export function promptKey(prompt: string): string {
+  return createHash('sha256').update(prompt, 'utf8').digest('hex');
+}
+
+/**
+ * Writes one outcomes file per model into `directory` (JSON Lines: prompt hash, correctness, cost):
+ * the model's own configuration, from which it answers. Returns the path of each, by model name.
+ */
+export async function writeOutcomeFiles(
+  directory: string,
+  models: readonly SimulatedLlm[],
+  prompts: readonly PromptRecord[],
+): Promise<Map<string, string>> {
+  const paths = new Map<string, string>();
+  for (const model of models) {
+    const lines = prompts.map((prompt) => {
+      const outcome = prompt.outcomes.get(model.routerBenchName);
+      return JSON.stringify({
+        prompt_sha256: promptKey(prompt.prompt),
+        correct: outcome?.correct === true ? 1 : 0,
+        cost_usd: outcome?.costUsd ?? 0,
+      });
+    });
+    const path = join(directory, `${model.name}.outcomes.jsonl`);
+    await writeFile(path, `${lines.join('\n')}\n`);
+    paths.set(model.name, path);
+  }
+  return paths;
+}
+
+/**
+ * The registry entry of a simulated LLM. Its runtime times are divided by `speedup`, as the whole
+ * replay clock is; its quality score is its accuracy on the training rows; its price is
+ * RouterBench's, per input token plus an expected answer's output tokens per call.
+ */
+export function toLlmSpec(
+  model: SimulatedLlm,
+  options: { outcomesFile: string; speedup: number; train: readonly PromptRecord[] },
+): ModelSpec {
+  const { speedup } = options;
+  return create(ModelSpecSchema, {
+    name: model.name,
+    version: '1',
+    runtime: 'synthetic-llm',
+    task: 'text-generation',
+    modality: Modality.TEXT,
+    inputs: [
+      { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
+      { name: 'context', datatype: 'BYTES', shape: [-1n] },
+      { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
+    ],
+    outputs: [
+      { name: 'correct', datatype: 'FP32', shape: [-1n, 1n] },
+      { name: 'cost_usd', datatype: 'FP32', shape: [-1n, 1n] },
+      { name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] },
+    ],
+    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: SEQUENCES_PER_REPLICA, maxQueueDelayUs: 0 },
+    runtimeOptions: {
+      ttft_ms: String(model.ttftMs / speedup),
+      prefill_us_per_token: String(model.prefillUsPerToken / speedup),
+      decode_ms_per_token: String(model.decodeMsPerToken / speedup),
+      outcomes_file: options.outcomesFile,
+    },
+    qualityScore: accuracyOn(options.train, model),
+    // USD per million tokens is micro-dollars per token.
+    costPerUnitMicros: model.inputUsdPerMillion,
+    costPerCallMicros: BigInt(Math.round(model.outputUsdPerMillion * PRIOR_OUTPUT_TOKENS)),
+    latencyPriorMs: (model.ttftMs + model.decodeMsPerToken * PRIOR_OUTPUT_TOKENS) / speedup,
+    latencyPriorPerUnitUs: model.prefillUsPerToken / speedup,
+  });
+}
+
+/**
+ * The route the `switchboard` policy calls: every model a candidate; the cheapest one predicted to
+ * answer within the request's budget whose quality score reaches `minQuality` (by default the
+ * static policy's training accuracy, so Switchboard is asked to match it); the fastest when none can.
+ */
+export function toReplayRoute(models: readonly SimulatedLlm[], minQuality: number): RouteSpec {
+  return create(RouteSpecSchema, {
+    name: REPLAY_ROUTE,
+    description: 'pnpm bench replay: the 11 RouterBench LLMs',
+    candidates: models.map((model) => ({ model: model.name })),
+    policy: {
+      objective: SelectionObjective.CHEAPEST,
+      whenInfeasible: InfeasibleAction.DEGRADE,
+      minQuality,
+      maxAttempts: 2,
+    },
+  });
+}
+
+/** Registers every simulated LLM and the replay route through the registry's admin API. */
+export async function provisionLlms(
+  registry: RegistryClient,
+  specs: readonly ModelSpec[],
+  route: RouteSpec,
+): Promise<void> {
+  for (const model of specs) await registry.registerModel({ model });
+  await registry.putRoute({ route });
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSampleLoad, createSampleOutcomes, SAMPLE_RESULTS } from './__fixtures__/sample-replay.js';
+import type { ReplayResults } from './replay-results.js';
+import { writeReport } from './write-report.js';
+
+const POLICIES = ['static', 'switchboard', 'oracle'] as const;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+
+/** The body rows of the first Markdown table after `heading` (its header and rule left out). */
+function tableRowsAfter(markdown: string, heading: string): string[] {
+  const blocks = markdown.slice(markdown.indexOf(heading)).split('\n\n');
+  const table = blocks.find((block) => block.startsWith('|')) ?? '';
+  return table.split('\n').slice(2);
+}
+
+describe('writeReport', () => {
+  let directory: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'replay-report-'));
+  });
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function writeSampleReport(
+    outDirectory: string,
+    results: ReplayResults = SAMPLE_RESULTS,
+  ): Promise<string> {
+    await writeReport(
+      outDirectory,
+      results,
+      createSampleOutcomes(POLICIES, 300),
+      createSampleLoad(POLICIES, 30),
+    );
+    return readFile(join(outDirectory, 'report.md'), 'utf8');
+  }
+
+  it('writes results.json that parses back to the results, and the three charts as PNGs', async () => {
+    const outDirectory = join(directory, 'nested', 'out');
+    await writeSampleReport(outDirectory);
+    expect(JSON.parse(await readFile(join(outDirectory, 'results.json'), 'utf8'))).toEqual(SAMPLE_RESULTS);
+    for (const chart of ['latency-cdf.png', 'cost-accuracy.png', 'timeline.png']) {
+      const png = await readFile(join(outDirectory, chart));
+      expect([...png.subarray(0, PNG_SIGNATURE.length)]).toEqual(PNG_SIGNATURE);
+    }
+  });
+
+  it('tabulates one row per policy in the results, in the order policies run', async () => {
+    const report = await writeSampleReport(directory);
+    const rows = tableRowsAfter(report, '## Results per policy');
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual(['| static', '| switchboard', '| oracle']);
+    expect(rows[1]).toContain('| 0.00115680 |');
+    expect(rows[2]).toMatch(/\| — \|$/);
+  });
+
+  it('shows ratios to static, with accuracy as a signed difference in points', async () => {
+    const report = await writeSampleReport(directory);
+    const rows = tableRowsAfter(report, '## Ratios to static');
+    expect(rows).toEqual([
+      '| switchboard | 0.37× | 0.50× | 0.56× | 1.09× | 1.90× | 0.55× | +1.2 pts |',
+      '| oracle | 0.24× | 0.23× | 0.22× | 1.11× | — | 0.33× | +7.0 pts |',
+    ]);
+  });
+
+  it("sets switchboard's changes beside the paper's claims, saying when capacity was not measured", async () => {
+    const withoutCapacity: ReplayResults = {
+      ...SAMPLE_RESULTS,
+      ratios_to_static: {
+        ...SAMPLE_RESULTS.ratios_to_static,
+        switchboard: {
+          mean: 0.37,
+          p95: 0.5,
+          p99: 0.5582,
+          goodput: 1.088,
+          capacity: null,
+          cost: 0.55,
+          accuracy_points: -0.4,
+        },
+      },
+    };
+    const rows = tableRowsAfter(await writeSampleReport(directory, withoutCapacity), "## Paper's claims");
+    expect(rows).toEqual([
+      '| Mean latency | −67% (45 vs 136 ms) | −63% (50.5 vs 136.4 ms) |',
+      '| P95 latency | −52% (120 vs 250 ms) | −50% (125.9 vs 251.7 ms) |',
+      '| P99 latency | −43% (200 vs 350 ms) | −44% (195.3 vs 349.9 ms) |',
+      '| Requests per second on the same hardware (capacity) | +89% | not measured |',
+      '| Cost | −45% | −45% |',
+      '| Accuracy | no loss | −0.4 pts |',
+    ]);
+  });
+
+  it('describes the run, says what is simulated and embeds each chart', async () => {
+    const report = await writeSampleReport(directory);
+    expect(report).toContain('- **Seed:** 42');
+    expect(report).toContain('premium (budget 250 ms, 20.0% of requests)');
+    expect(report).toContain(
+      'Simulated: model execution time (from the recorded output length); GPU replicas.',
+    );
+    expect(report).toContain(
+      '(arrivals, request sizes, prompts, answer correctness and cost) is recorded data',
+    );
+    for (const chart of ['latency-cdf.png', 'cost-accuracy.png', 'timeline.png']) {
+      expect(report).toMatch(new RegExp(`!\\[[^\\]]+\\]\\(${chart}\\)\\n\\n\\S`));
+    }
+  });
+});
