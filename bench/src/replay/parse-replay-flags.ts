@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type { PolicyName } from './replay-results.js';
@@ -70,15 +72,11 @@ function policyList(text: string | undefined): PolicyName[] {
   return POLICY_NAMES.filter((policy) => names.includes(policy));
 }
 
-/** Files of a multi-file flag: `--prompts a b` and `--prompts a --prompts b` both work. */
-function collectFiles(args: readonly string[]): Map<string, string[]> {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { prompts: { type: 'string', multiple: true }, train: { type: 'string', multiple: true } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+/**
+ * Files of the multi-file flags: `--prompts a b` and `--prompts a --prompts b` both work, so bare
+ * words after --prompts or --train belong to it; a bare word anywhere else is an error.
+ */
+function collectFiles(tokens: readonly ParsedToken[]): Map<string, string[]> {
   const files = new Map<string, string[]>();
   let last: string | undefined;
   for (const token of tokens) {
@@ -99,9 +97,8 @@ function collectFiles(args: readonly string[]): Map<string, string[]> {
  * @throws Error naming the flag when a flag is unknown or its value is malformed.
  */
 export function parseReplayFlags(args: readonly string[]): ReplayFlags {
-  const files = collectFiles(args);
-  const { values } = parseArgs({
-    args: args.filter((arg, index) => arg.startsWith('--') || !isFileOf(args, index)),
+  const { values, tokens } = parseArgs({
+    args: [...args],
     options: {
       trace: { type: 'string' },
       prompts: { type: 'string', multiple: true },
@@ -117,8 +114,10 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
+    tokens: true,
   });
+  const files = collectFiles(tokens);
   return {
     trace: values.trace ?? DEFAULT_TRACE,
     prompts: files.get('prompts') ?? DEFAULT_PROMPTS,
@@ -133,15 +132,4 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
     capacity: values.capacity ?? false,
     help: values.help ?? false,
   };
-}
-
-/** Whether `args[index]` is an extra file of a preceding --prompts/--train (not a flag's own value). */
-function isFileOf(args: readonly string[], index: number): boolean {
-  for (let previous = index - 1; previous >= 0; previous -= 1) {
-    const arg = args[previous] as string;
-    if (!arg.startsWith('--')) continue;
-    // The flag's own value directly follows it; later bare words belong to it only for multi-file flags.
-    return (arg === '--prompts' || arg === '--train') && previous < index - 1;
-  }
-  return false;
 }

@@ -85,6 +85,8 @@ export interface RequestOutcome {
   /** 0 for OK, else the gRPC status code. */
   readonly code: number;
   readonly tier: string;
+  /** The prompt's task (RouterBench `eval_name`). */
+  readonly task: string;
   readonly withinSlo: boolean;
   /** The model that answered ('' when none did). */
   readonly model: string;

@@ -47,7 +47,7 @@ async function sendOne(
   const { inFlight, speedup } = options;
   inFlight.set(target, (inFlight.get(target) ?? 0) + 1);
   const startedAt = performance.now();
-  const base = { policy: options.policy, sentAtMs, tier: request.tier.name };
+  const base = { policy: options.policy, sentAtMs, tier: request.tier.name, task: request.prompt.task };
   try {
     const response = await options.client.modelInfer(toLlmInferRequest(request, target), {
       timeoutMs: request.tier.budgetMs / speedup,

@@ -211,7 +211,7 @@ function composeReport(results: ReplayResults, charts: readonly ReportChart[]): 
 }
 
 /**
- * Writes a replay run's report into `outDirectory` (created if missing): results.json, the charts
+ * Writes a replay run's report into `outDirectory` (created if missing): results.json, outcomes.jsonl (one line per request), the charts
  * latency-cdf.png, cost-accuracy.png and timeline.png, and report.md, which describes the run,
  * tabulates each policy and its ratios to static, sets switchboard beside the paper's claims and
  * embeds the charts. Existing files of those names are replaced.
@@ -226,6 +226,11 @@ export async function writeReport(
 ): Promise<void> {
   await mkdir(outDirectory, { recursive: true });
   await writeFile(join(outDirectory, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // Every request as the client saw it, for analyses the report does not make.
+  await writeFile(
+    join(outDirectory, 'outcomes.jsonl'),
+    outcomes.map((outcome) => `${JSON.stringify(outcome)}\n`).join(''),
+  );
   const charts = reportCharts(results, outcomes, samples);
   for (const chart of charts) {
     await writeFile(join(outDirectory, chart.fileName), await renderChartPng(chart.spec));

@@ -48,7 +48,7 @@ export function addModelFlags(command: Command): Command {
       '--version <version>',
       'version to serve; a new string records a new version (register default: 1)',
     )
-    .option('--runtime <runtime>', 'runtime that executes the model: onnx or synthetic')
+    .option('--runtime <runtime>', 'runtime that executes the model: onnx, synthetic or synthetic-llm')
     .option('--artifact <path>', 'where the runtime finds the model, e.g. a path to an .onnx file')
     .option('--task <task>', 'what the model does, e.g. classification')
     .option(

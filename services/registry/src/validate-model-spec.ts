@@ -12,7 +12,7 @@ import { DATATYPES, isDatatype } from '@switchboard/tensors';
 import { validateName } from './validate-name.js';
 
 /** Runtimes a worker can execute today. */
-const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic'];
+const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic', 'synthetic-llm'];
 
 /** The version a model gets when the request names none. */
 const DEFAULT_VERSION = '1';

@@ -9,6 +9,7 @@ import { Heartbeat } from './heartbeat.js';
 import { ModelHost } from './model-host.js';
 import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
+import { createSyntheticLlmRuntime } from './runtimes/synthetic-llm-runtime.js';
 import { createSyntheticRuntime } from './runtimes/synthetic-runtime.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
@@ -33,10 +34,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const snapshot = await startRegistrySnapshot(connection, names, logger);
 
   const runtimes = new Map<string, Runtime>(
-    [createOnnxRuntime({ intraOpThreads: config.onnxThreads }), createSyntheticRuntime()].map((runtime) => [
-      runtime.name,
-      runtime,
-    ]),
+    [
+      createOnnxRuntime({ intraOpThreads: config.onnxThreads }),
+      createSyntheticRuntime(),
+      createSyntheticLlmRuntime(),
+    ].map((runtime) => [runtime.name, runtime]),
   );
   let state = WorkerState.READY;
   const metricsRegistry = createMetricsRegistry('worker');

@@ -123,6 +123,7 @@ export function createSampleOutcomes(
       return {
         policy,
         sentAtMs: index * 150,
+        task: index % 2 === 0 ? 'mbpp' : 'winogrande',
         latencyMs,
         code: failed ? 4 : 0,
         tier,

@@ -4,6 +4,7 @@ import type { ModelSpec, TensorSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
 import { elementCount } from '@switchboard/tensors';
 import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
+import { createSeededRandom } from './create-seeded-random.js';
 
 /**
  * The calibrated latency and confidence model behind a synthetic model, read from
@@ -49,18 +50,6 @@ function parseSyntheticBehaviour(options: Record<string, string>): SyntheticBeha
   };
 }
 
-/** mulberry32: a tiny seeded PRNG, so synthetic behaviour is reproducible run to run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** FNV-1a over a row's bytes: the per-input key for confidence. */
 function hashBytes(bytes: Uint8Array, seed: number): number {
   let hash = 0x811c9dc5 ^ seed;
@@ -100,7 +89,7 @@ class SyntheticModel implements LoadedModel {
     private readonly behaviour: SyntheticBehaviour,
   ) {
     this.footprintBytes = Number(spec.memoryBytes);
-    this.#random = createRandom(behaviour.seed);
+    this.#random = createSeededRandom(behaviour.seed);
   }
 
   async infer(inputs: Tensor[]): Promise<BatchOutput> {

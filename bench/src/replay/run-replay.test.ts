@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testInfrastructure } from '@switchboard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CleanupStack } from '../shared/cleanup-stack.js';
+import { parseReplayFlags } from './parse-replay-flags.js';
+import { POLICY_NAMES } from './replay-results.js';
+import type { ReplayResults, RequestOutcome } from './replay-results.js';
+import { runReplay } from './run-replay.js';
+
+const fixture = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const PROMPTS = fixture('./__fixtures__/routerbench-eleven-models.csv');
+const TRACE = fixture('../shared/__fixtures__/azure-conv-first-12.csv');
+
+describe('pnpm bench replay', () => {
+  let out: string;
+  let results: ReplayResults;
+  let outcomes: RequestOutcome[];
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'replay-test-'));
+    // The 12 real arrivals of the fixture, 10 s of trace time, at 20× on one worker.
+    const flags = parseReplayFlags([
+      ...['--trace', TRACE, '--prompts', PROMPTS, '--train', PROMPTS],
+      ...['--speedup', '20', '--duration', '60', '--workers', '1', '--out', out],
+    ]);
+    const cleanup = new CleanupStack();
+    try {
+      await runReplay(flags, testInfrastructure(), cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ReplayResults;
+    outcomes = (await readFile(join(out, 'outcomes.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RequestOutcome);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (out !== undefined) await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes results.json with every policy and every field, and a report with its charts', async () => {
+    expect(results.run).toMatchObject({ requests: 12, speedup: 20, seed: 1 });
+    expect(Object.keys(results.policies)).toEqual([...POLICY_NAMES]);
+    expect(Object.keys(results.ratios_to_static)).toEqual([...POLICY_NAMES]);
+    for (const result of Object.values(results.policies)) {
+      expect(Object.keys(result).sort()).toEqual(
+        [
+          'accuracy',
+          'capacity_rps',
+          'cost_per_request_usd',
+          'errors',
+          'goodput_rps',
+          'latency_ms',
+          'requests',
+          'slo_miss_rate',
+          'throughput_rps',
+        ].sort(),
+      );
+      expect(result.requests).toBe(12);
+    }
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    for (const chart of ['latency-cdf.png', 'cost-accuracy.png', 'timeline.png'])
+      expect(report).toContain(chart);
+  });
+
+  it('answers every request through the running system, or refuses it when its tier budget runs out', () => {
+    const DEADLINE_EXCEEDED = 4;
+    expect(outcomes).toHaveLength(12 * POLICY_NAMES.length);
+    // A premium request (8 s) to a slow model with a long answer may miss its deadline; nothing else may fail.
+    expect(outcomes.filter((outcome) => outcome.code !== 0 && outcome.code !== DEADLINE_EXCEEDED)).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.code === 0 && outcome.model === '')).toEqual([]);
+    // Simulated latency: at least a time to first token (~0.45 s of trace time) per answer.
+    expect(Math.min(...outcomes.map((outcome) => outcome.latencyMs))).toBeGreaterThan(400);
+  });
+
+  it("gives the oracle an accuracy at least every policy's", () => {
+    const oracle = results.policies.oracle?.accuracy ?? -1;
+    for (const result of Object.values(results.policies))
+      expect(oracle).toBeGreaterThanOrEqual(result.accuracy);
+  });
+
+  it('sends each task to one model only under static', () => {
+    const modelsByTask = new Map<string, Set<string>>();
+    for (const outcome of outcomes.filter((candidate) => candidate.policy === 'static')) {
+      modelsByTask.set(outcome.task, (modelsByTask.get(outcome.task) ?? new Set()).add(outcome.model));
+    }
+    expect(modelsByTask.size).toBeGreaterThan(0);
+    for (const models of modelsByTask.values()) expect(models.size).toBe(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { isAbsolute } from 'node:path';
+import { FailedPreconditionError } from '@switchboard/errors';
+
+/** How long a simulated LLM takes to answer, from a `synthetic-llm` model's runtime options. */
+export interface LlmTiming {
+  /** Time to first token, milliseconds. */
+  readonly ttftMs: number;
+  /** Prefill time per input token, microseconds. */
+  readonly prefillUsPerToken: number;
+  /** Decode time per output token, milliseconds. */
+  readonly decodeMsPerToken: number;
+  /** Spread of each item's latency: it is multiplied by a factor in [1 - jitter/2, 1 + jitter/2). */
+  readonly jitter: number;
+}
+
+/** The complete runtime options of a `synthetic-llm` model. */
+export interface ResolvedLlmOptions {
+  readonly timing: LlmTiming;
+  /** Absolute path of the JSON Lines file of recorded outcomes. */
+  readonly outcomesFile: string;
+  /** Bytes of text per input token. @default 4 */
+  readonly bytesPerToken: number;
+  /** Seed of the jitter generator. @default 0 */
+  readonly seed: number;
+}
+
+/** The router's estimate for text (services/router/src/analyse-request.ts), so both count alike. */
+const DEFAULT_BYTES_PER_TOKEN = 4;
+const DEFAULT_JITTER = 0;
+const MAX_JITTER = 2;
+const DEFAULT_SEED = 0;
+
+const KNOWN_OPTIONS = [
+  'ttft_ms',
+  'prefill_us_per_token',
+  'decode_ms_per_token',
+  'outcomes_file',
+  'bytes_per_token',
+  'jitter',
+  'seed',
+];
+
+/** Plain decimal notation only: `Number()` would also take "0x10", " 5" and "Infinity". */
+const DECIMAL_PATTERN = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+type OptionReader = (key: string, fallback?: number) => number;
+
+function refuse(key: string, text: string, rule: string): never {
+  throw new FailedPreconditionError(`synthetic-llm runtime option ${key}="${text}" ${rule}`);
+}
+
+/** A reader of numeric options; without a fallback the option is required. */
+function createReader(options: Record<string, string>): OptionReader {
+  return (key, fallback) => {
+    const text = options[key] ?? '';
+    if (text === '') {
+      if (fallback !== undefined) return fallback;
+      throw new FailedPreconditionError(`synthetic-llm runtime option ${key} is required`);
+    }
+    const value = Number(text);
+    if (!DECIMAL_PATTERN.test(text) || !Number.isFinite(value)) refuse(key, text, 'must be a number >= 0');
+    return value;
+  };
+}
+
+/**
+ * Reads a `synthetic-llm` model's runtime options: `ttft_ms`, `prefill_us_per_token`,
+ * `decode_ms_per_token` (numbers >= 0) and `outcomes_file` (an absolute path) are required;
+ * `bytes_per_token` (> 0, default 4), `jitter` (0 to 2, default 0) and `seed` (an integer >= 0,
+ * default 0) are optional. An empty value counts as absent, as in the `synthetic` runtime.
+ * @throws FailedPreconditionError naming the option when one is missing, malformed or unknown (a
+ *   misspelt optional option would otherwise be ignored without a word).
+ */
+export function parseLlmOptions(options: Record<string, string>): ResolvedLlmOptions {
+  const unknown = Object.keys(options).find((key) => !KNOWN_OPTIONS.includes(key));
+  if (unknown !== undefined) {
+    throw new FailedPreconditionError(
+      `synthetic-llm runtime option ${unknown} is not known; the options are ${KNOWN_OPTIONS.join(', ')}`,
+    );
+  }
+  const read = createReader(options);
+  const timing = {
+    ttftMs: read('ttft_ms'),
+    prefillUsPerToken: read('prefill_us_per_token'),
+    decodeMsPerToken: read('decode_ms_per_token'),
+    jitter: read('jitter', DEFAULT_JITTER),
+  };
+  // Past 2 the factor 1 + jitter × (uniform − 0.5) can turn negative.
+  if (timing.jitter > MAX_JITTER) refuse('jitter', options['jitter'] ?? '', `must be at most ${MAX_JITTER}`);
+  const outcomesFile = options['outcomes_file'] ?? '';
+  if (outcomesFile === '') {
+    throw new FailedPreconditionError('synthetic-llm runtime option outcomes_file is required');
+  }
+  if (!isAbsolute(outcomesFile)) refuse('outcomes_file', outcomesFile, 'must be an absolute path');
+  const bytesPerToken = read('bytes_per_token', DEFAULT_BYTES_PER_TOKEN);
+  if (bytesPerToken === 0) refuse('bytes_per_token', options['bytes_per_token'] ?? '', 'must be > 0');
+  const seed = read('seed', DEFAULT_SEED);
+  if (!Number.isSafeInteger(seed)) refuse('seed', options['seed'] ?? '', 'must be an integer >= 0');
+  return { timing, outcomesFile, bytesPerToken, seed };
+}
