@@ -2,18 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { StatusCode } from '@switchboard/errors';
 import { createLogger } from '@switchboard/logging';
-import { DEFAULT_PRIORITY } from '@switchboard/nats';
-import type { SubjectNames } from '@switchboard/nats';
 import {
   BatchingMode,
-  JobResultSchema,
-  JobSchema,
   Modality,
   ModelInferRequestSchema,
   ModelSpecSchema,
@@ -26,12 +20,13 @@ import { decodeOutputs, encodeInputs } from '@switchboard/tensors';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startWorker } from '../src/index.js';
+import { createJobClient } from './support/job-client.js';
+import type { JobClient } from './support/job-client.js';
 import type { RunningWorker } from '../src/index.js';
 
 const MODEL = 'llm-answers';
 const CAPITAL = 'What is the capital of France?';
 const RIEMANN = 'Prove the Riemann hypothesis.';
-const JOB_DEADLINE_MS = 30_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -51,55 +46,21 @@ interface Answer {
   outputTokens: number;
 }
 
-/**
- * Publishes text Jobs on `infer.<model>.<priority>` as a router does and waits for their JobResults;
- * the LLM counterpart of `support/job-client.ts`, which sends rows of FP32 features.
- */
-function createPromptClient(connection: NatsConnection, names: SubjectNames) {
-  const replyTo = `${names.replyPrefix}.worker-test-${randomUUID()}`;
-  const waiting = new Map<string, (result: JobResult) => void>();
-  const subscription: Subscription = connection.subscribe(replyTo, {
-    callback: (error, message) => {
-      if (error !== null) return;
-      const result = fromBinary(JobResultSchema, message.data);
-      waiting.get(result.requestId)?.(result);
-      waiting.delete(result.requestId);
-    },
+/** A ModelInfer request for the LLM, as the replay benchmark sends it. */
+function promptRequest({ prompt, context, maxTokens, parameters = {} }: Prompt) {
+  return create(ModelInferRequestSchema, {
+    modelName: MODEL,
+    id: randomUUID(),
+    parameters,
+    ...encodeInputs(
+      [
+        { name: 'text_input', datatype: 'BYTES', shape: [1], data: [utf8(prompt)] },
+        { name: 'context', datatype: 'BYTES', shape: [1], data: [utf8(context)] },
+        { name: 'max_tokens', datatype: 'INT32', shape: [1], data: Int32Array.of(maxTokens) },
+      ],
+      'raw',
+    ),
   });
-  const client = jetstream(connection);
-  return {
-    async ask({ prompt, context, maxTokens, parameters = {} }: Prompt): Promise<JobResult> {
-      const requestId = randomUUID();
-      const request = create(ModelInferRequestSchema, {
-        modelName: MODEL,
-        id: requestId,
-        parameters,
-        ...encodeInputs(
-          [
-            { name: 'text_input', datatype: 'BYTES', shape: [1], data: [utf8(prompt)] },
-            { name: 'context', datatype: 'BYTES', shape: [1], data: [utf8(context)] },
-            { name: 'max_tokens', datatype: 'INT32', shape: [1], data: Int32Array.of(maxTokens) },
-          ],
-          'raw',
-        ),
-      });
-      const job = create(JobSchema, {
-        requestId,
-        model: MODEL,
-        request: toBinary(ModelInferRequestSchema, request),
-        replyTo,
-        deadlineUnixMs: BigInt(Date.now() + JOB_DEADLINE_MS),
-        enqueuedUnixMs: BigInt(Date.now()),
-        priority: DEFAULT_PRIORITY,
-      });
-      const answered = new Promise<JobResult>((resolve) => waiting.set(requestId, resolve));
-      await client.publish(names.inferSubject(MODEL, DEFAULT_PRIORITY), toBinary(JobSchema, job));
-      return answered;
-    },
-    close() {
-      subscription.unsubscribe();
-    },
-  };
 }
 
 /** The outputs of an answered job, each [1, 1] FP32. */
@@ -123,7 +84,7 @@ function answerOf(result: JobResult): Answer {
 describe('a worker serving a synthetic-llm model', () => {
   let registry: RegistryFixture;
   let worker: RunningWorker;
-  let prompts: ReturnType<typeof createPromptClient>;
+  let jobs: JobClient;
   let directory: string;
   let outcomesFile: string;
   const heartbeats: WorkerHeartbeat[] = [];
@@ -183,11 +144,11 @@ describe('a worker serving a synthetic-llm model', () => {
       timeoutMs: 15_000,
       message: `the worker to load ${MODEL}`,
     });
-    prompts = createPromptClient(connection, names);
+    jobs = createJobClient(connection, names, MODEL);
   });
 
   afterAll(async () => {
-    prompts?.close();
+    jobs?.close();
     await worker?.stop();
     await registry?.close();
     await rm(directory, { recursive: true, force: true });
@@ -202,14 +163,16 @@ describe('a worker serving a synthetic-llm model', () => {
     };
 
     const [capital, riemann, capitalAgain] = await Promise.all([
-      prompts.ask({ prompt: CAPITAL, context: '', maxTokens: 16 }),
-      prompts.ask({ prompt: RIEMANN, context: '', maxTokens: 16 }),
-      prompts.ask({
-        prompt: CAPITAL,
-        context: `User: ${RIEMANN}\nAssistant: I cannot.`,
-        maxTokens: 300,
-        parameters: misleading,
-      }),
+      jobs.send(promptRequest({ prompt: CAPITAL, context: '', maxTokens: 16 })),
+      jobs.send(promptRequest({ prompt: RIEMANN, context: '', maxTokens: 16 })),
+      jobs.send(
+        promptRequest({
+          prompt: CAPITAL,
+          context: `User: ${RIEMANN}\nAssistant: I cannot.`,
+          maxTokens: 300,
+          parameters: misleading,
+        }),
+      ),
     ]);
 
     expect(answerOf(capital)).toEqual({ correct: 1, costUsd: Math.fround(0.00042), outputTokens: 16 });
@@ -218,7 +181,9 @@ describe('a worker serving a synthetic-llm model', () => {
   });
 
   it('answers a prompt it has no recorded outcome for FAILED_PRECONDITION, naming the outcomes file', async () => {
-    const result = await prompts.ask({ prompt: `${CAPITAL} Answer in French.`, context: '', maxTokens: 16 });
+    const result = await jobs.send(
+      promptRequest({ prompt: `${CAPITAL} Answer in French.`, context: '', maxTokens: 16 }),
+    );
 
     expect(result.status).toMatchObject({
       code: StatusCode.FAILED_PRECONDITION,

@@ -6,12 +6,14 @@ import { toRawFloat32 } from '@switchboard/models/testing';
 import { DEFAULT_PRIORITY } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
-import type { JobResult } from '@switchboard/protocol';
+import type { JobResult, ModelInferRequest } from '@switchboard/protocol';
 
 /** Publishes Jobs on `infer.<model>.<priority>` as a router does and waits for their JobResults. */
 export interface JobClient {
   /** Queues a job of `version` for rows of four FP32 features and resolves with its answer. */
   infer(version: string, rows: number[][]): Promise<JobResult>;
+  /** Queues a job carrying `request` (its id becomes the job's request id) and resolves with its answer. */
+  send(request: ModelInferRequest, version?: string): Promise<JobResult>;
   close(): void;
 }
 
@@ -30,29 +32,33 @@ export function createJobClient(connection: NatsConnection, names: SubjectNames,
     },
   });
   const client = jetstream(connection);
+  const send = async (request: ModelInferRequest, version = ''): Promise<JobResult> => {
+    const job = create(JobSchema, {
+      requestId: request.id,
+      model,
+      version,
+      request: toBinary(ModelInferRequestSchema, request),
+      replyTo,
+      deadlineUnixMs: BigInt(Date.now() + JOB_DEADLINE_MS),
+      enqueuedUnixMs: BigInt(Date.now()),
+      priority: DEFAULT_PRIORITY,
+    });
+    const answered = new Promise<JobResult>((resolve) => waiting.set(request.id, resolve));
+    await client.publish(names.inferSubject(model, DEFAULT_PRIORITY), toBinary(JobSchema, job));
+    return answered;
+  };
   return {
-    async infer(version, rows) {
-      const requestId = randomUUID();
-      const request = create(ModelInferRequestSchema, {
-        modelName: model,
-        id: requestId,
-        inputs: [{ name: 'features', datatype: 'FP32', shape: [BigInt(rows.length), 4n] }],
-        rawInputContents: [toRawFloat32(rows.flat())],
-      });
-      const job = create(JobSchema, {
-        requestId,
-        model,
+    send,
+    infer: (version, rows) =>
+      send(
+        create(ModelInferRequestSchema, {
+          modelName: model,
+          id: randomUUID(),
+          inputs: [{ name: 'features', datatype: 'FP32', shape: [BigInt(rows.length), 4n] }],
+          rawInputContents: [toRawFloat32(rows.flat())],
+        }),
         version,
-        request: toBinary(ModelInferRequestSchema, request),
-        replyTo,
-        deadlineUnixMs: BigInt(Date.now() + JOB_DEADLINE_MS),
-        enqueuedUnixMs: BigInt(Date.now()),
-        priority: DEFAULT_PRIORITY,
-      });
-      const answered = new Promise<JobResult>((resolve) => waiting.set(requestId, resolve));
-      await client.publish(names.inferSubject(model, DEFAULT_PRIORITY), toBinary(JobSchema, job));
-      return answered;
-    },
+      ),
     close() {
       subscription.unsubscribe();
     },
