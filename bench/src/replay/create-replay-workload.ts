@@ -11,14 +11,15 @@ export interface Tier {
 }
 
 /**
- * Default tiers for LLM traffic. An answer of ~200 tokens takes 4–20 s on these models (see
- * llm-catalogue.ts), so budgets are in seconds: interactive chat, standard API calls, and batch
- * jobs that only need an answer within a minute.
+ * Default tiers for LLM traffic, as end-to-end budgets. An answer of ~200 tokens takes 4–20 s on
+ * these models and the conversation trace's longest answers (600 tokens) up to a minute on the
+ * slowest (see llm-catalogue.ts): interactive chat gets 15 s — enough for the most accurate model's
+ * longest answers when it is not queued — API calls 30 s, and batch jobs two minutes.
  */
 export const DEFAULT_TIERS: readonly Tier[] = [
-  { name: 'premium', budgetMs: 8_000, share: 0.2 },
-  { name: 'standard', budgetMs: 20_000, share: 0.6 },
-  { name: 'batch', budgetMs: 60_000, share: 0.2 },
+  { name: 'premium', budgetMs: 15_000, share: 0.2 },
+  { name: 'standard', budgetMs: 30_000, share: 0.6 },
+  { name: 'batch', budgetMs: 120_000, share: 0.2 },
 ];
 
 /** One request of the replay: an arrival of the trace carrying one evaluation prompt. */

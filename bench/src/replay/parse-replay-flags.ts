@@ -20,7 +20,7 @@ export interface ReplayFlags {
   readonly durationSeconds: number;
   /** Arrival rate multiplier. @default 1 */
   readonly load: number;
-  /** Worker processes, each hosting one replica of every model. @default 2 */
+  /** Worker processes, each hosting one replica of every model. @default 8 */
   readonly workers: number;
   readonly seed: number;
   readonly policies: readonly PolicyName[];
@@ -53,7 +53,7 @@ export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts 
                       time and budgets; figures are reported in trace time (default 10)
   --duration SECONDS  seconds of trace time to replay (default 300)
   --load X            multiply the trace's arrival rate by X (default 1)
-  --workers N         worker processes, each hosting one replica of every model (default 2)
+  --workers N         worker processes, each hosting one replica of every model (default 8)
   --seed N            seed of the prompt and tier draws, the split and the random policy (default 1)
   --policies LIST     which of ${POLICY_NAMES.join(', ')} (default all; ratios need static)
   --out DIR           where results.json, report.md and the charts go (default bench/results/replay)
@@ -125,7 +125,7 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
     speedup: readPositiveNumber('speedup', values.speedup, 10),
     durationSeconds: readPositiveNumber('duration', values.duration, 300),
     load: readPositiveNumber('load', values.load, 1),
-    workers: readWholeNumber('workers', values.workers, 2),
+    workers: readWholeNumber('workers', values.workers, 8),
     seed: readWholeNumber('seed', values.seed, 1),
     policies: policyList(values.policies),
     out: values.out ?? DEFAULT_OUT,
