@@ -72,7 +72,9 @@ describe('pnpm bench replay', () => {
     const DEADLINE_EXCEEDED = 4;
     expect(outcomes).toHaveLength(12 * POLICY_NAMES.length);
     // A premium request (8 s) to a slow model with a long answer may miss its deadline; nothing else may fail.
-    expect(outcomes.filter((outcome) => outcome.code !== 0 && outcome.code !== DEADLINE_EXCEEDED)).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.code !== 0 && outcome.code !== DEADLINE_EXCEEDED)).toEqual(
+      [],
+    );
     expect(outcomes.filter((outcome) => outcome.code === 0 && outcome.model === '')).toEqual([]);
     // Simulated latency: at least a time to first token (~0.45 s of trace time) per answer.
     expect(Math.min(...outcomes.map((outcome) => outcome.latencyMs))).toBeGreaterThan(400);

@@ -190,7 +190,7 @@ export async function runReplay(
       requests: inputs.workload.length,
       seed: flags.seed,
       simulated: ['latency (token timing calibrated per model)', 'replica capacity'],
-      machine: describeMachine(context.infrastructure),
+      machine: describeMachine(context.infrastructure).replace(/^machine: /, ''),
       tiers: Object.fromEntries(
         DEFAULT_TIERS.map((tier) => [tier.name, { budget_ms: tier.budgetMs, share: tier.share }]),
       ),
