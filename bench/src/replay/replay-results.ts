@@ -40,14 +40,17 @@ export interface PolicyResult {
   readonly capacity_rps: number | null;
 }
 
-/** A policy's figures as ratios to static's (accuracy as a difference in points). */
+/**
+ * A policy's figures as ratios to static's (accuracy as a difference in points); null where
+ * static's figure is 0 (no ratio exists) or, for capacity, was not measured.
+ */
 export interface RatiosToStatic {
-  readonly mean: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly goodput: number;
+  readonly mean: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly goodput: number | null;
   readonly capacity: number | null;
-  readonly cost: number;
+  readonly cost: number | null;
   readonly accuracy_points: number;
 }
 

@@ -48,7 +48,8 @@ export function summarisePolicy(
   };
 }
 
-const ratio = (value: number, base: number) => (base === 0 ? 0 : value / base);
+/** `value / base`; null when static's figure is 0 and no ratio exists. */
+const ratio = (value: number, base: number) => (base === 0 ? null : value / base);
 
 /** Every policy's figures as ratios to static's; empty when static did not run. */
 export function ratiosToStatic(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSampleLoad, createSampleOutcomes, SAMPLE_RESULTS } from './__fixtures__/sample-replay.js';
-import type { ReplayResults } from './replay-results.js';
+import type { PolicyResult, RatiosToStatic, ReplayResults } from './replay-results.js';
 import { writeReport } from './write-report.js';
 
 const POLICIES = ['static', 'switchboard', 'oracle'] as const;
@@ -65,6 +65,26 @@ describe('writeReport', () => {
       '| switchboard | 0.37× | 0.50× | 0.56× | 1.09× | 1.90× | 0.55× | +1.2 pts |',
       '| oracle | 0.24× | 0.23× | 0.22× | 1.11× | — | 0.33× | +7.0 pts |',
     ]);
+  });
+
+  it('shows both capacities when static sustains no load, since no ratio exists', async () => {
+    const results = SAMPLE_RESULTS;
+    const staticNone: ReplayResults = {
+      ...results,
+      policies: {
+        ...results.policies,
+        static: { ...(results.policies.static as PolicyResult), capacity_rps: 0 },
+        switchboard: { ...(results.policies.switchboard as PolicyResult), capacity_rps: 2.69 },
+      },
+      ratios_to_static: {
+        ...results.ratios_to_static,
+        switchboard: { ...(results.ratios_to_static.switchboard as RatiosToStatic), capacity: null },
+      },
+    };
+    const rows = tableRowsAfter(await writeSampleReport(directory, staticNone), "## Paper's claims");
+    expect(rows[3]).toBe(
+      '| Requests per second on the same hardware (capacity) | +89% | 2.69 vs 0.00 req/s (no ratio: static sustains none) |',
+    );
   });
 
   it("sets switchboard's changes beside the paper's claims, saying when capacity was not measured", async () => {

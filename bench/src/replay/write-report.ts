@@ -138,7 +138,7 @@ function ourClaim(results: ReplayResults, claim: (typeof PAPER_CLAIMS)[number]):
   const ratios = results.ratios_to_static.switchboard;
   if (ratios === undefined) return 'not run';
   const ratio = ratios[claim.ratio];
-  if (ratio === null) return 'not measured';
+  if (ratio === null) return describeMissingRatio(results, claim.ratio);
   const change = formatPercentChange(ratio);
   if (claim.figure === null) return change;
   const ours: PolicyResult | undefined = results.policies.switchboard;
@@ -146,6 +146,15 @@ function ourClaim(results: ReplayResults, claim: (typeof PAPER_CLAIMS)[number]):
   if (ours === undefined || reference === undefined) return change;
   const oursMs = formatMs(ours.latency_ms[claim.figure]);
   return `${change} (${oursMs} vs ${formatMs(reference.latency_ms[claim.figure])} ms)`;
+}
+
+/** Why a ratio is missing: not measured, or static's figure is 0 (then both figures are shown). */
+function describeMissingRatio(results: ReplayResults, ratio: (typeof PAPER_CLAIMS)[number]['ratio']): string {
+  const ours = results.policies.switchboard;
+  const reference = results.policies.static;
+  if (ratio !== 'capacity' || ours?.capacity_rps == null || reference?.capacity_rps !== 0)
+    return 'not measured';
+  return `${formatRate(ours.capacity_rps)} vs ${formatRate(reference.capacity_rps)} req/s (no ratio: static sustains none)`;
 }
 
 function paperClaimsTable(results: ReplayResults): string {
