@@ -199,7 +199,13 @@ export async function runReplay(
     ratios_to_static: ratiosToStatic(policies),
   };
   await writeReport(flags.out, results, outcomes, samples);
-  process.stdout.write(`${formatResultTables(results)}\n`);
+  const tiers = DEFAULT_TIERS.map(
+    (tier) => `${tier.name} ${tier.share * 100}% within ${tier.budgetMs / 1_000} s`,
+  ).join(', ');
+  process.stdout.write(
+    `Simulated: ${results.run.simulated.join('; ')}. Recorded: arrivals, sizes, prompts, correctness, cost.\n` +
+      `Tiers: ${tiers}. Figures in trace time.\n\n${formatResultTables(results)}\n`,
+  );
   reportProgress(`wrote ${join(flags.out, 'results.json')}, report.md and charts`);
   const evaluationAccuracy = (model: SimulatedLlm) => accuracyOn(inputs.evaluation, model);
   reportProgress(
