@@ -2,7 +2,7 @@ import { NotFoundError } from '@switchboard/errors';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
-import type { Target } from './model-selector.js';
+import type { Target } from './selection/model-selector.js';
 
 /** The most model names a NOT_FOUND message lists; a large registry would make every refusal huge. */
 const MAX_LISTED_NAMES = 20;

@@ -4,13 +4,13 @@ import type { JobResult, ModelInferRequest, ModelSpec } from '@switchboard/proto
 import { decodeInferInputs, validateRequestedOutputs } from '@switchboard/tensors';
 import { BrokenCircuitError } from 'cockatiel';
 import type { JobDispatcher } from './job-dispatcher.js';
-import type { LoadView } from './load-view.js';
+import type { LoadView } from './selection/load-view.js';
 import type { ModelCircuitBreakers } from './model-circuit-breakers.js';
-import type { Decision } from './model-selector.js';
-import type { Prediction } from './select-model.js';
+import type { Decision } from './selection/model-selector.js';
+import type { Prediction } from './selection/choose-feasible.js';
 import { AttemptTimeoutError } from './errors.js';
 import { isModelFailure } from './is-model-failure.js';
-import type { ServiceTimeEstimator } from './service-time-estimator.js';
+import type { ServiceTimeEstimator } from './selection/service-time-estimator.js';
 
 /** A request's attempt may run this many times its predicted latency before the next model is tried. */
 const ATTEMPT_TIMEOUT_FACTOR = 3;

@@ -10,10 +10,10 @@ import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presenc
 import type { RouterConfig } from './config.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
-import { LoadView, subscribeLoadSnapshots } from './load-view.js';
+import { LoadView, subscribeLoadSnapshots } from './selection/load-view.js';
 import { ModelCircuitBreakers } from './model-circuit-breakers.js';
-import { ModelSelector } from './model-selector.js';
-import { ServiceTimeEstimator } from './service-time-estimator.js';
+import { ModelSelector } from './selection/model-selector.js';
+import { ServiceTimeEstimator } from './selection/service-time-estimator.js';
 import { ShadowTraffic } from './shadow-traffic.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
 import { createCircuitStateMetric, createRouterMetrics } from './router-metrics.js';

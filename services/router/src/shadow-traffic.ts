@@ -3,7 +3,7 @@ import type { Logger } from '@switchboard/logging';
 import type { ModelInferRequest, ModelSpec } from '@switchboard/protocol';
 import { decodeInferInputs } from '@switchboard/tensors';
 import type { JobDispatcher } from './job-dispatcher.js';
-import { estimateCostMicros } from './model-selector.js';
+import { estimateCostMicros } from './selection/model-selector.js';
 import { resultRecordFields } from './request-telemetry.js';
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 

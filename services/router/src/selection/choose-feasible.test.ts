@@ -2,8 +2,8 @@ import { create } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
 import { InfeasibleAction, ModelSpecSchema, SelectionObjective } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
-import { planCascade, selectModel } from './select-model.js';
-import type { Prediction, SelectionConstraints } from './select-model.js';
+import { planCascade, selectModel } from './choose-feasible.js';
+import type { Prediction, SelectionConstraints } from './choose-feasible.js';
 
 function prediction(
   name: string,

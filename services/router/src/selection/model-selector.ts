@@ -7,9 +7,9 @@ import type { RequestAnalysis } from './analyse-request.js';
 import { eligibleCandidates } from './eligible-candidates.js';
 import type { Requester } from './eligible-candidates.js';
 import type { LoadView } from './load-view.js';
-import type { ModelCircuitBreakers } from './model-circuit-breakers.js';
-import { planCascade, selectModel } from './select-model.js';
-import type { Prediction, SelectionConstraints, SelectionReason } from './select-model.js';
+import type { ModelCircuitBreakers } from '../model-circuit-breakers.js';
+import { planCascade, selectModel } from './choose-feasible.js';
+import type { Prediction, SelectionConstraints, SelectionReason } from './choose-feasible.js';
 import type { ServiceTimeEstimator } from './service-time-estimator.js';
 
 /** Models tried per request when a route's policy does not say. */

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@switchboard/errors';
 import { Modality } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferRequest_InferInputTensor } from '@switchboard/protocol';
-import { readNumberParameter } from './request-parameters.js';
+import { readNumberParameter } from '../request-parameters.js';
 
 /** What the router learns about a request before choosing a model for it. */
 export interface RequestAnalysis {

@@ -4,8 +4,8 @@
  */
 export type { Requester } from './eligible-candidates.js';
 export { LoadView } from './load-view.js';
-export { ModelCircuitBreakers } from './model-circuit-breakers.js';
+export { ModelCircuitBreakers } from '../model-circuit-breakers.js';
 export type { Target } from './model-selector.js';
 export { ModelSelector } from './model-selector.js';
-export type { SelectionConstraints } from './select-model.js';
+export type { SelectionConstraints } from './choose-feasible.js';
 export { ServiceTimeEstimator } from './service-time-estimator.js';
