@@ -21,6 +21,8 @@ const IDLE_WAIT_MS = 60_000;
 export interface CapacitySearch {
   readonly policy: PolicyName;
   readonly choose: ChooseTarget;
+  /** The in-flight counts `choose` reads (the least-loaded policy balances on them). */
+  readonly inFlight: Map<string, number>;
   readonly workload: readonly ReplayRequest[];
   readonly client: GrpcClient<typeof GRPCInferenceService>;
   readonly loadRecorder: LoadRecorder;
@@ -34,7 +36,7 @@ async function sustains(
   load: number,
 ): Promise<boolean> {
   await search.loadRecorder.waitUntilIdle(IDLE_WAIT_MS);
-  const run = await runPolicy({ ...search, workload: probe, inFlight: new Map(), load });
+  const run = await runPolicy({ ...search, workload: probe, load });
   const withinSlo =
     run.outcomes.filter((outcome) => outcome.withinSlo).length / Math.max(1, run.outcomes.length);
   reportProgress(

@@ -50,6 +50,15 @@ export function staticAssignment(
   return { byTask, fallback: mostAccurate(train, models) };
 }
 
+/** Share of `rows` the static assignment answers correctly: what static achieves on them, unloaded. */
+export function staticAccuracyOn(rows: readonly PromptRecord[], models: readonly SimulatedLlm[]): number {
+  const { byTask, fallback } = staticAssignment(rows, models);
+  const correct = rows.filter(
+    (row) => row.outcomes.get((byTask.get(row.task) ?? fallback).routerBenchName)?.correct === true,
+  ).length;
+  return rows.length === 0 ? 0 : correct / rows.length;
+}
+
 /** The cheapest model whose recorded answer to this prompt was correct (the cheapest model when none was). */
 function oracleModel(prompt: PromptRecord, models: readonly SimulatedLlm[]): SimulatedLlm {
   const costOf = (model: SimulatedLlm) => prompt.outcomes.get(model.routerBenchName)?.costUsd ?? Infinity;

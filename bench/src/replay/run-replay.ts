@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
+import type { GrpcClient } from '@switchboard/grpc';
 import { createSubjectNames } from '@switchboard/nats';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import { createTestDatabase } from '@switchboard/testkit';
@@ -19,7 +20,7 @@ import type { ReplayRequest } from './create-replay-workload.js';
 import { findCapacity } from './find-capacity.js';
 import { simulatedLlmOf } from './llm-catalogue.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
-import { accuracyOn, createPolicy, REPLAY_ROUTE, staticAssignment } from './policies.js';
+import { accuracyOn, createPolicy, REPLAY_ROUTE, staticAccuracyOn } from './policies.js';
 import { provisionLlms, toLlmSpec, toReplayRoute, writeOutcomeFiles } from './provision-llms.js';
 import type { ReplayFlags } from './parse-replay-flags.js';
 import { readRouterBench } from './read-routerbench.js';
@@ -90,11 +91,7 @@ async function startStack(
     }),
   );
   // Switchboard is asked to match static's accuracy at the least cost: the floor is static's training accuracy.
-  const { byTask, fallback } = staticAssignment(inputs.train, inputs.models);
-  const staticTrainingAccuracy =
-    inputs.train.filter(
-      (row) => row.outcomes.get((byTask.get(row.task) ?? fallback).routerBenchName)?.correct,
-    ).length / Math.max(1, inputs.train.length);
+  const qualityFloor = staticAccuracyOn(inputs.train, inputs.models);
   const database = await createTestDatabase(context.databaseUrl, { label: 'benchreplay' });
   cleanup.add('replay database', () => database.drop());
   const names = inputs.models.map((model) => model.name);
@@ -104,8 +101,7 @@ async function startStack(
       databaseUrl: database.url,
       namespace: context.namespace,
       workers: Array.from({ length: flags.workers }, () => names),
-      provision: (registry) =>
-        provisionLlms(registry, specs, toReplayRoute(inputs.models, staticTrainingAccuracy)),
+      provision: (registry) => provisionLlms(registry, specs, toReplayRoute(inputs.models, qualityFloor)),
       readyNames: [...names, REPLAY_ROUTE],
       monitor: true,
     },
@@ -121,7 +117,7 @@ async function runPolicies(
     models: readonly SimulatedLlm[];
     train: readonly PromptRecord[];
   },
-  client: ReturnType<typeof createGrpcClient<typeof GRPCInferenceService>>,
+  client: GrpcClient<typeof GRPCInferenceService>,
   loadRecorder: LoadRecorder,
 ) {
   const policies: Partial<Record<PolicyName, PolicyResult>> = {};
@@ -145,7 +141,15 @@ async function runPolicies(
       loadRecorder,
     });
     const capacity = flags.capacity
-      ? await findCapacity({ ...inputs, policy, choose, client, loadRecorder, speedup: flags.speedup })
+      ? await findCapacity({
+          ...inputs,
+          policy,
+          choose,
+          inFlight,
+          client,
+          loadRecorder,
+          speedup: flags.speedup,
+        })
       : null;
     policies[policy] = summarisePolicy(run.outcomes, run.durationMs, capacity);
     outcomes.push(...run.outcomes);
