@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
-import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
+import { readChoiceList, readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type { PolicyName } from './replay-results.js';
 
@@ -60,18 +60,6 @@ export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts 
   --capacity          also find each policy's highest load with >= 99% of requests within SLO (slow)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
-function policyList(text: string | undefined): PolicyName[] {
-  if (text === undefined) return [...POLICY_NAMES];
-  const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(POLICY_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(
-      `--policies takes a list of ${POLICY_NAMES.join(', ')}; got "${text}" (example: --policies static,switchboard)`,
-    );
-  }
-  return POLICY_NAMES.filter((policy) => names.includes(policy));
-}
-
 /**
  * Files of the multi-file flags: `--prompts a b` and `--prompts a --prompts b` both work, so bare
  * words after --prompts or --train belong to it; a bare word anywhere else is an error.
@@ -127,7 +115,7 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
     load: readPositiveNumber('load', values.load, 1),
     workers: readWholeNumber('workers', values.workers, 8),
     seed: readWholeNumber('seed', values.seed, 1),
-    policies: policyList(values.policies),
+    policies: readChoiceList('policies', values.policies, POLICY_NAMES),
     out: values.out ?? DEFAULT_OUT,
     capacity: values.capacity ?? false,
     help: values.help ?? false,

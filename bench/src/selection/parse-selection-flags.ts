@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
+import { readChoiceList, readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 import { STRATEGIES } from './choose-targets.js';
 import type { Strategy } from './choose-targets.js';
 
@@ -46,18 +46,6 @@ export const SELECTION_USAGE = `usage: pnpm bench selection [--seconds N] [--spe
                        (default all; the ratios need static)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
-function strategyList(text: string | undefined): Strategy[] {
-  if (text === undefined) return [...STRATEGIES];
-  const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(STRATEGIES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(
-      `--strategies takes a list of ${STRATEGIES.join(', ')}; got "${text}" (example: --strategies static,switchboard)`,
-    );
-  }
-  return STRATEGIES.filter((strategy) => names.includes(strategy));
-}
-
 /**
  * Parses the command line (without `node` and the script).
  * @throws Error naming the flag when a flag is unknown or its value is malformed.
@@ -89,7 +77,7 @@ export function parseSelectionFlags(args: readonly string[]): SelectionFlags {
     warmupSeconds: readPositiveNumber('warmup-seconds', values['warmup-seconds'], 3),
     decisions: readWholeNumber('decisions', values.decisions, 20_000),
     seed: readWholeNumber('seed', values.seed, 1),
-    strategies: strategyList(values.strategies),
+    strategies: readChoiceList('strategies', values.strategies, STRATEGIES),
     help: values.help === true,
   };
 }

@@ -22,3 +22,24 @@ export function readWholeNumber(flag: string, text: string | undefined, fallback
   }
   return value;
 }
+
+/**
+ * Reads a comma-separated list of names out of `choices`, returned in the order of `choices`; all of
+ * them when the flag was not given.
+ * @throws Error naming the flag, the choices and an example when a name is not one of them.
+ */
+export function readChoiceList<Choice extends string>(
+  flag: string,
+  text: string | undefined,
+  choices: readonly Choice[],
+): Choice[] {
+  if (text === undefined) return [...choices];
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(choices as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `--${flag} takes a list of ${choices.join(', ')}; got "${text}" (example: --${flag} ${choices.slice(0, 2).join(',')})`,
+    );
+  }
+  return choices.filter((choice) => names.includes(choice));
+}
