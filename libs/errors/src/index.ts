@@ -14,3 +14,4 @@ export {
 export type { StatusData } from './remote-error.js';
 export { RemoteError, fromStatusData, toStatusData } from './remote-error.js';
 export { StatusCode, statusCodeName } from './status-code.js';
+export { previewText } from './preview-text.js';

@@ -1,3 +1,5 @@
+import { previewText } from '@switchboard/errors';
+
 /**
  * The longest subject Switchboard publishes on, in bytes. nats-server closes the connection of a
  * client whose protocol line exceeds its `max_control_line` (4096 bytes by default), taking every
@@ -28,18 +30,13 @@ export function isSubjectToken(token: string): boolean {
   return TOKEN_PATTERN.test(token);
 }
 
-/** Quotes at most the first 64 characters of `text`, so an error message stays small. */
-function preview(text: string): string {
-  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
-}
-
 /**
  * Returns `token` when it is a safe subject token of at most {@link MAX_TOKEN_BYTES} bytes.
  * @throws UnsafeSubjectError otherwise.
  */
 export function subjectToken(token: string): string {
   if (!isSubjectToken(token) || Buffer.byteLength(token) > MAX_TOKEN_BYTES)
-    throw new UnsafeSubjectError(`${preview(token)} cannot be a NATS subject token`);
+    throw new UnsafeSubjectError(`${previewText(token)} cannot be a NATS subject token`);
   return token;
 }
 
@@ -50,8 +47,8 @@ export function subjectToken(token: string): string {
  */
 export function publishableSubject(subject: string): string {
   if (Buffer.byteLength(subject) > MAX_SUBJECT_BYTES)
-    throw new UnsafeSubjectError(`subject ${preview(subject)} is longer than ${MAX_SUBJECT_BYTES} bytes`);
+    throw new UnsafeSubjectError(`subject ${previewText(subject)} is longer than ${MAX_SUBJECT_BYTES} bytes`);
   if (!subject.split('.').every(isSubjectToken))
-    throw new UnsafeSubjectError(`${preview(subject)} is not a literal NATS subject`);
+    throw new UnsafeSubjectError(`${previewText(subject)} is not a literal NATS subject`);
   return subject;
 }

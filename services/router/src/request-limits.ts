@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { InvalidArgumentError, ResourceExhaustedError } from '@switchboard/errors';
+import { InvalidArgumentError, ResourceExhaustedError, previewText } from '@switchboard/errors';
 import { MAX_VERSION_LENGTH, NAME_RULE, isValidName, isValidVersion } from '@switchboard/protocol';
 import type { InferParameter, ModelInferRequest } from '@switchboard/protocol';
 
@@ -28,11 +28,6 @@ export const MAX_SHAPE_RANK = 32;
 /** HPACK's per-entry overhead (RFC 7541 §4.1), so many tiny entries cannot slip under the byte limit. */
 const METADATA_ENTRY_OVERHEAD_BYTES = 32;
 
-/** Quotes the start of a client's string for a message, so the message stays small whatever was sent. */
-export function previewClientText(text: string): string {
-  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
-}
-
 /**
  * Checks the name (and version) a ModelInfer, ModelReady or ModelMetadata call asks for. A
  * malformed name cannot be registered, so it is refused as such rather than looked up.
@@ -42,11 +37,11 @@ export function checkRequestedName(name: string, version: string): void {
   if (name === '') throw new InvalidArgumentError('model_name is required: name a model or a route');
   if (!isValidName(name))
     throw new InvalidArgumentError(
-      `model_name ${previewClientText(name)} is not a valid model or route name: names are ${NAME_RULE}`,
+      `model_name ${previewText(name)} is not a valid model or route name: names are ${NAME_RULE}`,
     );
   if (version !== '' && !isValidVersion(version))
     throw new InvalidArgumentError(
-      `model_version ${previewClientText(version)} is invalid: at most ${MAX_VERSION_LENGTH} characters, no whitespace or control characters (leave it empty for the served version)`,
+      `model_version ${previewText(version)} is invalid: at most ${MAX_VERSION_LENGTH} characters, no whitespace or control characters (leave it empty for the served version)`,
     );
 }
 
@@ -76,13 +71,13 @@ export function checkRequestLimits(
     checkTensorName('datatype of an input', input.datatype);
     if (input.shape.length > MAX_SHAPE_RANK)
       throw new InvalidArgumentError(
-        `input ${previewClientText(input.name)} has ${input.shape.length} dimensions; at most ${MAX_SHAPE_RANK}`,
+        `input ${previewText(input.name)} has ${input.shape.length} dimensions; at most ${MAX_SHAPE_RANK}`,
       );
-    checkParameters(`input ${previewClientText(input.name)}`, input.parameters, limits);
+    checkParameters(`input ${previewText(input.name)}`, input.parameters, limits);
   }
   for (const output of request.outputs) {
     checkTensorName('output', output.name);
-    checkParameters(`output ${previewClientText(output.name)}`, output.parameters, limits);
+    checkParameters(`output ${previewText(output.name)}`, output.parameters, limits);
   }
 }
 
@@ -109,7 +104,7 @@ function checkTensorName(what: string, name: string): void {
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_TENSOR_NAME_BYTES)
     throw new InvalidArgumentError(
-      `${what} name ${previewClientText(name)} is ${bytes} bytes; at most ${MAX_TENSOR_NAME_BYTES}`,
+      `${what} name ${previewText(name)} is ${bytes} bytes; at most ${MAX_TENSOR_NAME_BYTES}`,
     );
 }
 
@@ -127,7 +122,7 @@ function checkParameters(
     const bytes = Buffer.byteLength(key) + parameterValueBytes(parameters[key] as InferParameter);
     if (bytes > limits.maxParameterBytes)
       throw new ResourceExhaustedError(
-        `parameter ${previewClientText(key)} of ${owner} is ${bytes} bytes; the limit is ${limits.maxParameterBytes} (ROUTER_MAX_PARAMETER_BYTES)`,
+        `parameter ${previewText(key)} of ${owner} is ${bytes} bytes; the limit is ${limits.maxParameterBytes} (ROUTER_MAX_PARAMETER_BYTES)`,
       );
   }
 }

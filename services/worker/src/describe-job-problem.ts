@@ -1,3 +1,4 @@
+import { previewText } from '@switchboard/errors';
 import { publishableSubject } from '@switchboard/nats';
 import type { Job } from '@switchboard/protocol';
 
@@ -11,8 +12,7 @@ const REQUEST_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
  * drop this worker's connection), and a job for another model must not run on this one.
  */
 export function describeJobProblem(job: Job, model: string): string | undefined {
-  if (job.model !== model)
-    return `the job names model ${JSON.stringify(job.model.slice(0, 64))}, not ${model}`;
+  if (job.model !== model) return `the job names model ${previewText(job.model)}, not ${model}`;
   if (!REQUEST_ID_PATTERN.test(job.requestId)) return 'the job has no well-formed request id';
   if (job.replyTo !== '') {
     try {
