@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { create, fromBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
-import { createLogger } from '@switchboard/logging';
 import {
   BatchingMode,
   Modality,
@@ -19,8 +18,8 @@ import type { RegistryFixture } from '@switchboard/registry/testing';
 import { decodeOutputs, encodeInputs } from '@switchboard/tensors';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, startWorker } from '../src/index.js';
 import { createJobClient } from './support/job-client.js';
+import { startTestWorker } from './support/start-test-worker.js';
 import type { JobClient } from './support/job-client.js';
 import type { RunningWorker } from '../src/index.js';
 
@@ -131,15 +130,7 @@ describe('a worker serving a synthetic-llm model', () => {
         },
       }),
     });
-    const config = loadConfig({
-      NATS_URL: registry.config.natsUrl,
-      SWITCHBOARD_NAMESPACE: registry.config.namespace,
-      WORKER_MODELS: MODEL,
-      WORKER_HEARTBEAT_INTERVAL: '200ms',
-      METRICS_HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-    });
-    worker = await startWorker(config, createLogger({ service: 'worker', level: 'silent' }));
+    worker = await startTestWorker(registry, MODEL);
     await waitFor(() => heartbeats.at(-1)?.models.some((model) => model.name === MODEL), {
       timeoutMs: 15_000,
       message: `the worker to load ${MODEL}`,

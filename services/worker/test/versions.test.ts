@@ -1,6 +1,5 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { StatusCode } from '@switchboard/errors';
-import { createLogger } from '@switchboard/logging';
 import { classifierSpec, fromRawFloat32, runReferenceModel } from '@switchboard/models/testing';
 import {
   BatchRecordSchema,
@@ -14,9 +13,9 @@ import { startRegistryFixture } from '@switchboard/registry/testing';
 import type { RegistryFixture } from '@switchboard/registry/testing';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, startWorker } from '../src/index.js';
 import type { RunningWorker } from '../src/index.js';
 import { createJobClient } from './support/job-client.js';
+import { startTestWorker } from './support/start-test-worker.js';
 import type { JobClient } from './support/job-client.js';
 
 const MODEL = 'versioned';
@@ -93,15 +92,7 @@ describe('a worker serving several versions of a model', () => {
     await registry.client.registerModel({ model: versionedSpec('1', ARTIFACTS['1'] ?? '') });
     await registry.client.updateModel({ model: versionedSpec('3', BROKEN_ARTIFACT) });
     await registry.client.updateModel({ model: versionedSpec('2', ARTIFACTS['2'] ?? '') });
-    const config = loadConfig({
-      NATS_URL: registry.config.natsUrl,
-      SWITCHBOARD_NAMESPACE: registry.config.namespace,
-      WORKER_MODELS: MODEL,
-      WORKER_HEARTBEAT_INTERVAL: '200ms',
-      METRICS_HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-    });
-    worker = await startWorker(config, createLogger({ service: 'worker', level: 'silent' }));
+    worker = await startTestWorker(registry, MODEL);
     await waitFor(() => loadedVersionsOf(heartbeats.at(-1)).includes('2'), {
       timeoutMs: 15_000,
       message: 'the worker to load version 2',
