@@ -96,7 +96,7 @@ export class JobDispatcher {
     // Awaited together: when the deadline passes while the publish still waits for its ack (a NATS
     // reconnect), the waiter rejects first, and a rejection nobody awaits yet ends the process.
     const [, answer] = await Promise.all([
-      this.#publish(subject, message, job, deadlineUnixMs, publishSpan),
+      this.#publish(subject, message, job, { deadlineUnixMs, remainingMs }, publishSpan),
       result,
     ]);
     return answer;
@@ -110,10 +110,9 @@ export class JobDispatcher {
     subject: string,
     message: Job,
     job: JobToDispatch,
-    deadlineUnixMs: number,
+    { deadlineUnixMs, remainingMs }: { deadlineUnixMs: number; remainingMs: number },
     publishSpan: PublishSpan,
   ): Promise<void> {
-    const remainingMs = deadlineUnixMs - Date.now();
     try {
       await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
         msgID: job.requestId,
