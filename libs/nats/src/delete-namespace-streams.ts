@@ -4,7 +4,7 @@ import { createSubjectNames } from './subject-names.js';
 
 /**
  * Deletes every JetStream stream of a namespace: its INFER, DEADLETTER and TELEMETRY streams and
- * the streams behind its KV buckets (`KV_<namespace>_…`). Matching by prefix also catches streams
+ * the streams behind its KV buckets and object stores (`KV_<namespace>_…`, `OBJ_<namespace>_…`). Matching by prefix also catches streams
  * added by later versions of the services. Tests and the benchmark call it to leave a shared NATS
  * server as they found it: a telemetry stream holds its byte limit of the server's storage
  * reserved for as long as it exists, so forgotten namespaces pile up until no stream can be created.
@@ -19,7 +19,7 @@ export async function deleteNamespaceStreams(
   if (namespace === '') throw new Error('refusing to delete the streams of the empty namespace');
   createSubjectNames(namespace); // throws on a malformed namespace before anything is deleted
   const manager = await jetstreamManager(connection);
-  const prefixes = [`${namespace.toUpperCase()}_`, `KV_${namespace}_`];
+  const prefixes = [`${namespace.toUpperCase()}_`, `KV_${namespace}_`, `OBJ_${namespace}_`];
   const doomed: string[] = [];
   for await (const stream of manager.streams.names()) {
     if (prefixes.some((prefix) => stream.startsWith(prefix))) doomed.push(stream);

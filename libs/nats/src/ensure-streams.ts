@@ -7,11 +7,12 @@ import type { SubjectNames } from './subject-names.js';
 
 /**
  * The JetStream streams Switchboard uses: `infer` holds the jobs, `dead-letter` the jobs no worker
- * could serve, `telemetry` the request and batch records the monitor reads.
+ * could serve, `telemetry` the request and batch records the monitor reads, `feedback` the clients'
+ * scores joined to the router's decisions, which the optimizer learns from.
  */
-export type StreamKind = 'infer' | 'dead-letter' | 'telemetry';
+export type StreamKind = 'infer' | 'dead-letter' | 'telemetry' | 'feedback';
 
-const ALL_STREAMS: readonly StreamKind[] = ['infer', 'dead-letter', 'telemetry'];
+const ALL_STREAMS: readonly StreamKind[] = ['infer', 'dead-letter', 'telemetry', 'feedback'];
 
 /** How long JetStream remembers a Nats-Msg-Id to drop a re-published job. */
 const DUPLICATE_WINDOW_MS = 120_000;
@@ -19,6 +20,8 @@ const DUPLICATE_WINDOW_MS = 120_000;
 const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /** Telemetry is kept long enough for a monitor to be down for a while and catch up. */
 const TELEMETRY_MAX_AGE_MS = 24 * 3_600_000;
+/** Feedback is kept a week: an optimizer down for days still learns from it when it returns. */
+const FEEDBACK_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 /** Which streams to ensure and how large telemetry may grow. */
 export interface EnsureStreamsOptions {
@@ -37,6 +40,7 @@ type StreamSettings = Partial<StreamConfig> & { name: string };
  * - `infer`: work-queue retention, so a job goes to one consumer only and is removed once a worker
  *   acks it; a duplicate window, so a job re-published with the same request id is stored once.
  * - `dead-letter`: kept 7 days for inspection.
+ * - `feedback`: kept 7 days, with a duplicate window so a retried feedback is stored once.
  * - `telemetry`: kept 24 h (at most `telemetryMaxBytes`, oldest dropped first) for every reader, so a
  *   monitor that restarts replays from where it stopped. Producers publish with core NATS: the
  *   stream captures the subjects without a per-record acknowledgement on the hot path.
@@ -68,6 +72,12 @@ function toStreamSettings(kind: StreamKind, names: SubjectNames, telemetryMaxByt
       };
     case 'dead-letter':
       return keptForAge(names.deadLetterStream, names.deadLetterWildcard, DEAD_LETTER_MAX_AGE_MS);
+    case 'feedback':
+      return {
+        ...keptForAge(names.feedbackStream, names.feedbackWildcard, FEEDBACK_MAX_AGE_MS),
+        // A client retrying its feedback within the window is stored once.
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      };
     case 'telemetry':
       return {
         ...keptForAge(names.telemetryStream, names.telemetryWildcard, TELEMETRY_MAX_AGE_MS),

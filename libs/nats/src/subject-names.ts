@@ -37,6 +37,17 @@ export interface SubjectNames {
   readonly workerHeartbeatSubject: string;
   readonly registryChangedSubject: string;
   readonly registryBucket: string;
+  /** KV bucket announcing each route's newest learned policy. */
+  readonly policyBucket: string;
+  /** Object store holding the learned policies' weights, announced in `policyBucket`. */
+  readonly policyWeightsStore: string;
+  /** KV bucket of the router's decisions, kept so late feedback can be joined to them. */
+  readonly decisionsBucket: string;
+  /** The stream of feedback joined to decisions, read by the optimizer. */
+  readonly feedbackStream: string;
+  /** Subject of a route's feedback records; takes a registry-validated route name. */
+  feedbackSubject(route: string): string;
+  readonly feedbackWildcard: string;
   /** Prefix of the subjects a router receives job results on; one token per router instance follows. */
   readonly replyPrefix: string;
 }
@@ -72,6 +83,12 @@ export function createSubjectNames(namespace = ''): SubjectNames {
     workerHeartbeatSubject: subject('worker.heartbeat'),
     registryChangedSubject: subject('registry.changed'),
     registryBucket: bucket('registry'),
+    policyBucket: bucket('policy'),
+    policyWeightsStore: bucket('policy-weights'),
+    decisionsBucket: bucket('decisions'),
+    feedbackStream: upper('FEEDBACK'),
+    feedbackSubject: (route: string) => subject(`feedback.${subjectToken(route)}`),
+    feedbackWildcard: subject('feedback.>'),
     replyPrefix: subject('reply'),
   });
 }

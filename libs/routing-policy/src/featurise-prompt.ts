@@ -1,0 +1,107 @@
+/**
+ * Turns a prompt into the sparse features the learned routing policy scores: hashed word unigrams
+ * and bigrams, hashed character 4-grams, and a length bucket. Hashing keeps the vocabulary open
+ * (a new word needs no retraining of the featuriser) and the memory fixed: 2^hashBits weights per
+ * model whatever the traffic says.
+ */
+
+/** The featuriser this code implements; policies carry it, and a router only applies its own. */
+export const FEATURISER_VERSION = 1;
+
+/** Settings shared by the optimizer (training) and the router (deciding). */
+export interface FeatureSettings {
+  /** Features are hashed into 2^hashBits buckets. */
+  readonly hashBits: number;
+  /**
+   * Characters featurised at most: half from the start of the prompt, half from its end, because
+   * instructions tend to open a prompt and the question to close it. Bounds the decision time.
+   */
+  readonly maxPromptChars: number;
+}
+
+/** @default 2^16 buckets, 2,048 characters. */
+export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = Object.freeze({
+  hashBits: 16,
+  maxPromptChars: 2048,
+});
+
+/** Seeds that keep the three feature families apart in the hashed space. */
+const WORD_SEED = 0x811c9dc5;
+const BIGRAM_SALT = 0x9e3779b1;
+const CHAR_SALT = 0x85ebca6b;
+const LENGTH_SALT = 0xc2b2ae35;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The prompt's feature indices, in order of occurrence; an index occurs as often as its feature
+ * does. Each occurrence weighs 1/√(count of occurrences) in the model (see `featureScale`), so long
+ * prompts do not drown short ones.
+ */
+export function featurisePrompt(prompt: string, settings: FeatureSettings): Uint32Array {
+  const text = clipPrompt(prompt, settings.maxPromptChars);
+  const mask = (1 << settings.hashBits) - 1;
+  // At most: a word, a bigram and a 4-gram per character, plus the length bucket.
+  const indices = new Uint32Array(text.length * 3 + 1);
+  let count = 0;
+  let wordHash = WORD_SEED;
+  let wordLength = 0;
+  let previousWord = 0;
+  let hasPrevious = false;
+  let window = 0;
+  for (let position = 0; position <= text.length; position += 1) {
+    const code = position < text.length ? lowerCase(text.charCodeAt(position)) : 32;
+    if (isWordCharacter(code)) {
+      wordHash = Math.imul(wordHash ^ code, FNV_PRIME);
+      wordLength += 1;
+    } else if (wordLength > 0) {
+      indices[count++] = (wordHash >>> 0) & mask;
+      if (hasPrevious) indices[count++] = mix(previousWord ^ BIGRAM_SALT, wordHash) & mask;
+      previousWord = wordHash;
+      hasPrevious = true;
+      wordHash = WORD_SEED;
+      wordLength = 0;
+    }
+    if (position < text.length) {
+      // Four characters packed in 32 bits: a rolling 4-gram at the cost of a shift.
+      window = ((window << 8) | (code & 0xff)) >>> 0;
+      if (position >= 3) indices[count++] = mix(window, CHAR_SALT) & mask;
+    }
+  }
+  indices[count++] = mix(lengthBucket(prompt.length), LENGTH_SALT) & mask;
+  return indices.subarray(0, count);
+}
+
+/** The weight of one occurrence of a feature among `count` occurrences. */
+export function featureScale(count: number): number {
+  return count === 0 ? 0 : 1 / Math.sqrt(count);
+}
+
+function clipPrompt(prompt: string, maxChars: number): string {
+  if (prompt.length <= maxChars) return prompt;
+  const half = Math.floor(maxChars / 2);
+  return `${prompt.slice(0, half)} ${prompt.slice(prompt.length - half)}`;
+}
+
+function lowerCase(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+function isWordCharacter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code > 127;
+}
+
+/** log2 of the prompt's length: short, medium and long prompts learn apart. */
+function lengthBucket(length: number): number {
+  return 31 - Math.clz32(length + 1);
+}
+
+/** A 32-bit finaliser (murmur3's) over two words: spreads near-equal inputs across the buckets. */
+function mix(a: number, b: number): number {
+  let hash = Math.imul(a ^ Math.imul(b, 0xcc9e2d51), 0x1b873593);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
