@@ -45,5 +45,7 @@ export {
   sigmoid,
   updateQualityPredictor,
 } from './quality-predictor.js';
+export type { RouteExample, RouteTrainingOptions } from './train-route-predictors.js';
+export { trainRoutePredictors } from './train-route-predictors.js';
 export type { TrainingExample, TrainingOptions } from './train-quality-predictor.js';
 export { trainQualityPredictor } from './train-quality-predictor.js';

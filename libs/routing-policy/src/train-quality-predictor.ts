@@ -13,12 +13,20 @@ export interface TrainingExample {
 
 /** How hard to fit; the defaults suit a few hundred to a few hundred thousand examples. */
 export interface TrainingOptions {
-  /** Passes over the examples. @default 12 */
+  /** Passes over the examples. @default 8 */
   readonly epochs?: number;
-  /** AdaGrad's base step. @default 0.3 */
+  /**
+   * AdaGrad's base step. Small because a prompt has hundreds of features and each moves at this
+   * step on its first update. @default 0.03
+   */
   readonly learningRate?: number;
   /** Prior variance of every weight; smaller regularises harder. @default PRIOR_VARIANCE */
   readonly priorVariance?: number;
+  /**
+   * Prior means of the weights and the bias, e.g. a direction shared by every model of a route
+   * (see trainRoutePredictors); zero when omitted.
+   */
+  readonly prior?: { readonly means: Float32Array; readonly bias: number };
   /** Shuffles the examples between passes; a seeded source keeps training reproducible. */
   readonly random?: () => number;
 }
@@ -35,9 +43,12 @@ export function trainQualityPredictor(
   examples: readonly TrainingExample[],
   options: TrainingOptions = {},
 ): QualityPredictor {
-  const { epochs = 12, learningRate = 0.3, priorVariance = PRIOR_VARIANCE, random = Math.random } = options;
+  const { epochs = 8, learningRate = 0.03, priorVariance = PRIOR_VARIANCE, prior, random = Math.random } = options;
   const predictor = createQualityPredictor(model, hashBits, priorVariance);
   const { means, variances } = predictor;
+  const priorMeans = prior?.means ?? new Float32Array(means.length);
+  means.set(priorMeans);
+  predictor.biasMean = prior?.bias ?? 0;
   const gradientSquares = new Float32Array(means.length);
   let biasGradientSquare = 0;
   const totalWeight = examples.reduce((sum, example) => sum + (example.weight ?? 1), 0);
@@ -53,7 +64,7 @@ export function trainQualityPredictor(
       for (let at = 0; at < example.indices.length; at += 1) {
         const index = example.indices[at]!;
         // The prior's pull, spread over the examples so that one epoch applies it once in total.
-        const gradient = error * scale + (means[index]! / priorVariance) * (weight / totalWeight);
+        const gradient = error * scale + ((means[index]! - priorMeans[index]!) / priorVariance) * (weight / totalWeight);
         gradientSquares[index] = gradientSquares[index]! + gradient * gradient;
         means[index] = means[index]! - (learningRate * gradient) / Math.sqrt(gradientSquares[index]! + 1e-8);
       }
