@@ -1,0 +1,11 @@
+/**
+ * Outcome files: what each of several models did with each of many prompts (RouterBench's CSV
+ * layout), read with clear errors, mapped to registry model names and turned into the rows the
+ * optimizer's ImportOutcomes takes. Used by `switchboard optimizer import` and the benchmarks.
+ */
+export type { OutcomeFileLocation } from './outcome-file-error.js';
+export { OutcomeFileError } from './outcome-file-error.js';
+export type { OutcomeFile, OutcomeRecord, RecordedOutcome } from './parse-outcome-file.js';
+export { readOutcomeFile, readOutcomeFiles } from './read-outcome-files.js';
+export { mapModelNames, registryModelName } from './registry-model-name.js';
+export { toOutcomeRows } from './to-outcome-rows.js';
