@@ -43,7 +43,13 @@ export function trainQualityPredictor(
   examples: readonly TrainingExample[],
   options: TrainingOptions = {},
 ): QualityPredictor {
-  const { epochs = 8, learningRate = 0.03, priorVariance = PRIOR_VARIANCE, prior, random = Math.random } = options;
+  const {
+    epochs = 8,
+    learningRate = 0.03,
+    priorVariance = PRIOR_VARIANCE,
+    prior,
+    random = Math.random,
+  } = options;
   const predictor = createQualityPredictor(model, hashBits, priorVariance);
   const { means, variances } = predictor;
   const priorMeans = prior?.means ?? new Float32Array(means.length);
@@ -64,7 +70,8 @@ export function trainQualityPredictor(
       for (let at = 0; at < example.indices.length; at += 1) {
         const index = example.indices[at]!;
         // The prior's pull, spread over the examples so that one epoch applies it once in total.
-        const gradient = error * scale + ((means[index]! - priorMeans[index]!) / priorVariance) * (weight / totalWeight);
+        const gradient =
+          error * scale + ((means[index]! - priorMeans[index]!) / priorVariance) * (weight / totalWeight);
         gradientSquares[index] = gradientSquares[index]! + gradient * gradient;
         means[index] = means[index]! - (learningRate * gradient) / Math.sqrt(gradientSquares[index]! + 1e-8);
       }

@@ -87,7 +87,10 @@ function meanQualityPerPrompt(examples: readonly RouteExample[]): TrainingExampl
  * The logistic fit of a model's outcomes on the shared logit: quality ≈ σ(offset + slope · shared).
  * Without examples the model inherits the shared direction as is.
  */
-function calibrate(examples: readonly RouteExample[], sharedLogits: readonly number[]): { offset: number; slope: number } {
+function calibrate(
+  examples: readonly RouteExample[],
+  sharedLogits: readonly number[],
+): { offset: number; slope: number } {
   let offset = 0;
   let slope = 1;
   if (examples.length === 0) return { offset, slope };
