@@ -36,8 +36,15 @@ const FNV_PRIME = 0x01000193;
  * The prompt's feature indices, in order of occurrence; an index occurs as often as its feature
  * does. Each occurrence weighs 1/√(count of occurrences) in the model (see `featureScale`), so long
  * prompts do not drown short ones.
+ * @param promptLength the whole prompt's length in UTF-16 code units, for a caller that passes only
+ *   the clipped head and tail (`head + ' ' + tail`, each half of maxPromptChars) because decoding
+ *   the rest of a long prompt would be wasted (the router). @default prompt.length
  */
-export function featurisePrompt(prompt: string, settings: FeatureSettings): Uint32Array {
+export function featurisePrompt(
+  prompt: string,
+  settings: FeatureSettings,
+  promptLength: number = prompt.length,
+): Uint32Array {
   const text = clipPrompt(prompt, settings.maxPromptChars);
   const mask = (1 << settings.hashBits) - 1;
   // At most a word and a bigram for every two characters, plus the length bucket.
@@ -61,7 +68,7 @@ export function featurisePrompt(prompt: string, settings: FeatureSettings): Uint
       wordLength = 0;
     }
   }
-  indices[count++] = mix(lengthBucket(prompt.length), LENGTH_SALT) & mask;
+  indices[count++] = mix(lengthBucket(promptLength), LENGTH_SALT) & mask;
   return indices.subarray(0, count);
 }
 
