@@ -60,6 +60,32 @@ describe('trainRoutePredictors', () => {
     const unseen = predictLogit(coder, featurisePrompt('zebra quantum saxophone', settings));
     expect(unseen.variance).toBeGreaterThan(seen.variance);
   });
+
+  it('lets a model with few outcomes inherit what the other models share about hard prompts', () => {
+    const random = seeded(3);
+    const result: RouteExample[] = [];
+    for (let position = 0; position < 300; position += 1) {
+      const hard = position % 2 === 0;
+      const indices = featurisePrompt(
+        `${hard ? 'integrate prove derive' : 'add count list'} item ${position}`,
+        settings,
+      );
+      for (const model of ['first', 'second', 'third']) {
+        result.push({ model, indices, quality: hard ? (random() < 0.1 ? 1 : 0) : random() < 0.9 ? 1 : 0 });
+      }
+      // The rare model was only ever tried on a few easy prompts.
+      if (!hard && position < 10) result.push({ model: 'rare', indices, quality: 1 });
+    }
+    const predictors = trainRoutePredictors(['first', 'second', 'third', 'rare'], settings.hashBits, result, {
+      random: seeded(1),
+    });
+    const rare = predictors.get('rare')!;
+    const onHard = expectedQuality(
+      predictLogit(rare, featurisePrompt('integrate prove derive item x', settings)),
+    );
+    const onEasy = expectedQuality(predictLogit(rare, featurisePrompt('add count list item x', settings)));
+    expect(onEasy - onHard).toBeGreaterThan(0.2);
+  });
 });
 
 describe('updateQualityPredictor', () => {
