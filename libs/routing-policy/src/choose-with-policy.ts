@@ -46,15 +46,9 @@ export function chooseWithPolicy(
   tier: string,
   random: () => number = Math.random,
 ): PolicyChoice {
-  const { costWeightPerUsd, sloMissWeight, exploration, explorationByTier } = policy.settings;
-  const beliefs = candidates.map((candidate) => beliefFor(policy, candidate, indices));
-  const penalties = candidates.map(
-    (candidate) =>
-      costWeightPerUsd * candidate.costUsd + sloMissWeight * (policy.sloMissRates.get(candidate.model) ?? 0),
-  );
-  const expectedRewards = beliefs.map((belief, position) => expectedQuality(belief) - penalties[position]!);
+  const { beliefs, penalties, expectedRewards } = scoreCandidates(policy, candidates, indices);
   const greedy = argmax(expectedRewards);
-  const share = explorationByTier.get(tier) ?? exploration;
+  const share = explorationShare(policy, tier);
   const explore = candidates.length > 1 && share > 0 && random() < share;
   const chosen = explore ? argmax(sampleRewards(beliefs, penalties, random)) : greedy;
   const propensity =
@@ -71,6 +65,61 @@ export function chooseWithPolicy(
     explored: explore && chosen !== greedy,
     expectedRewards,
   };
+}
+
+/** What the policy would do with a request, as probabilities rather than one draw. */
+export interface PolicyChoiceProbabilities {
+  /** Probability that chooseWithPolicy picks each candidate, by position; they sum to 1. */
+  readonly probabilities: number[];
+  /** Expected reward of each candidate, by position (as in PolicyChoice). */
+  readonly expectedRewards: number[];
+}
+
+/**
+ * The probability that chooseWithPolicy picks each candidate for a request: the greedy choice gets
+ * the share that does not explore, and the exploration share is spread by each candidate's Thompson
+ * win rate, estimated from `draws` posterior draws. It is the target probability an off-policy
+ * estimate needs for the model a logged decision served.
+ * @param random uniform in [0, 1); seeded in tests and in the optimizer's estimates.
+ * @param draws posterior draws for the win rates. @default 64
+ */
+export function choiceProbabilities(
+  policy: RoutePolicy,
+  candidates: readonly PolicyCandidate[],
+  indices: Uint32Array,
+  tier: string,
+  random: () => number = Math.random,
+  draws = 64,
+): PolicyChoiceProbabilities {
+  const { beliefs, penalties, expectedRewards } = scoreCandidates(policy, candidates, indices);
+  const probabilities: number[] = new Array<number>(candidates.length).fill(0);
+  if (candidates.length === 0) return { probabilities, expectedRewards };
+  const share = candidates.length > 1 ? explorationShare(policy, tier) : 0;
+  probabilities[argmax(expectedRewards)] = 1 - share;
+  if (share > 0) {
+    for (let draw = 0; draw < draws; draw += 1) {
+      const winner = argmax(sampleRewards(beliefs, penalties, random));
+      probabilities[winner] = probabilities[winner]! + share / draws;
+    }
+  }
+  return { probabilities, expectedRewards };
+}
+
+/** Each candidate's belief, its penalty (λ·cost + μ·SLO miss rate) and expected reward. */
+function scoreCandidates(policy: RoutePolicy, candidates: readonly PolicyCandidate[], indices: Uint32Array) {
+  const { costWeightPerUsd, sloMissWeight } = policy.settings;
+  const beliefs = candidates.map((candidate) => beliefFor(policy, candidate, indices));
+  const penalties = candidates.map(
+    (candidate) =>
+      costWeightPerUsd * candidate.costUsd + sloMissWeight * (policy.sloMissRates.get(candidate.model) ?? 0),
+  );
+  const expectedRewards = beliefs.map((belief, position) => expectedQuality(belief) - penalties[position]!);
+  return { beliefs, penalties, expectedRewards };
+}
+
+/** The tenant tier's exploration share, else the route's. */
+function explorationShare(policy: RoutePolicy, tier: string): number {
+  return policy.settings.explorationByTier.get(tier) ?? policy.settings.exploration;
 }
 
 function beliefFor(policy: RoutePolicy, candidate: PolicyCandidate, indices: Uint32Array): LogitBelief {

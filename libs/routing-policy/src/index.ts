@@ -3,8 +3,8 @@
  * (which applies it): prompt features, per-model quality predictors, the bandit's choice among
  * feasible models, the policy's wire form and off-policy value estimates.
  */
-export type { PolicyCandidate, PolicyChoice } from './choose-with-policy.js';
-export { chooseWithPolicy } from './choose-with-policy.js';
+export type { PolicyCandidate, PolicyChoice, PolicyChoiceProbabilities } from './choose-with-policy.js';
+export { choiceProbabilities, chooseWithPolicy } from './choose-with-policy.js';
 export type { DecisionsBucketOptions } from './decisions-bucket.js';
 export {
   DEFAULT_DECISIONS_MAX_AGE_MS,
