@@ -177,6 +177,7 @@ export {
   WorkerStateSchema,
 } from './gen/switchboard/v1/telemetry_pb.js';
 export type {
+  BatchingKnob,
   DecisionRecord,
   FeatureSpec,
   FeedbackRecord,
@@ -199,6 +200,7 @@ export type {
   SetRouteSettingsResponse,
 } from './gen/switchboard/v1/policy_pb.js';
 export {
+  BatchingKnobSchema,
   DecisionRecordSchema,
   FeatureSpecSchema,
   FeedbackRecordSchema,
