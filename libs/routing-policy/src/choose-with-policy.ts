@@ -9,6 +9,11 @@ export interface PolicyCandidate {
   readonly costUsd: number;
   /** Quality the registry states for the model: the prior for a model the policy has not learned. */
   readonly priorQuality: number;
+  /**
+   * The model's belief about this prompt when the caller has scored it already (the router scores
+   * every model of a policy in one pass); otherwise the policy's predictor scores `indices`.
+   */
+  readonly belief?: LogitBelief;
 }
 
 /** The policy's choice among the candidates. */
@@ -123,6 +128,7 @@ function explorationShare(policy: RoutePolicy, tier: string): number {
 }
 
 function beliefFor(policy: RoutePolicy, candidate: PolicyCandidate, indices: Uint32Array): LogitBelief {
+  if (candidate.belief !== undefined) return candidate.belief;
   const predictor = policy.predictors.get(candidate.model);
   if (predictor !== undefined) return predictLogit(predictor, indices);
   const prior = Math.min(0.99, Math.max(0.01, candidate.priorQuality));
