@@ -1,6 +1,6 @@
 import type { CallOptions, GrpcClient } from '@switchboard/grpc';
 import type { Environment } from '@switchboard/config';
-import type { RegistryService } from '@switchboard/protocol';
+import type { OptimizerService, RegistryService } from '@switchboard/protocol';
 import type { CliConfig } from './config.js';
 
 /** Somewhere text goes: process.stdout in main.ts, a string buffer in tests. */
@@ -23,6 +23,8 @@ export interface CommandContext {
   readonly config: CliConfig;
   /** The registry client for the address `--registry` resolved to; created on first use, closed by the runner. */
   registry(): GrpcClient<typeof RegistryService>;
-  /** Options for every registry call (a deadline, so an unreachable registry fails instead of hanging). */
+  /** The optimizer client for the address `--optimizer` resolved to; created on first use, closed by the runner. */
+  optimizer(): GrpcClient<typeof OptimizerService>;
+  /** Options for every registry call (a deadline, so an unreachable service fails instead of hanging). */
   readonly callOptions: CallOptions;
 }

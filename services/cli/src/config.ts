@@ -5,10 +5,13 @@ import type { Environment } from '@switchboard/config';
 const DEFAULT_REGISTRY_ADDRESS = 'localhost:8010';
 /** Where the monitor listens when neither `--monitor` nor SWITCHBOARD_MONITOR says otherwise. */
 const DEFAULT_MONITOR_ADDRESS = 'localhost:8020';
+/** Where the optimizer listens when neither `--optimizer` nor SWITCHBOARD_OPTIMIZER says otherwise. */
+const DEFAULT_OPTIMIZER_ADDRESS = '127.0.0.1:8030';
 
 const shape = {
   SWITCHBOARD_REGISTRY: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'localhost:8010'),
   SWITCHBOARD_MONITOR: variable(envString(DEFAULT_MONITOR_ADDRESS), 'localhost:8020'),
+  SWITCHBOARD_OPTIMIZER: variable(envString(DEFAULT_OPTIMIZER_ADDRESS), '127.0.0.1:8030'),
   SWITCHBOARD_NAMESPACE: variable(envString(''), 'dev'),
   NATS_URL: variable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
   DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:']), 'postgres://postgres@127.0.0.1:5432/postgres'),
@@ -20,6 +23,8 @@ export interface CliConfig {
   readonly registryAddress: string;
   /** host:port of the monitor's MonitorService API; `--monitor` overrides it. */
   readonly monitorAddress: string;
+  /** host:port of the optimizer's OptimizerService API; `--optimizer` overrides it. */
+  readonly optimizerAddress: string;
   /** Namespace `up` gives the services it starts (see the services' SWITCHBOARD_NAMESPACE). */
   readonly namespace: string;
   /** NATS for `up`; unset means start a throwaway nats-server. */
@@ -37,6 +42,7 @@ export function loadCliConfig(environment: Environment): CliConfig {
   return Object.freeze({
     registryAddress: parsed.SWITCHBOARD_REGISTRY,
     monitorAddress: parsed.SWITCHBOARD_MONITOR,
+    optimizerAddress: parsed.SWITCHBOARD_OPTIMIZER,
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     natsUrl: parsed.NATS_URL,
     databaseUrl: parsed.DATABASE_URL,

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import type { CliIo } from './command-context.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerOptimizerCommand } from './commands/optimizer.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerRoutesCommand } from './commands/routes.js';
 import { registerStatsCommand } from './commands/stats.js';
 import { registerTenantsCommand } from './commands/tenants.js';
@@ -16,6 +18,8 @@ const COMMANDS: readonly CommandRegistration[] = [
   registerTenantsCommand,
   registerUpCommand,
   registerStatsCommand,
+  registerOptimizerCommand,
+  registerPolicyCommand,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { statusCodeName, StatusCode } from '@switchboard/errors';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
-import { RegistryService } from '@switchboard/protocol';
+import { OptimizerService, RegistryService } from '@switchboard/protocol';
 import { Command, CommanderError } from 'commander';
 import type { CliIo, CommandContext } from './command-context.js';
 import { loadCliConfig } from './config.js';
@@ -26,7 +26,7 @@ export async function runCli(
   try {
     config = loadCliConfig(io.env);
   } catch (error) {
-    return reportError(error, io, undefined);
+    return reportError(error, io, '');
   }
   const program = new Command('switchboard')
     .description('Administer a Switchboard deployment')
@@ -35,39 +35,57 @@ export async function runCli(
       'registry admin API address (env SWITCHBOARD_REGISTRY)',
       config.registryAddress,
     )
+    .option(
+      '--optimizer <host:port>',
+      'optimizer API address (env SWITCHBOARD_OPTIMIZER)',
+      config.optimizerAddress,
+    )
     // Commander would call process.exit and print to the real console; tests need neither.
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  const registryAddress = () => program.opts<{ registry: string }>().registry;
-  let client: GrpcClient<typeof RegistryService> | undefined;
+  const addresses = () => program.opts<{ registry: string; optimizer: string }>();
+  let registryClient: GrpcClient<typeof RegistryService> | undefined;
+  let optimizerClient: GrpcClient<typeof OptimizerService> | undefined;
   const context: CommandContext = {
     io,
     config,
     callOptions: { timeoutMs: CALL_TIMEOUT_MS },
-    registry: () => (client ??= createGrpcClient(RegistryService, registryAddress())),
+    registry: () => (registryClient ??= createGrpcClient(RegistryService, addresses().registry)),
+    optimizer: () => (optimizerClient ??= createGrpcClient(OptimizerService, addresses().optimizer)),
   };
   for (const register of commands) register(program, context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return reportError(error, io, client === undefined ? undefined : registryAddress());
+    // The services this command called, for the hint when one was unreachable.
+    const called = [
+      registryClient === undefined
+        ? ''
+        : `is the registry running at ${addresses().registry}? set --registry or SWITCHBOARD_REGISTRY`,
+      optimizerClient === undefined
+        ? ''
+        : `is the optimizer running at ${addresses().optimizer}? set --optimizer or SWITCHBOARD_OPTIMIZER`,
+    ].filter((hint) => hint !== '');
+    return reportError(error, io, called.join('; '));
   } finally {
-    client?.close();
+    registryClient?.close();
+    optimizerClient?.close();
   }
 }
 
-/** Prints an error the way a person at a terminal needs it and returns the exit code. */
-function reportError(error: unknown, io: CliIo, registryAddress: string | undefined): number {
+/**
+ * Prints an error the way a person at a terminal needs it and returns the exit code.
+ * @param unreachableHint what to check when a called service was unavailable; '' when none was called.
+ */
+function reportError(error: unknown, io: CliIo, unreachableHint: string): number {
   if (error instanceof CommanderError) return error.exitCode; // commander has printed it already
   if (isGrpcStatus(error)) {
     const hint =
-      error.code === StatusCode.UNAVAILABLE && registryAddress !== undefined
-        ? ` (is the registry running at ${registryAddress}? set --registry or SWITCHBOARD_REGISTRY)`
-        : '';
+      error.code === StatusCode.UNAVAILABLE && unreachableHint !== '' ? ` (${unreachableHint})` : '';
     io.stderr.write(`error: ${statusCodeName(error.code)}: ${error.details}${hint}\n`);
     return 1;
   }
