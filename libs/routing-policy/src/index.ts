@@ -3,6 +3,7 @@
  * (which applies it): prompt features, per-model quality predictors, the bandit's choice among
  * feasible models, the policy's wire form and off-policy value estimates.
  */
+export { BATCHING_KNOB_KEYS, batchingKnobKey, modelFromBatchingKnobKey } from './batching-knob-key.js';
 export type { PolicyCandidate, PolicyChoice, PolicyChoiceProbabilities } from './choose-with-policy.js';
 export { choiceProbabilities, chooseWithPolicy } from './choose-with-policy.js';
 export type { DecisionsBucketOptions } from './decisions-bucket.js';
@@ -49,3 +50,5 @@ export type { RouteExample, RouteTrainingOptions } from './train-route-predictor
 export { trainRoutePredictors } from './train-route-predictors.js';
 export type { TrainingExample, TrainingOptions } from './train-quality-predictor.js';
 export { trainQualityPredictor } from './train-quality-predictor.js';
+export type { QueueDelayDecision, QueueDelayObservation, QueueDelayTuningInput } from './tune-queue-delay.js';
+export { registryQueueDelayUs, tuneQueueDelay } from './tune-queue-delay.js';
