@@ -20,7 +20,15 @@ describe('loadConfig', () => {
         maxTensors: 64,
         maxMetadataBytes: 16_384,
       },
+      decisionsMaxBytes: 1024 ** 3,
     });
+  });
+
+  it('reads the decisions bucket limit and refuses one below 1 MiB', () => {
+    expect(loadConfig({ ROUTER_DECISIONS_MAX_BYTES: '16777216' }).decisionsMaxBytes).toBe(16 * 1024 ** 2);
+    expect(() => loadConfig({ ROUTER_DECISIONS_MAX_BYTES: '1000' })).toThrow(
+      /ROUTER_DECISIONS_MAX_BYTES="1000"/,
+    );
   });
 
   it('reads the request limits and refuses ones too small for a normal request', () => {

@@ -12,6 +12,7 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
+import { DEFAULT_DECISIONS_MAX_BYTES } from '@switchboard/routing-policy';
 import { z } from 'zod';
 import type { RequestLimits } from './request-limits.js';
 
@@ -48,6 +49,8 @@ const DEFAULT_TIER = 'standard';
 /** Consecutive failures that open a model's circuit. */
 const DEFAULT_BREAKER_FAILURES = 5;
 const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 5_000;
+/** The decisions bucket reserves its limit of JetStream storage; below 1 MiB it holds too few. */
+const MIN_DECISIONS_MAX_BYTES = 1024 ** 2;
 
 const tierSchema = z.object({
   slaMs: z.number().positive(),
@@ -85,6 +88,10 @@ const shape = {
   ROUTER_DEFAULT_TIER: variable(envString(DEFAULT_TIER), 'standard'),
   ROUTER_BREAKER_FAILURES: variable(envInt(DEFAULT_BREAKER_FAILURES, { min: 1 }), '5'),
   ROUTER_BREAKER_HALF_OPEN_AFTER: variable(envDurationMs(DEFAULT_BREAKER_HALF_OPEN_AFTER_MS), '5s'),
+  ROUTER_DECISIONS_MAX_BYTES: variable(
+    envInt(DEFAULT_DECISIONS_MAX_BYTES, { min: MIN_DECISIONS_MAX_BYTES }),
+    '1073741824',
+  ),
   ...serviceVariables(DEFAULT_METRICS_PORT),
   ...telemetryMaxBytesVariable,
 };
@@ -114,6 +121,11 @@ export interface RouterConfig extends ServiceConfig {
   breakerFailures: number;
   /** How long an open circuit waits before letting one trial request through. */
   breakerHalfOpenAfterMs: number;
+  /**
+   * Byte limit of the `decisions` bucket when this router creates it (oldest decisions dropped
+   * first), reserved from JetStream's storage.
+   */
+  decisionsMaxBytes: number;
 }
 
 /** @throws ConfigError naming every missing or malformed variable, or a default tier with no settings. */
@@ -144,5 +156,6 @@ export function loadConfig(environment: Environment): RouterConfig {
     defaultTier: values.ROUTER_DEFAULT_TIER,
     breakerFailures: values.ROUTER_BREAKER_FAILURES,
     breakerHalfOpenAfterMs: values.ROUTER_BREAKER_HALF_OPEN_AFTER,
+    decisionsMaxBytes: values.ROUTER_DECISIONS_MAX_BYTES,
   });
 }

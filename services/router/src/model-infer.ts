@@ -9,6 +9,8 @@ import { modalityName } from './selection/analyse-request.js';
 import { authenticate } from './authenticate.js';
 import type { AuthenticationOptions, Tenant } from './authenticate.js';
 import type { TierSettings } from './config.js';
+import type { DecisionRecorder } from './decision-recorder.js';
+import { toDecisionEntry } from './decision-entry.js';
 import { shadowModels } from './selection/eligible-candidates.js';
 import type { Decision, ModelSelector, Target } from './selection/model-selector.js';
 import type { RequestObserver } from './request-observer.js';
@@ -39,6 +41,8 @@ export interface ModelInferOptions extends ServePlanContext {
   logger: Logger;
   /** Told when each call starts and ends (with its telemetry record), e.g. for Prometheus metrics. */
   observer?: RequestObserver;
+  /** Where the decision of each answered route request is recorded for feedback; none when absent. */
+  decisions?: DecisionRecorder;
 }
 
 /** What the gRPC call says besides the request message. */
@@ -58,7 +62,7 @@ const BUDGET_ORIGINS: Record<BudgetSource, string> = {
 /**
  * The ModelInfer flow: authenticate, resolve the name, decide which model(s) serve the request, send
  * shadow copies, serve it (cascade and fallbacks included) until the deadline, answer — and publish
- * one telemetry record for the request however it ends.
+ * one telemetry record for the request however it ends, and for a route request its decision record.
  */
 export function createModelInfer(options: ModelInferOptions) {
   return async (request: ModelInferRequest, call: CallContext): Promise<Response> => {
@@ -68,8 +72,10 @@ export function createModelInfer(options: ModelInferOptions) {
     // Names in the record come from the registry only (the model and route resolved), never from
     // the request: a name a client makes up must not become a telemetry subject or a figure's key.
     const record: RequestRecordInit = { requestId: randomUUID() };
+    let admitted: AdmittedRequest | undefined;
     try {
-      const response = await serve(options, request, call, record, steps);
+      admitted = admit(options, request, call, record);
+      const response = await serve(options, admitted, request, record, steps);
       record.statusCode = 0;
       return response;
     } catch (error) {
@@ -81,6 +87,11 @@ export function createModelInfer(options: ModelInferOptions) {
       options.records.publish(record);
       annotateRequestSpan(record);
       options.observer?.requestFinished(record, steps);
+      if (admitted?.target.kind === 'route') {
+        const { tenant, rolloutKey: requestId, route, decision, requestOptions } = admitted;
+        const answered = { tenant, requestId, route, decision, budgetMs: requestOptions.budgetMs };
+        options.decisions?.record(toDecisionEntry(answered, request, record, steps));
+      }
     }
   };
 }
@@ -92,6 +103,7 @@ interface AdmittedRequest {
   target: Target;
   /** The route called; empty when the client named a model. */
   route: string;
+  /** The client's request id, else Switchboard's: it splits rollouts and feedback quotes it. */
   rolloutKey: string;
   requestOptions: RequestOptions;
   decision: Decision;
@@ -128,6 +140,8 @@ function admit(
     requestClass: modalityName(decision.analysis.modality),
     priority: requestOptions.priority,
     reason: decision.reason,
+    policyVersion: decision.policyVersion,
+    propensity: decision.propensity,
   });
   return { requestId, tenant, target, route, rolloutKey, requestOptions, decision };
 }
@@ -164,15 +178,14 @@ function planRequestOf(admitted: AdmittedRequest, request: ModelInferRequest): P
   };
 }
 
-/** Serves one request, filling `record` and `steps` with what it learns on the way. */
+/** Serves one admitted request, filling `record` and `steps` with what it learns on the way. */
 async function serve(
   options: ModelInferOptions,
+  admitted: AdmittedRequest,
   request: ModelInferRequest,
-  call: CallContext,
   record: RequestRecordInit,
   steps: Step[],
 ): Promise<Response> {
-  const admitted = admit(options, request, call, record);
   sendShadows(options, admitted, request);
   const outcome = await servePlan(options, admitted.decision, planRequestOf(admitted, request), steps);
   const { result, served, reason } = outcome;
@@ -198,7 +211,13 @@ async function serve(
     },
     'request answered',
   );
-  const facts = { route, tenant: tenant.name, budgetMs: requestOptions.budgetMs, costMicros };
+  const facts = {
+    route,
+    tenant: tenant.name,
+    budgetMs: requestOptions.budgetMs,
+    costMicros,
+    requestId: admitted.rolloutKey,
+  };
   return {
     modelName: request.modelName,
     modelVersion: served.model.version,

@@ -16,12 +16,15 @@ export interface DecisionFacts {
   tenant: string;
   budgetMs: number;
   costMicros: number;
+  /** The id Feedback quotes for this answer: the client's request id, else the router's. */
+  requestId: string;
 }
 
 /**
  * Switchboard's own facts about an answer, returned as response parameters prefixed `switchboard.`:
  * which model served and why, every model tried on the way (cascade steps and fallbacks) with their
- * confidences, the total cost, the predicted latency and the budget it was chosen for.
+ * confidences, the total cost, the predicted latency and the budget it was chosen for, and for a
+ * route the id its Feedback quotes.
  */
 export function responseParameters(outcome: PlanOutcome, facts: DecisionFacts): Record<string, Parameter> {
   const { result, served, steps, reason } = outcome;
@@ -44,7 +47,10 @@ export function responseParameters(outcome: PlanOutcome, facts: DecisionFacts): 
     'switchboard.queue_wait_us': whole(result.timings?.queueWaitUs ?? 0n),
     'switchboard.execute_us': whole(result.timings?.executeUs ?? 0n),
   };
-  if (facts.route !== '') parameters['switchboard.route'] = text(facts.route);
+  if (facts.route !== '') {
+    parameters['switchboard.route'] = text(facts.route);
+    parameters['switchboard.request_id'] = text(facts.requestId);
+  }
   if (result.confidence !== undefined) parameters['switchboard.confidence'] = real(result.confidence);
   if (result.synthetic)
     parameters['switchboard.synthetic'] = { parameterChoice: { case: 'boolParam', value: true } };

@@ -3,6 +3,7 @@ import { Counter, DURATION_BUCKETS_SECONDS, Gauge, Histogram } from '@switchboar
 import type { Registry } from '@switchboard/metrics';
 import { UNKNOWN_NAME } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { DecisionWriteFailureObserver } from './decision-recorder.js';
 import type { CircuitStateObserver } from './model-circuit-breakers.js';
 import type { RequestObserver } from './request-observer.js';
 import type { RequestRecordInit } from './request-telemetry.js';
@@ -121,4 +122,20 @@ export function createCircuitStateMetric(registry: Registry): CircuitStateObserv
 
 function toSeconds(micros: bigint | undefined): number {
   return Number(micros ?? 0n) / MICROS_PER_SECOND;
+}
+
+/**
+ * Registers `switchboard_router_decision_write_failures_total` on `registry` and returns the observer
+ * that counts: decision records not written because NATS refused them (`nats`) or too many writes
+ * were waiting (`overloaded`). Feedback on such a request is answered NOT_FOUND.
+ */
+export function createDecisionFailureMetric(registry: Registry): DecisionWriteFailureObserver {
+  const counter = new Counter({
+    name: 'switchboard_router_decision_write_failures_total',
+    help: 'Decision records (for joining feedback) not written to KV decisions, by reason: nats or overloaded.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of ['nats', 'overloaded']) counter.inc({ reason }, 0);
+  return (reason) => counter.inc({ reason });
 }

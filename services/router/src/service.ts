@@ -4,19 +4,27 @@ import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
-import { GRPCInferenceService } from '@switchboard/protocol';
+import { FeedbackService, GRPCInferenceService } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
+import { openDecisionsBucket, openPolicyStore } from '@switchboard/routing-policy';
 import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
 import type { RouterConfig } from './config.js';
+import { DecisionRecorder } from './decision-recorder.js';
+import { createFeedbackHandlers } from './feedback-service.js';
 import { createInferenceHandlers } from './grpc-server.js';
 import { JobDispatcher } from './job-dispatcher.js';
 import { LoadView, subscribeLoadSnapshots } from './selection/load-view.js';
 import { ModelCircuitBreakers } from './model-circuit-breakers.js';
 import { ModelSelector } from './selection/model-selector.js';
+import { PolicyWatcher } from './selection/policy-watcher.js';
 import { ServiceTimeEstimator } from './selection/service-time-estimator.js';
 import { ShadowTraffic } from './shadow-traffic.js';
 import { RequestRecordPublisher } from './request-telemetry.js';
-import { createCircuitStateMetric, createRouterMetrics } from './router-metrics.js';
+import {
+  createCircuitStateMetric,
+  createDecisionFailureMetric,
+  createRouterMetrics,
+} from './router-metrics.js';
 
 /** Time in-flight calls get to finish when the router stops. */
 const STOP_GRACE_MS = 5_000;
@@ -40,13 +48,16 @@ export interface RunningRouter {
 }
 
 /**
- * Starts the router: the OIP gRPC front door on `config.port`, backed by the registry snapshot, the
- * worker heartbeats and the INFER job queue.
+ * Starts the router: the OIP gRPC front door and the Feedback service on `config.port`, backed by
+ * the registry snapshot, the worker heartbeats, the routes' learned policies (KV `policy`), the
+ * INFER job queue and the decisions bucket feedback is joined against.
  */
 export async function startRouter(config: RouterConfig, logger: Logger): Promise<RunningRouter> {
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ url: config.natsUrl, name: `router-${config.routerId}`, logger });
+  // INFER, DEADLETTER, TELEMETRY and FEEDBACK (where Feedback publishes), whoever starts first.
   await ensureStreams(await jetstreamManager(connection), names, {
+    kinds: ['infer', 'dead-letter', 'telemetry', 'feedback'],
     telemetryMaxBytes: config.telemetryMaxBytes,
   });
   const snapshot = await startRegistrySnapshot(connection, names, logger);
@@ -64,6 +75,18 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     onStateChange: createCircuitStateMetric(metricsRegistry),
   });
   const serviceTimes = new ServiceTimeEstimator();
+  const policies = new PolicyWatcher({
+    store: await openPolicyStore(connection, names),
+    snapshot,
+    logger: logger.child({ component: 'policies' }),
+  });
+  await policies.start();
+  const decisions = new DecisionRecorder({
+    bucket: await openDecisionsBucket(connection, names, { maxBytes: config.decisionsMaxBytes }),
+    logger: logger.child({ component: 'decisions' }),
+    onFailure: createDecisionFailureMetric(metricsRegistry),
+  });
+  const auth = { mode: config.auth, defaultTier: config.defaultTier };
 
   // A request must fit in one NATS message together with its job envelope.
   const maxRequestBytes = Math.min(config.maxRequestBytes, connection.info!.max_payload - JOB_ENVELOPE_BYTES);
@@ -83,14 +106,14 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           load,
           breakers,
           serviceTimes,
-          selector: new ModelSelector({ snapshot, presence, load, serviceTimes, breakers }),
+          selector: new ModelSelector({ snapshot, presence, load, serviceTimes, breakers, policies }),
           shadows: new ShadowTraffic(
             dispatcher,
             records,
             maxRequestBytes,
             logger.child({ component: 'shadow' }),
           ),
-          auth: { mode: config.auth, defaultTier: config.defaultTier },
+          auth,
           tiers: config.tiers,
           serverVersion,
           defaultTimeoutMs: config.defaultTimeoutMs,
@@ -99,6 +122,19 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           isReady: () => !connection.isClosed() && !connection.isDraining(),
           logger: logger.child({ component: 'inference' }),
           observer: createRouterMetrics(metricsRegistry, snapshot),
+          decisions,
+        }),
+      ),
+      serve(
+        FeedbackService,
+        createFeedbackHandlers({
+          decisions,
+          connection,
+          names,
+          snapshot,
+          auth,
+          maxIdBytes: config.limits.maxIdBytes,
+          logger: logger.child({ component: 'feedback' }),
         }),
       ),
     ],
@@ -121,6 +157,8 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     await server.stop(STOP_GRACE_MS);
     dispatcher.stop();
     records.flush();
+    await decisions.stop();
+    await policies.stop();
     heartbeats.unsubscribe();
     loadSubscription.unsubscribe();
     await snapshot.stop();

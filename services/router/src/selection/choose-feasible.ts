@@ -37,7 +37,9 @@ export type SelectionReason =
   | 'fastest_feasible'
   | 'best_quality_feasible'
   | 'degraded_fastest'
-  | 'cascade_first_step';
+  | 'cascade_first_step'
+  /** The route's learned policy ranked the feasible models (see rankByLearnedPolicy). */
+  | 'learned_policy';
 
 /** The models to try, best first (the rest are fallbacks), and why the first was chosen. */
 export interface Selection {

@@ -10,6 +10,8 @@ import type { LoadView } from './load-view.js';
 import type { ModelCircuitBreakers } from '../model-circuit-breakers.js';
 import { planCascade, selectModel } from './choose-feasible.js';
 import type { Prediction, SelectionConstraints, SelectionReason } from './choose-feasible.js';
+import { rankByLearnedPolicy } from './rank-by-learned-policy.js';
+import type { PolicySource } from './rank-by-learned-policy.js';
 import type { ServiceTimeEstimator } from './service-time-estimator.js';
 
 /** Models tried per request when a route's policy does not say. */
@@ -28,7 +30,16 @@ export interface Decision {
   cascadeThreshold: number | undefined;
   /** Models tried at most when they fail. */
   maxAttempts: number;
+  /** Version of the learned policy that ranked the plan; 0 when the rules did. */
+  policyVersion: bigint;
+  /** Probability that the decision put `plan[0]` first, in (0, 1]; 1 under the rules. */
+  propensity: number;
+  /** The prompt's features under the learned policy's settings; undefined under the rules. */
+  featureIndices: Uint32Array | undefined;
 }
+
+/** What a decision made by the rules says about the learned policy: nothing. */
+const RULES = { policyVersion: 0n, propensity: 1, featureIndices: undefined } as const;
 
 /**
  * What serving a request of `complexity` on `model` costs by the registry's prices, in millionths of
@@ -45,16 +56,25 @@ export interface ModelSelectorSources {
   load: LoadView;
   serviceTimes: ServiceTimeEstimator;
   breakers: ModelCircuitBreakers;
+  /** Routes' learned policies; without it every route decides by its rules. */
+  policies?: PolicySource;
+  /** Uniform in [0, 1), for the learned policy's exploration. @default Math.random */
+  random?: () => number;
 }
 
 /**
  * Decides which model serves a request: analyses it, narrows the route to the candidates that accept
  * it, predicts each one's latency (queue wait from live load + service time for this size), cost and
- * quality, and applies the route's policy or cascade. Synchronous and allocation-light: it runs on
- * every request.
+ * quality, and applies the route's cascade, or ranks the feasible models by the route's learned
+ * policy when one is published, else by the route's rules. Synchronous and allocation-light: it runs
+ * on every request.
  */
 export class ModelSelector {
-  constructor(private readonly sources: ModelSelectorSources) {}
+  readonly #random: () => number;
+
+  constructor(private readonly sources: ModelSelectorSources) {
+    this.#random = sources.random ?? Math.random;
+  }
 
   /** The modalities a request to `target` may be for, to analyse it against. */
   declaredModalities(target: Target): ModelSpec['modality'][] {
@@ -94,44 +114,62 @@ export class ModelSelector {
     constraints: SelectionConstraints,
   ): Decision {
     const analysis = analyseRequest(request, this.declaredModalities(target));
-    if (target.kind === 'model') {
-      // A named model is the client's choice: it is served even when predicted late.
-      const prediction = this.predict(target.model, analysis.complexity);
-      const selection = selectModel(`model "${target.model.name}"`, [prediction], constraints, {
-        objective: SelectionObjective.CHEAPEST,
-        whenInfeasible: InfeasibleAction.DEGRADE,
-      });
-      return { analysis, ...selection, plan: selection.ranked, cascadeThreshold: undefined, maxAttempts: 1 };
-    }
-    const { route } = target;
+    if (target.kind === 'route')
+      return this.#decideRoute(request, target.route, analysis, requester, constraints);
+    // A named model is the client's choice: it is served even when predicted late.
+    const prediction = this.predict(target.model, analysis.complexity);
+    const selection = selectModel(`model "${target.model.name}"`, [prediction], constraints, {
+      objective: SelectionObjective.CHEAPEST,
+      whenInfeasible: InfeasibleAction.DEGRADE,
+    });
+    return {
+      analysis,
+      ...RULES,
+      ...selection,
+      plan: selection.ranked,
+      cascadeThreshold: undefined,
+      maxAttempts: 1,
+    };
+  }
+
+  /** A route's cascade plan, else its feasible models ranked by its learned policy or its rules. */
+  #decideRoute(
+    request: ModelInferRequest,
+    route: RouteSpec,
+    analysis: RequestAnalysis,
+    requester: Requester,
+    constraints: SelectionConstraints,
+  ): Decision {
     const candidates = eligibleCandidates(route, this.sources.snapshot, analysis, requester);
     const predictions = candidates.map((model) => this.predict(model, analysis.complexity));
     const floor = Math.max(constraints.minQuality, route.policy?.minQuality ?? 0);
     const routeConstraints = { ...constraints, minQuality: floor };
     const maxAttempts = route.policy?.maxAttempts || DEFAULT_MAX_ATTEMPTS;
+    const decided = { analysis, cascadeThreshold: undefined, maxAttempts };
     const threshold = route.cascade?.confidenceThreshold ?? 0;
     if (threshold > 0) {
       const steps = planCascade(predictions, routeConstraints, route.cascade?.maxSteps ?? 0);
-      if (steps.length > 0) {
-        return {
-          analysis,
-          plan: steps,
-          reason: 'cascade_first_step',
-          cascadeThreshold: threshold,
-          maxAttempts,
-        };
-      }
+      const cascade = { ...decided, ...RULES, plan: steps, cascadeThreshold: threshold };
+      if (steps.length > 0) return { ...cascade, reason: 'cascade_first_step' };
     }
+    // The rules decide what is feasible (and what happens when nothing is); a learned policy only
+    // reorders the feasible models, so it never overrides a deadline, cap, floor or open circuit.
     const selection = selectModel(`route "${route.name}"`, predictions, routeConstraints, {
       objective: route.policy?.objective ?? SelectionObjective.UNSPECIFIED,
       whenInfeasible: route.policy?.whenInfeasible ?? InfeasibleAction.UNSPECIFIED,
     });
+    const learned = threshold > 0 ? undefined : this.sources.policies?.policyFor(route.name);
+    if (learned === undefined || selection.reason === 'degraded_fastest') {
+      return { ...decided, ...RULES, plan: selection.ranked, reason: selection.reason };
+    }
+    const ranking = rankByLearnedPolicy(learned, selection.ranked, request, requester.tier, this.#random);
     return {
-      analysis,
-      plan: selection.ranked,
-      reason: selection.reason,
-      cascadeThreshold: undefined,
-      maxAttempts,
+      ...decided,
+      plan: ranking.plan,
+      reason: 'learned_policy',
+      policyVersion: learned.version,
+      propensity: ranking.propensity,
+      featureIndices: ranking.featureIndices,
     };
   }
 }

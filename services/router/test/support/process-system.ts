@@ -172,6 +172,7 @@ export async function startProcessSystem(
     SWITCHBOARD_NAMESPACE: namespace,
     LOG_LEVEL: 'info',
     TELEMETRY_MAX_BYTES: String(64 * 1024 ** 2),
+    ROUTER_DECISIONS_MAX_BYTES: String(16 * 1024 ** 2),
   };
   const own = (name: ServiceName, environment: Record<string, string>) => ({
     ...shared,

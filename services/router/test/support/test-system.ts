@@ -62,6 +62,7 @@ export async function startTestSystem(
     METRICS_PORT: '0',
     // Reserves little of the shared NATS server's storage (the default is 1 GiB per namespace).
     TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
+    ROUTER_DECISIONS_MAX_BYTES: String(16 * 1024 ** 2),
   };
   const registry: RunningRegistry = await startRegistry(
     loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
