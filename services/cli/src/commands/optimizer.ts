@@ -1,10 +1,9 @@
-import { mapModelNames, readOutcomeFile, toOutcomeRows } from '@switchboard/outcome-files';
+import { importInChunks, mapModelNames, readOutcomeFile, toOutcomeRows } from '@switchboard/outcome-files';
+import type { ImportSummary } from '@switchboard/outcome-files';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CommandContext } from '../command-context.js';
 import { collect, parseKeyValue } from '../parse-flag-values.js';
-import { importInChunks } from './optimizer-import.js';
-import type { ImportSummary } from './optimizer-import.js';
 
 /** Rows per ImportOutcomes call: a few hundred KB for RouterBench's longest prompts. */
 const DEFAULT_CHUNK_ROWS = 200;

@@ -16,7 +16,7 @@ export interface ImportOptions {
   readonly train: boolean;
   /** Makes one ImportOutcomes call (the optimizer client, with a deadline). */
   readonly send: (chunk: ImportChunk) => Promise<ImportOutcomesResponse>;
-  /** Receives one line per chunk sent, for stderr. */
+  /** Receives a line per chunk sent (and one before the training chunk), e.g. for stderr. */
   readonly progress: (line: string) => void;
 }
 
