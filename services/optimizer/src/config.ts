@@ -1,0 +1,86 @@
+import {
+  ConfigError,
+  databaseUrlVariable,
+  envDurationMs,
+  envInt,
+  envString,
+  parseConfig,
+  readServiceConfig,
+  serviceVariables,
+  variable,
+} from '@switchboard/config';
+import type { Environment, ServiceConfig } from '@switchboard/config';
+
+const DEFAULT_OPTIMIZER_HOST = '0.0.0.0';
+/** Port of the OptimizerService gRPC API (registry 8010, monitor 8020). */
+const DEFAULT_OPTIMIZER_PORT = 8030;
+/** Prometheus /metrics port; router 9401, registry 9402, worker 9403, monitor 9404. */
+const DEFAULT_METRICS_PORT = 9405;
+/** A route's policy is republished at most this often; the router applies a new one within 1 s. */
+const DEFAULT_PUBLISH_INTERVAL_MS = 2_000;
+/** Below this, a publish (megabytes of weights to NATS and Postgres) could not finish before the next. */
+const MIN_PUBLISH_INTERVAL_MS = 100;
+/**
+ * Feedback and signal observations kept per route and source: a refit reads them all into memory
+ * (about 6 KB of features each for a 2 KB prompt), so 10,000 bound one source of a route to ~60 MB.
+ */
+const DEFAULT_MAX_OBSERVATIONS = 10_000;
+/** Imported outcome rows kept per route; each holds at most 2,048 characters of prompt. */
+const DEFAULT_MAX_IMPORTED_ROWS = 50_000;
+/** Decisions kept per route for SLO-miss rates, costs and decision shares (~100 bytes each). */
+const DEFAULT_MAX_DECISIONS = 100_000;
+/** Fewer rows than this would make every estimate and rate noise. */
+const MIN_KEPT_ROWS = 100;
+
+const shape = {
+  ...databaseUrlVariable,
+  OPTIMIZER_HOST: variable(envString(DEFAULT_OPTIMIZER_HOST), '127.0.0.1'),
+  OPTIMIZER_PORT: variable(envInt(DEFAULT_OPTIMIZER_PORT, { min: 0, max: 65_535 }), '8030'),
+  OPTIMIZER_PUBLISH_INTERVAL: variable(envDurationMs(DEFAULT_PUBLISH_INTERVAL_MS), '2s'),
+  OPTIMIZER_MAX_OBSERVATIONS: variable(envInt(DEFAULT_MAX_OBSERVATIONS, { min: MIN_KEPT_ROWS }), '10000'),
+  OPTIMIZER_MAX_IMPORTED_ROWS: variable(envInt(DEFAULT_MAX_IMPORTED_ROWS, { min: MIN_KEPT_ROWS }), '50000'),
+  OPTIMIZER_MAX_DECISIONS: variable(envInt(DEFAULT_MAX_DECISIONS, { min: MIN_KEPT_ROWS }), '100000'),
+  ...serviceVariables(DEFAULT_METRICS_PORT),
+};
+
+/** Everything the optimizer reads from its environment, parsed and validated. */
+export interface OptimizerConfig extends ServiceConfig {
+  /** Postgres for observations, settings, policies and refusals (`DATABASE_URL`); may be the registry's. */
+  readonly databaseUrl: string;
+  /** Interface the OptimizerService gRPC API binds to (`OPTIMIZER_HOST`). */
+  readonly host: string;
+  /** Port of the gRPC API; 0 picks a free one (`OPTIMIZER_PORT`). */
+  readonly port: number;
+  /** Least time between two publications of a route's policy, milliseconds (`OPTIMIZER_PUBLISH_INTERVAL`). */
+  readonly publishIntervalMs: number;
+  /** Observations kept per route and source (feedback, confidence, escalated) (`OPTIMIZER_MAX_OBSERVATIONS`). */
+  readonly maxObservations: number;
+  /** Imported outcome rows kept per route (`OPTIMIZER_MAX_IMPORTED_ROWS`). */
+  readonly maxImportedRows: number;
+  /** Router decisions kept per route (`OPTIMIZER_MAX_DECISIONS`). */
+  readonly maxDecisions: number;
+}
+
+/**
+ * Reads the optimizer's config from `environment` (`process.env` in main.ts, a literal in tests).
+ * @throws ConfigError naming every missing or malformed variable with an example of a valid value.
+ */
+export function loadConfig(environment: Environment): OptimizerConfig {
+  const parsed = parseConfig(shape, environment);
+  if (parsed.OPTIMIZER_PUBLISH_INTERVAL < MIN_PUBLISH_INTERVAL_MS) {
+    throw new ConfigError([
+      `OPTIMIZER_PUBLISH_INTERVAL=${parsed.OPTIMIZER_PUBLISH_INTERVAL}ms: must be at least ` +
+        `${MIN_PUBLISH_INTERVAL_MS}ms (example: OPTIMIZER_PUBLISH_INTERVAL=2s)`,
+    ]);
+  }
+  return Object.freeze({
+    ...readServiceConfig(parsed, environment),
+    databaseUrl: parsed.DATABASE_URL,
+    host: parsed.OPTIMIZER_HOST,
+    port: parsed.OPTIMIZER_PORT,
+    publishIntervalMs: parsed.OPTIMIZER_PUBLISH_INTERVAL,
+    maxObservations: parsed.OPTIMIZER_MAX_OBSERVATIONS,
+    maxImportedRows: parsed.OPTIMIZER_MAX_IMPORTED_ROWS,
+    maxDecisions: parsed.OPTIMIZER_MAX_DECISIONS,
+  });
+}
