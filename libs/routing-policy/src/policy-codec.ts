@@ -131,6 +131,7 @@ function floatsToBytes(values: Float32Array): Uint8Array {
 
 function bytesToFloats(bytes: Uint8Array): Float32Array {
   if (bytes.byteLength % 4 !== 0) return new Float32Array(0);
-  // Copied into an aligned buffer: protobuf bytes may start at any offset.
-  return new Float32Array(bytes.slice().buffer);
+  // Copied into an aligned buffer of its own: protobuf bytes may start at any offset, and may be a
+  // Node Buffer (read from NATS), whose slice() is a view of a larger pool, not a copy.
+  return new Float32Array(new Uint8Array(bytes).buffer);
 }
