@@ -1,4 +1,5 @@
 import { readOutcomeFiles } from '@switchboard/outcome-files';
+import type { OutcomeRecord } from '@switchboard/outcome-files';
 
 /** What one model did with one prompt, as RouterBench recorded it. */
 export interface RecordedOutcome {
@@ -19,19 +20,23 @@ export interface PromptRecord {
 }
 
 /**
- * Reads RouterBench-format files (parsed by @switchboard/outcome-files); a recorded quality of at
- * least 0.5 counts as a correct answer. Every file must name the same models.
+ * Reads RouterBench-format files (parsed by @switchboard/outcome-files), scored by toPromptRecord.
+ * Every file must name the same models.
  * @throws OutcomeFileError naming the file, line and column when a file cannot be read or parsed,
  *   or the files' models differ.
  */
 export async function readRouterBench(paths: readonly string[]): Promise<PromptRecord[]> {
-  const records = await readOutcomeFiles(paths);
-  return records.map(({ sampleId, prompt, task, outcomes }) => ({
+  return (await readOutcomeFiles(paths)).map(toPromptRecord);
+}
+
+/** A row of an outcome file as the replay scores it: a quality of at least 0.5 is a correct answer. */
+export function toPromptRecord({ sampleId, prompt, task, outcomes }: OutcomeRecord): PromptRecord {
+  return {
     sampleId,
     prompt,
     task,
     outcomes: new Map(
       [...outcomes].map(([model, { quality, costUsd }]) => [model, { correct: quality >= 0.5, costUsd }]),
     ),
-  }));
+  };
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/local-infra';
-import { GRPCInferenceService, RegistryService } from '@switchboard/protocol';
+import { GRPCInferenceService, OptimizerService, RegistryService } from '@switchboard/protocol';
 import type { CleanupStack } from './cleanup-stack.js';
 import { findFreePort } from './find-free-port.js';
 import { startNodeChild } from './node-child.js';
@@ -23,6 +23,8 @@ export interface SwitchboardStack {
   readonly routerAddress: string;
   /** Router and workers (`worker`, or `worker-1`, `worker-2`, … when there are several); the registry is idle while requests flow. */
   readonly processes: readonly StackProcess[];
+  /** The optimizer's OptimizerService address, 127.0.0.1:port, when it was started. */
+  readonly optimizerAddress: string | undefined;
 }
 
 /** Migrations plus a cold Node start; generous because CI machines are slow. */
@@ -45,6 +47,11 @@ export interface SwitchboardStackOptions {
   readonly routerEnvironment?: Readonly<Record<string, string>>;
   /** Also starts the monitor, which publishes the load snapshots the router predicts queue waits from. @default false */
   readonly monitor?: boolean;
+  /**
+   * Also starts the optimizer (learned routing policies), and waits until it answers GetPolicy for
+   * each of `routes`. Not started when absent.
+   */
+  readonly optimizer?: { readonly routes: readonly string[] };
 }
 
 /** The compiled entry point of a service package, found the way Node resolves the package. */
@@ -81,7 +88,8 @@ async function startupStep(children: readonly NodeChild[], what: string, step: (
  * free ports, so several workers (and other Switchboards on the machine) do not collide on the defaults.
  */
 async function createServiceEnvironment(options: SwitchboardStackOptions) {
-  const [registryPort, routerPort, monitorPort] = await Promise.all([
+  const [registryPort, routerPort, monitorPort, optimizerPort] = await Promise.all([
+    findFreePort(),
     findFreePort(),
     findFreePort(),
     findFreePort(),
@@ -96,6 +104,8 @@ async function createServiceEnvironment(options: SwitchboardStackOptions) {
     ROUTER_PORT: String(routerPort),
     MONITOR_HOST: '127.0.0.1',
     MONITOR_PORT: String(monitorPort),
+    OPTIMIZER_HOST: '127.0.0.1',
+    OPTIMIZER_PORT: String(optimizerPort),
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
@@ -149,9 +159,26 @@ async function waitUntilReady(
   }
 }
 
+/** Waits until the optimizer answers GetPolicy for every route in `routes` (it knows them from the registry). */
+async function waitUntilOptimizerKnows(
+  optimizerAddress: string,
+  routes: readonly string[],
+  children: readonly NodeChild[],
+) {
+  const probe = createGrpcClient(OptimizerService, optimizerAddress);
+  try {
+    await startupStep(children, `the optimizer to answer GetPolicy for ${routes.join(', ')}`, async () => {
+      await Promise.all(routes.map((route) => probe.getPolicy({ route })));
+      return true;
+    });
+  } finally {
+    probe.close();
+  }
+}
+
 /**
  * Starts Switchboard as separate processes — registry, router, the given workers and optionally the
- * monitor — provisions it through the registry's admin API and waits until the router reports every
+ * monitor and the optimizer — provisions it through the registry's admin API and waits until the router reports every
  * ready name ready. Every started part is added to `cleanup`, so an interrupted start is torn down
  * like a finished run.
  * @throws Error when a service exits during startup or the names are not ready within 60 s.
@@ -175,7 +202,21 @@ export async function startSwitchboardStack(
   });
   const monitor =
     options.monitor === true ? [startService('monitor', '@switchboard/monitor', environment, cleanup)] : [];
+  const optimizer =
+    options.optimizer === undefined
+      ? []
+      : [startService('optimizer', '@switchboard/optimizer', environment, cleanup)];
+  const children = [registry, router, ...workers, ...monitor, ...optimizer];
   const routerAddress = `127.0.0.1:${environment.ROUTER_PORT}`;
-  await waitUntilReady(routerAddress, options.readyNames, [registry, router, ...workers, ...monitor]);
-  return { routerAddress, processes: [router, ...workers].map(({ name, pid }) => ({ name, pid })) };
+  await waitUntilReady(routerAddress, options.readyNames, children);
+  const optimizerAddress =
+    options.optimizer === undefined ? undefined : `127.0.0.1:${environment.OPTIMIZER_PORT}`;
+  if (options.optimizer !== undefined && optimizerAddress !== undefined) {
+    await waitUntilOptimizerKnows(optimizerAddress, options.optimizer.routes, children);
+  }
+  return {
+    routerAddress,
+    processes: [router, ...workers].map(({ name, pid }) => ({ name, pid })),
+    optimizerAddress,
+  };
 }
