@@ -3,6 +3,8 @@ import type { DecisionRow } from './read-records.js';
 
 /** SLO-miss rates and mean costs are taken over each model's newest decisions, so they follow change. */
 const RECENT_DECISIONS_PER_MODEL = 500;
+/** Decision shares are taken over the route's newest decisions made by a learned policy. */
+const RECENT_POLICY_DECISIONS = 1_000;
 
 /** What the router's decisions say about one model on a route. */
 export interface DecisionFigures {
@@ -12,8 +14,8 @@ export interface DecisionFigures {
   readonly sloMissRate: number;
   /** Mean cost of its recent decisions, US dollars. */
   readonly meanCostUsd: number;
-  /** Decisions made for it by the policy version asked about. */
-  readonly versionDecisions: number;
+  /** Its decisions among the route's newest ones made by a learned policy (not the rules). */
+  readonly policyDecisions: number;
 }
 
 /** Stores decisions; one already stored for the same request is left as it was. */
@@ -37,11 +39,10 @@ export async function insertDecisions(
   return stored.count;
 }
 
-/** Per model of the route, its decision figures; `version` picks whose decisions are counted apart. */
+/** Per model of the route, its decision figures. */
 export async function readDecisionFigures(
   database: Queryable,
   route: string,
-  version: number,
 ): Promise<Map<string, DecisionFigures>> {
   const rows = await database<
     {
@@ -49,16 +50,18 @@ export async function readDecisionFigures(
       decisions: number;
       slo_miss_rate: number;
       mean_cost_usd: number;
-      version_decisions: number;
+      policy_decisions: number;
     }[]
   >`
     select model, count(*)::int8 as decisions,
       avg(slo_missed::int) filter (where recent <= ${RECENT_DECISIONS_PER_MODEL}) as slo_miss_rate,
       avg(cost_usd) filter (where recent <= ${RECENT_DECISIONS_PER_MODEL}) as mean_cost_usd,
-      count(*) filter (where policy_version = ${version})::int8 as version_decisions
+      count(*) filter (where policy_version > 0 and route_recent <= ${RECENT_POLICY_DECISIONS})::int8
+        as policy_decisions
     from (
       select model, slo_missed, cost_usd, policy_version,
-        row_number() over (partition by model order by id desc) as recent
+        row_number() over (partition by model order by id desc) as recent,
+        row_number() over (order by policy_version > 0 desc, id desc) as route_recent
       from optimizer_decisions where route = ${route}
     ) d
     group by model`;
@@ -69,7 +72,7 @@ export async function readDecisionFigures(
         decisions: row.decisions,
         sloMissRate: Number(row.slo_miss_rate),
         meanCostUsd: Number(row.mean_cost_usd),
-        versionDecisions: row.version_decisions,
+        policyDecisions: row.policy_decisions,
       },
     ]),
   );

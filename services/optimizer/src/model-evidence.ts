@@ -17,8 +17,9 @@ const UNLEARNED_LOGIT_VARIANCE = 1;
 
 /**
  * What `switchboard policy show` explains per candidate model: how much was learned about it, what
- * it scored and cost, how sure the live policy is about it on recent prompts and how often it was
- * chosen under the live policy.
+ * it scored and cost, how sure the live policy is about it on recent prompts and its share of the
+ * route's newest 1,000 decisions made by learned policies (versions change every few seconds while
+ * feedback flows, so one version's own decisions would be too few to say anything).
  */
 export async function readModelEvidence(
   database: Queryable,
@@ -27,13 +28,12 @@ export async function readModelEvidence(
   live: RoutePolicy | undefined,
   catalog: RouteCatalog,
 ): Promise<ModelEvidence[]> {
-  const version = Number(live?.version ?? 0n);
   const [figures, prompts] = await Promise.all([
-    readRouteFigures(database, route, version),
+    readRouteFigures(database, route),
     readRecentPrompts(database, route),
   ]);
-  const liveDecisions = models.reduce(
-    (sum, model) => sum + (figures.decisions.get(model)?.versionDecisions ?? 0),
+  const policyDecisions = models.reduce(
+    (sum, model) => sum + (figures.decisions.get(model)?.policyDecisions ?? 0),
     0,
   );
   return models.map((model) => {
@@ -47,7 +47,7 @@ export async function readModelEvidence(
       meanCostUsd: costOf(figures, model),
       sloMissRate: figures.decisions.get(model)?.sloMissRate ?? 0,
       decisionShare:
-        liveDecisions === 0 ? 0 : (figures.decisions.get(model)?.versionDecisions ?? 0) / liveDecisions,
+        policyDecisions === 0 ? 0 : (figures.decisions.get(model)?.policyDecisions ?? 0) / policyDecisions,
     });
   });
 }

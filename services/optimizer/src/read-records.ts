@@ -20,9 +20,12 @@ export interface DecisionRow {
 /** Why a record was not used; the values of the records metric's `outcome` label. */
 export type IgnoredReason = 'unknown_route' | 'unknown_model' | 'invalid';
 
-/** What a decision record contributes: the decision and its confidence or cascade signal. */
+/**
+ * What a decision record contributes: the decision that served the request, with its confidence
+ * signal; or, for a cascade step passed over, only that signal (the step served nobody).
+ */
 export type DecisionReading =
-  | { readonly decision: DecisionRow; readonly observations: Observation[] }
+  | { readonly decision: DecisionRow | undefined; readonly observations: Observation[] }
   | { readonly ignored: IgnoredReason };
 
 /** What a feedback record contributes: one observation of the model that served. */
@@ -44,7 +47,7 @@ export function readFeedbackRecord(bytes: Uint8Array, atMs: number, catalog: Rou
   if (decision === undefined || !isQuality(record.score)) return { ignored: 'invalid' };
   const known = checkNames(decision, catalog);
   if (known !== undefined) return { ignored: known };
-  const base = toDecisionBase(decision, decisionKey(decision.requestId), atMs);
+  const base = toDecisionBase(decision, requestKeyOf(decision), atMs);
   if (base === undefined) return { ignored: 'invalid' };
   const receivedMs = Number(record.receivedUnixMs);
   return {
@@ -59,9 +62,10 @@ export function readFeedbackRecord(bytes: Uint8Array, atMs: number, catalog: Rou
 }
 
 /**
- * Reads a DecisionRecord from the decisions bucket's stream, stored under `key` (decisionKey of the
- * request id). A cascade that escalated past the model says it answered badly (quality 0); otherwise
- * the answer's confidence, when the runtime reported one, is a weak quality signal.
+ * Reads a DecisionRecord from the decisions bucket's stream, stored under `key`. A cascade step
+ * passed over (`escalated`) says its model answered badly (quality 0); the decision that served
+ * gives its model's cost and SLO miss, and its confidence, when the runtime reported one, as a weak
+ * quality signal.
  * @throws Error (from protobuf) when the bytes are not a DecisionRecord.
  */
 export function readDecisionRecord(
@@ -75,6 +79,11 @@ export function readDecisionRecord(
   if (known !== undefined) return { ignored: known };
   const base = toDecisionBase(record, key, atMs);
   if (base === undefined) return { ignored: 'invalid' };
+  if (record.escalated)
+    return {
+      decision: undefined,
+      observations: [{ ...base, source: 'escalated', quality: 0, weight: OBSERVATION_WEIGHTS.escalated }],
+    };
   const decision: DecisionRow = {
     route: base.route,
     requestKey: key,
@@ -85,13 +94,19 @@ export function readDecisionRecord(
     answeredAtMs: base.observedAtMs,
   };
   const observations: Observation[] = [];
-  if (record.escalated) {
-    observations.push({ ...base, source: 'escalated', quality: 0, weight: OBSERVATION_WEIGHTS.escalated });
-  } else if (record.confidence !== undefined && Number.isFinite(record.confidence)) {
+  if (record.confidence !== undefined && Number.isFinite(record.confidence)) {
     const quality = Math.min(1, Math.max(0, record.confidence));
     observations.push({ ...base, source: 'confidence', quality, weight: OBSERVATION_WEIGHTS.confidence });
   }
   return { decision, observations };
+}
+
+/**
+ * The key feedback is deduplicated by: the router's decision key of the request, the SHA-256 of
+ * [tenant, request id] (one tenant's ids never meet another's; the id itself is never a key).
+ */
+function requestKeyOf(record: DecisionRecord): string {
+  return decisionKey(JSON.stringify([record.tenant, record.requestId]));
 }
 
 /** Whether the route is registered and the model one of its candidates; else why not. */

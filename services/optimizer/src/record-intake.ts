@@ -64,7 +64,7 @@ export function createDecisionHandler(dependencies: IntakeDependencies, subjectP
       if (reading === undefined) tally.add('undecodable');
       else if ('ignored' in reading) tally.add(reading.ignored);
       else {
-        decisions.push(reading.decision);
+        if (reading.decision !== undefined) decisions.push(reading.decision);
         observations.push(...reading.observations);
       }
     }

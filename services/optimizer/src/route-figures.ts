@@ -12,14 +12,10 @@ export interface RouteFigures {
   readonly feedback: ReadonlyMap<string, { readonly count: number; readonly meanQuality: number }>;
 }
 
-/** Reads the route's figures; decisions made by policy `version` are counted apart. */
-export async function readRouteFigures(
-  database: Queryable,
-  route: string,
-  version: number,
-): Promise<RouteFigures> {
+/** Reads the route's figures. */
+export async function readRouteFigures(database: Queryable, route: string): Promise<RouteFigures> {
   const [decisions, imported, feedback] = await Promise.all([
-    readDecisionFigures(database, route, version),
+    readDecisionFigures(database, route),
     readImportedFigures(database, route),
     readFeedbackFigures(database, route),
   ]);

@@ -215,10 +215,9 @@ export class RouteLearner {
       }),
     );
     if (models === undefined || predictors.size === 0) return { kind: 'unchanged' };
-    const liveVersion = this.#live?.policy.version ?? 0n;
     const [settings, figures] = await Promise.all([
       loadRouteSettings(database, this.route),
-      readRouteFigures(database, this.route, Number(liveVersion)),
+      readRouteFigures(database, this.route),
     ]);
     const version = this.#nextVersion;
     const candidate: RoutePolicy = {
