@@ -58,18 +58,24 @@ describe('toRoutingInferRequest', () => {
 });
 
 describe('readRouteFacts', () => {
-  it('reads the reason and the id Feedback quotes, falling back to the id sent', () => {
+  it('reads the reason, the tenant and the id Feedback quotes, falling back to the id sent', () => {
     const text = (value: string) => ({ parameterChoice: { case: 'stringParam' as const, value } });
     const response = create(ModelInferResponseSchema, {
       parameters: {
         'switchboard.reason': text('learned_policy'),
         'switchboard.request_id': text('router-id'),
+        'switchboard.tenant': text('anonymous'),
       },
     });
-    expect(readRouteFacts(response, 'sent')).toEqual({ reason: 'learned_policy', requestId: 'router-id' });
+    expect(readRouteFacts(response, 'sent')).toEqual({
+      reason: 'learned_policy',
+      requestId: 'router-id',
+      tenant: 'anonymous',
+    });
     expect(readRouteFacts(create(ModelInferResponseSchema), 'sent')).toEqual({
       reason: '',
       requestId: 'sent',
+      tenant: '',
     });
   });
 });

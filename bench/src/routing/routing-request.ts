@@ -67,15 +67,16 @@ function readText(parameters: Record<string, InferParameter>, key: string): stri
 
 /**
  * What the router says about a route answer beyond the model: why it chose it
- * (`switchboard.reason`, `learned_policy` under a learned policy) and the id Feedback quotes
- * (`switchboard.request_id`, else the id the request was sent with).
+ * (`switchboard.reason`, `learned_policy` under a learned policy), the id Feedback quotes
+ * (`switchboard.request_id`, else the id the request was sent with) and the tenant it was served for.
  */
 export function readRouteFacts(
   response: ModelInferResponse,
   sentId: string,
-): { reason: string; requestId: string } {
+): { reason: string; requestId: string; tenant: string } {
   return {
     reason: readText(response.parameters, 'switchboard.reason') ?? '',
     requestId: readText(response.parameters, 'switchboard.request_id') ?? sentId,
+    tenant: readText(response.parameters, 'switchboard.tenant') ?? '',
   };
 }

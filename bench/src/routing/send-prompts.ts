@@ -22,6 +22,8 @@ export interface RoutedAnswer {
   readonly reason: string;
   /** The id Feedback quotes for this answer. */
   readonly requestId: string;
+  /** The tenant the router served it for (`switchboard.tenant`). */
+  readonly tenant: string;
 }
 
 /** What {@link sendPrompts} sends where, and how. */
@@ -60,6 +62,7 @@ async function sendOne(options: SendOptions, prompt: RoutingPrompt, id: string):
       model: '',
       reason: '',
       requestId: id,
+      tenant: '',
     };
   }
 }

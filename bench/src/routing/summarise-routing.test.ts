@@ -15,6 +15,7 @@ const answer = (
   model,
   reason,
   requestId: 'id',
+  tenant: 'anonymous',
 });
 
 function record(prompt: string, outcomes: [string, number, number][]): OutcomeRecord {
@@ -36,6 +37,7 @@ describe('summariseAnswers', () => {
       model: '',
       reason: '',
       requestId: 'x',
+      tenant: '',
     };
     const summary = summariseAnswers([
       answer('small', true, 0.001),

@@ -7,6 +7,7 @@ import type { GRPCInferenceService, GetPolicyResponse, OptimizerService } from '
 import { decisionKey } from '@switchboard/routing-policy';
 import { reportProgress } from '../shared/report-progress.js';
 import { sendPrompts } from './send-prompts.js';
+import type { RoutedAnswer } from './send-prompts.js';
 import type { RoutingPrompt } from './routing-request.js';
 
 const POLL_INTERVAL_MS = 500;
@@ -32,11 +33,19 @@ export async function pollPolicy(
   }
 }
 
+/**
+ * The key of a request's decision record, as the router writes it (decisionKeyOf in
+ * services/router/src/decision-recorder.ts): the tenant and the id together, hashed.
+ */
+function decisionRecordKey(tenant: string, requestId: string): string {
+  return decisionKey(JSON.stringify([tenant, requestId]));
+}
+
 /** The policy version the router decided a request with, from its decision record; undefined until written. */
-async function decidedVersion(decisions: KV, requestId: string): Promise<bigint | undefined> {
+async function decidedVersion(decisions: KV, answer: RoutedAnswer): Promise<bigint | undefined> {
   const deadline = Date.now() + DECISION_WAIT_MS;
   for (;;) {
-    const entry = await decisions.get(decisionKey(requestId));
+    const entry = await decisions.get(decisionRecordKey(answer.tenant, answer.requestId));
     if (entry !== null && entry.value.length > 0) {
       return fromBinary(DecisionRecordSchema, entry.value).policyVersion;
     }
@@ -70,8 +79,7 @@ export async function waitUntilRouterApplies(options: RouterApplyOptions): Promi
       concurrency: 1,
       label: `probe-${options.route}-${options.version}-${attempt}`,
     });
-    const version =
-      answer === undefined ? undefined : await decidedVersion(options.decisions, answer.requestId);
+    const version = answer === undefined ? undefined : await decidedVersion(options.decisions, answer);
     if (version !== undefined && version >= options.version) return;
     if (Date.now() >= deadline) {
       throw new Error(
