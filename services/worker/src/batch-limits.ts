@@ -1,8 +1,6 @@
 import { BatchingMode } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
-
-/** Static batching waits this long for a full batch when the model sets no delay, so no job waits forever. */
-const STATIC_BATCH_FILL_DELAY_MS = 50;
+import { registryQueueDelayUs } from '@switchboard/routing-policy';
 
 /** How a model's jobs are grouped into batches: the Batcher options its spec implies. */
 export interface BatchLimits {
@@ -10,17 +8,19 @@ export interface BatchLimits {
   maxQueueDelayMs: number;
 }
 
-/** The batch limits of a model's `batching` spec; no batching (one job per call) when it has none. */
-export function toBatchLimits(spec: ModelSpec): BatchLimits {
+/**
+ * The batch limits of a model's `batching` spec; no batching (one job per call) when it has none.
+ * `knobDelayUs`, the delay of a batching knob in force, replaces the spec's delay when the model
+ * batches (static or dynamic); without it static batching waits 50 ms when the spec sets no delay,
+ * so no job waits forever.
+ */
+export function toBatchLimits(spec: ModelSpec, knobDelayUs?: number): BatchLimits {
   const batching = spec.batching;
-  const maxBatchSize = Math.max(1, batching?.maxBatchSize ?? 1);
-  const delayMs = (batching?.maxQueueDelayUs ?? 0) / 1000;
-  switch (batching?.mode) {
-    case BatchingMode.STATIC:
-      return { maxBatchSize, maxQueueDelayMs: delayMs > 0 ? delayMs : STATIC_BATCH_FILL_DELAY_MS };
-    case BatchingMode.DYNAMIC:
-      return { maxBatchSize, maxQueueDelayMs: delayMs };
-    default:
-      return { maxBatchSize: 1, maxQueueDelayMs: 0 };
+  if (batching?.mode !== BatchingMode.STATIC && batching?.mode !== BatchingMode.DYNAMIC) {
+    return { maxBatchSize: 1, maxQueueDelayMs: 0 };
   }
+  return {
+    maxBatchSize: Math.max(1, batching.maxBatchSize),
+    maxQueueDelayMs: (knobDelayUs ?? registryQueueDelayUs(batching)) / 1000,
+  };
 }

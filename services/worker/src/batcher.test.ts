@@ -56,6 +56,27 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1], [10, 20], [30]]);
   });
 
+  it('runs a waiting partial batch once a shorter delay has passed, without waiting out the old one', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 8, maxQueueDelayMs: 10_000 });
+    batcher.push(1, 1);
+    await sleep(5);
+    batcher.setMaxQueueDelayMs(20);
+    expect(batches).toEqual([]);
+    await sleep(40);
+    expect(batches).toEqual([[1]]);
+  });
+
+  it('lets a waiting partial batch fill for longer once the delay grows', async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 8, maxQueueDelayMs: 20 });
+    batcher.push(1, 1);
+    batcher.setMaxQueueDelayMs(100);
+    await sleep(50);
+    batcher.push(2, 1);
+    expect(batches).toEqual([]);
+    await sleep(80);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
   it('hands back queued items that have not started', () => {
     const { batcher, batches } = recordingBatcher({ maxBatchSize: 10, maxQueueDelayMs: 1_000 });
     batcher.push(1, 1);

@@ -33,9 +33,22 @@ export class Batcher<T> {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #flushing = false;
+  #maxQueueDelayMs: number;
 
   constructor(private readonly options: BatcherOptions<T>) {
     this.#queues = Array.from({ length: options.priorityLevels }, () => []);
+    this.#maxQueueDelayMs = options.maxQueueDelayMs;
+  }
+
+  /**
+   * Changes how long the oldest queued item may wait, for the batch filling now too: with a shorter
+   * delay an item that already waited that long runs at once.
+   */
+  setMaxQueueDelayMs(delayMs: number): void {
+    this.#maxQueueDelayMs = delayMs;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#schedule();
   }
 
   /** Queues an item at a priority level (0 = highest). */
@@ -74,7 +87,7 @@ export class Batcher<T> {
     const queued = this.queuedCount;
     if (queued === 0) return;
     const waitedMs = performance.now() - this.#oldestQueuedAtMs();
-    const remainingMs = this.options.maxQueueDelayMs - waitedMs;
+    const remainingMs = this.#maxQueueDelayMs - waitedMs;
     if (this.#flushing || queued >= this.options.maxBatchSize) {
       this.#clearTimers();
       this.#dispatch();

@@ -2,7 +2,7 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
 import type { SubjectNames } from '@switchboard/nats';
-import type { ModelSpec } from '@switchboard/protocol';
+import type { BatchingKnob, ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { ModelServer } from './model-server.js';
 import type { ModelServerObserver } from './model-server-observer.js';
@@ -21,6 +21,8 @@ export interface HostedModel {
   versions: LoadedVersion[];
   footprintBytes: number;
   inFlight: number;
+  /** How long its batches may wait for more jobs, ms: the knob's delay, else the registry's; 0 without batching. */
+  maxQueueDelayMs: number;
 }
 
 interface Hosted {
@@ -45,6 +47,8 @@ export interface ModelHostOptions {
   onChange: () => void;
   /** Handed to every model server, e.g. for Prometheus metrics. */
   observer?: ModelServerObserver;
+  /** The batching knob in force for a model, read when the model loads. */
+  batchingKnob?: (model: string) => BatchingKnob | undefined;
 }
 
 /**
@@ -84,8 +88,14 @@ export class ModelHost {
         versions,
         footprintBytes: versions.reduce((sum, version) => sum + version.footprintBytes, 0),
         inFlight: server.inFlight,
+        maxQueueDelayMs: server.maxQueueDelayMs,
       };
     });
+  }
+
+  /** Applies a model's new batching knob (undefined: removed) if the model is loaded; see ModelServer. */
+  applyBatchingKnob(model: string, knob: BatchingKnob | undefined): void {
+    this.#hosted.get(model)?.server.applyBatchingKnob(knob);
   }
 
   /** Stops serving every model (draining each) and unloads them. */
@@ -115,6 +125,7 @@ export class ModelHost {
       );
       return;
     }
+    const knobOf = (name: string) => this.options.batchingKnob?.(name);
     try {
       const model = await runtime.load(spec);
       const server = new ModelServer({
@@ -122,11 +133,14 @@ export class ModelHost {
         spec,
         model,
         runtime,
+        knob: knobOf(spec.name),
         latestSpec: () => this.options.snapshot.getModel(spec.name),
         maxRequestBytes: WORKER_MAX_REQUEST_BYTES,
       });
       await server.start();
       this.#hosted.set(spec.name, { spec, model, server });
+      // A knob that changed while the server started found no hosted model to apply to.
+      server.applyBatchingKnob(knobOf(spec.name));
       logger.info({ model: spec.name, version: spec.version, synthetic: model.synthetic }, 'model loaded');
       this.options.onChange();
     } catch (error) {

@@ -6,7 +6,7 @@ import type { Logger } from '@switchboard/logging';
 import { PRIORITY_LEVELS, ensureWorkConsumer } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, JobSchema } from '@switchboard/protocol';
-import type { ModelSpec } from '@switchboard/protocol';
+import type { BatchingKnob, ModelSpec } from '@switchboard/protocol';
 import { toBatchLimits } from './batch-limits.js';
 import { BatchRecorder } from './batch-recorder.js';
 import { describeJobProblem } from './describe-job-problem.js';
@@ -31,6 +31,8 @@ export interface ModelServerOptions {
   model: LoadedModel;
   /** The runtime that loaded `model`; other versions jobs ask for are loaded with it. */
   runtime: Runtime;
+  /** The model's batching knob in force when it starts serving, if any; see {@link ModelServer.applyBatchingKnob}. */
+  knob?: BatchingKnob;
   /** The model's latest spec in the registry snapshot, for versions registered since `spec`. */
   latestSpec: () => ModelSpec | undefined;
   workerId: string;
@@ -58,6 +60,7 @@ export class ModelServer {
   readonly #subscriptions: ConsumerMessages[] = [];
   readonly #pumps: Promise<void>[] = [];
   readonly #logger: Logger;
+  #maxQueueDelayMs: number;
   #progressTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ModelServerOptions) {
@@ -71,8 +74,10 @@ export class ModelServer {
       latestSpec: options.latestSpec,
       logger: this.#logger,
     });
+    const limits = toBatchLimits(options.spec, options.knob?.maxQueueDelayUs);
+    this.#maxQueueDelayMs = limits.maxQueueDelayMs;
     this.#batchers = new VersionBatchers({
-      ...toBatchLimits(options.spec),
+      ...limits,
       priorityLevels: PRIORITY_LEVELS.length,
       run: (version, batch) => this.#runBatch(version, batch),
     });
@@ -105,7 +110,32 @@ export class ModelServer {
       },
       Math.max(100, ackWaitMs / 3),
     );
-    this.#logger.info({ priorities: PRIORITY_LEVELS.length }, 'serving model');
+    const delay = {
+      maxQueueDelayMs: this.#maxQueueDelayMs,
+      knobVersion: this.options.knob?.version.toString(),
+    };
+    this.#logger.info({ priorities: PRIORITY_LEVELS.length, ...delay }, 'serving model');
+  }
+
+  /** How long a batch of any version may wait for more jobs now, ms; 0 without batching. */
+  get maxQueueDelayMs(): number {
+    return this.#maxQueueDelayMs;
+  }
+
+  /**
+   * Applies a batching knob's delay to the batches of every version, those filling now included;
+   * undefined (the knob was removed) restores the registry's delay. A model without batching is
+   * unaffected. Each change of the delay is logged once, with the knob's reason.
+   */
+  applyBatchingKnob(knob: BatchingKnob | undefined): void {
+    const { maxQueueDelayMs } = toBatchLimits(this.options.spec, knob?.maxQueueDelayUs);
+    if (maxQueueDelayMs === this.#maxQueueDelayMs) return;
+    const previousDelayMs = this.#maxQueueDelayMs;
+    this.#maxQueueDelayMs = maxQueueDelayMs;
+    this.#batchers.setMaxQueueDelayMs(maxQueueDelayMs);
+    const reason = knob?.reason ?? "knob removed: the registry's delay applies";
+    const knobVersion = knob?.version.toString();
+    this.#logger.info({ maxQueueDelayMs, previousDelayMs, knobVersion, reason }, 'batch queue delay changed');
   }
 
   /** Jobs received and not yet answered. */

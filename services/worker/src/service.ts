@@ -4,6 +4,8 @@ import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics'
 import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
 import { WorkerState } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
+import { openPolicyStore } from '@switchboard/routing-policy';
+import { BatchingKnobs } from './batching-knobs.js';
 import type { WorkerConfig } from './config.js';
 import { Heartbeat } from './heartbeat.js';
 import { ModelHost } from './model-host.js';
@@ -24,7 +26,8 @@ export interface RunningWorker {
 
 /**
  * Starts a worker: connects to NATS, makes sure the INFER and DEADLETTER streams exist, follows the
- * registry snapshot and serves the configured models, announcing itself on worker.heartbeat.
+ * registry snapshot and the batching knobs and serves the configured models, announcing itself on
+ * worker.heartbeat.
  */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const names = createSubjectNames(config.namespace);
@@ -32,6 +35,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const manager = await jetstreamManager(connection);
   await ensureStreams(manager, names, { telemetryMaxBytes: config.telemetryMaxBytes });
   const snapshot = await startRegistrySnapshot(connection, names, logger);
+  const policy = await openPolicyStore(connection, names);
 
   const runtimes = new Map<string, Runtime>(
     [
@@ -78,11 +82,23 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     logger,
     onChange: () => heartbeat.beat(),
     observer: createWorkerMetrics(metricsRegistry, () =>
-      host
-        .loaded()
-        .map(({ spec, footprintBytes, inFlight }) => ({ model: spec.name, footprintBytes, inFlight })),
+      host.loaded().map(({ spec, footprintBytes, inFlight, maxQueueDelayMs }) => ({
+        model: spec.name,
+        footprintBytes,
+        inFlight,
+        maxQueueDelayMs,
+      })),
     ),
+    batchingKnob: (model) => knobs.get(model),
   });
+  const knobs = new BatchingKnobs({
+    bucket: policy.announcements,
+    models: config.models,
+    logger: logger.child({ component: 'batching-knobs' }),
+    onChange: (model, knob) => host.applyBatchingKnob(model, knob),
+  });
+  // Before the models load, so they start with the knobs in force.
+  await knobs.start();
   const stopWatching = snapshot.onChange(() => {
     host
       .reconcile()
@@ -106,6 +122,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     state = WorkerState.DRAINING;
     heartbeat.beat();
     stopWatching();
+    await knobs.stop();
     await host.stop();
     heartbeat.stop();
     await snapshot.stop();

@@ -17,15 +17,28 @@ export interface VersionBatchersOptions<T> extends BatchLimits {
  */
 export class VersionBatchers<T> {
   readonly #batchers = new Map<string, Batcher<T>>();
+  #maxQueueDelayMs: number;
 
-  constructor(private readonly options: VersionBatchersOptions<T>) {}
+  constructor(private readonly options: VersionBatchersOptions<T>) {
+    this.#maxQueueDelayMs = options.maxQueueDelayMs;
+  }
+
+  /** Changes every version's queue delay, for batches filling now and versions batching later. */
+  setMaxQueueDelayMs(delayMs: number): void {
+    this.#maxQueueDelayMs = delayMs;
+    for (const batcher of this.#batchers.values()) batcher.setMaxQueueDelayMs(delayMs);
+  }
 
   /** Queues an item of `version` at a priority level (0 = highest). */
   push(version: string, item: T, level: number): void {
     let batcher = this.#batchers.get(version);
     if (batcher === undefined) {
       const { run, ...limits } = this.options;
-      batcher = new Batcher({ ...limits, run: (batch) => run(version, batch) });
+      batcher = new Batcher({
+        ...limits,
+        maxQueueDelayMs: this.#maxQueueDelayMs,
+        run: (batch) => run(version, batch),
+      });
       this.#batchers.set(version, batcher);
     }
     batcher.push(item, level);

@@ -16,6 +16,8 @@ export interface HostedModelState {
   readonly footprintBytes: number;
   /** Jobs received and not yet settled. */
   readonly inFlight: number;
+  /** How long its batches may wait for more jobs, ms; 0 without batching. */
+  readonly maxQueueDelayMs: number;
 }
 
 const MICROS_PER_SECOND = 1_000_000;
@@ -114,4 +116,9 @@ function registerHostedGauges(
     (state) => state.footprintBytes,
   );
   perModel('switchboard_worker_jobs_held', 'Jobs received and not yet settled.', (state) => state.inFlight);
+  perModel(
+    'switchboard_worker_max_queue_delay_seconds',
+    "How long a batch may wait for more jobs: the batching knob's delay, else the registry's; 0 without batching.",
+    (state) => state.maxQueueDelayMs / 1000,
+  );
 }

@@ -1,13 +1,19 @@
 import { createLogger } from '@switchboard/logging';
+import type { Logger } from '@switchboard/logging';
 import type { RegistryFixture } from '@switchboard/registry/testing';
 import { loadConfig, startWorker } from '../../src/index.js';
 import type { RunningWorker } from '../../src/index.js';
 
 /**
  * Starts an in-process worker serving `model` in the registry fixture's namespace, heartbeating
- * every 200 ms, its /metrics on a free port and its logs silent. The caller stops it.
+ * every 200 ms, its /metrics on a free port and its logs silent unless a logger is given. The
+ * caller stops it.
  */
-export function startTestWorker(registry: RegistryFixture, model: string): Promise<RunningWorker> {
+export function startTestWorker(
+  registry: RegistryFixture,
+  model: string,
+  logger: Logger = createLogger({ service: 'worker', level: 'silent' }),
+): Promise<RunningWorker> {
   const config = loadConfig({
     NATS_URL: registry.config.natsUrl,
     SWITCHBOARD_NAMESPACE: registry.config.namespace,
@@ -16,5 +22,5 @@ export function startTestWorker(registry: RegistryFixture, model: string): Promi
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: '0',
   });
-  return startWorker(config, createLogger({ service: 'worker', level: 'silent' }));
+  return startWorker(config, logger);
 }
