@@ -37,13 +37,22 @@ export class ModelCircuitBreakers {
   constructor(private readonly options: ModelCircuitBreakersOptions) {}
 
   /**
-   * Whether the router may send `model` a request now: its circuit is closed or half-open, or open
-   * long enough that the next call is the trial.
+   * Whether the router may send `model` a request now: its circuit is closed, or open long enough
+   * that the next call is the trial. While the trial runs (half-open) it is not: cockatiel holds
+   * every other call until the trial ends, so a request sent then would wait out the trial — a whole
+   * attempt timeout of a model that is probably still failing — before falling back.
    */
   isAvailable(model: CircuitKey, nowMs = Date.now()): boolean {
     const circuit = this.#circuits.get(keyOf(model));
-    if (circuit === undefined || circuit.policy.state !== CircuitState.Open) return true;
-    return nowMs - circuit.openedAtMs >= this.options.halfOpenAfterMs;
+    if (circuit === undefined) return true;
+    switch (circuit.policy.state) {
+      case CircuitState.Closed:
+        return true;
+      case CircuitState.Open:
+        return nowMs - circuit.openedAtMs >= this.options.halfOpenAfterMs;
+      default:
+        return false;
+    }
   }
 
   /**
