@@ -13,6 +13,15 @@ import { seededRandom } from './seeded-random.js';
 export const MIN_FEEDBACK_SAMPLES = 30;
 /** Posterior draws per decision for the policies' exploration probabilities. */
 const PROBABILITY_DRAWS = 32;
+/**
+ * The most one logged decision's correction may be weighed (target probability ÷ propensity).
+ * Exploration logs some choices with propensities near the 0.01 floor, and a handful of weights of
+ * 50–100 made the interval several times wider than the difference it had to detect (measured in
+ * test/refusal.test.ts); clipping them is the usual trade (Bottou et al., 2013): a little bias
+ * toward each policy's own reward model where logged data is thin, for a bounded variance. Both
+ * policies are estimated with the same clipping.
+ */
+const MAX_IMPORTANCE_WEIGHT = 10;
 
 /** A held-out imported row, featurised. */
 export interface HeldOutExample {
@@ -124,7 +133,7 @@ function toLoggedSample(
       observation.quality -
       costWeightPerUsd * observation.costUsd -
       sloMissWeight * Number(observation.sloMissed),
-    propensity: observation.propensity,
+    propensity: Math.max(observation.propensity, probabilities[served]! / MAX_IMPORTANCE_WEIGHT),
     targetProbability: probabilities[served]!,
     predictedReward: expectedRewards[served]!,
     predictedValue: probabilities.reduce(

@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
+import type { Logger } from '@switchboard/logging';
 import { createSubjectNames, deleteNamespaceStreams, ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import {
@@ -168,8 +169,9 @@ export function routerDecisionKey(decision: DecisionRecord): string {
 export async function startOptimizerInProcess(
   bed: OptimizerTestBed,
   overrides: Record<string, string> = {},
+  logger: Logger = testLogger,
 ): Promise<InProcessOptimizer> {
-  const optimizer = await start(loadConfig({ ...bed.environment, ...overrides }), testLogger);
+  const optimizer = await start(loadConfig({ ...bed.environment, ...overrides }), logger);
   const client = createGrpcClient(OptimizerService, `127.0.0.1:${optimizer.port}`);
   return {
     optimizer,
@@ -196,4 +198,25 @@ export async function waitForVersionAbove(
     { timeoutMs: 10_000, intervalMs: 25, message: `a policy of route ${route} above version ${above}` },
   );
   return version;
+}
+
+/**
+ * Waits until the version KV `policy` announces for the route has not moved for half a second
+ * (five publish intervals): the optimizer has learned and published everything it was sent.
+ */
+export async function waitForSettledVersion(bed: OptimizerTestBed, route: string): Promise<bigint> {
+  let last = -1n;
+  let stableSince = Date.now();
+  const settled = await waitFor(
+    async () => {
+      const version = await bed.announcedVersion(route);
+      if (version !== last) {
+        last = version;
+        stableSince = Date.now();
+      }
+      return Date.now() - stableSince > 500 ? { version } : undefined;
+    },
+    { timeoutMs: 10_000, message: `the policy of route ${route} to settle` },
+  );
+  return settled!.version;
 }

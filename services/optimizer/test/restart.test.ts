@@ -7,6 +7,7 @@ import { seededRandom } from '../src/seeded-random.js';
 import {
   createOptimizerTestBed,
   startOptimizerInProcess,
+  waitForSettledVersion,
   waitForVersionAbove,
 } from './optimizer-test-bed.js';
 import type { InProcessOptimizer, OptimizerTestBed } from './optimizer-test-bed.js';
@@ -86,7 +87,7 @@ describe('optimizer restart', () => {
       message: 'the feedback learned online and published',
     });
     await waitFor(async () => (await storedFeedback()) === 30, { message: 'feedback stored' });
-    const learned = await waitForQuiet();
+    const learned = await waitForSettledVersion(bed, ROUTE);
     const before = (await bed.readPolicy(ROUTE))!;
     expect(before.version).toBe(learned);
 
@@ -127,7 +128,7 @@ describe('optimizer restart', () => {
     await waitFor(async () => (await storedFeedback()) === 50, {
       message: 'feedback sent while down stored',
     });
-    const resumed = await waitForQuiet();
+    const resumed = await waitForSettledVersion(bed, ROUTE);
     const expected = Object.fromEntries(
       Object.entries(observationsByModel(republished)).map(([model, count]) => [
         model,
@@ -142,22 +143,5 @@ describe('optimizer restart', () => {
     const [row] = await bed.sql<{ count: string }[]>`
       select count(*) from optimizer_observations where source = 'feedback'`;
     return Number(row?.count ?? 0);
-  }
-
-  /** Waits until the announced version has not moved for a few publish intervals; returns it. */
-  async function waitForQuiet(): Promise<bigint> {
-    let last = -1n;
-    let stableSince = Date.now();
-    return waitFor<bigint | undefined>(
-      async () => {
-        const version = await bed.announcedVersion(ROUTE);
-        if (version !== last) {
-          last = version;
-          stableSince = Date.now();
-        }
-        return Date.now() - stableSince > 500 ? version : undefined;
-      },
-      { timeoutMs: 10_000, message: 'the policy to settle' },
-    ) as Promise<bigint>;
   }
 });

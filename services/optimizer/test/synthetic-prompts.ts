@@ -18,11 +18,16 @@ const SUBJECTS = [
 ];
 const OPENINGS = ['Quick question:', 'Trivia time:', 'I was wondering,', 'Settle a bet:'];
 
-/** A prompt of `kind`, numbered so that every prompt is distinct. */
-export function makePrompt(kind: PromptKind, number: number, random: () => number): string {
+/**
+ * A prompt of `kind` from a small vocabulary. With a number it starts `Task <number>:`, so that
+ * every prompt is distinct (imported rows of one prompt replace each other); without one, prompts
+ * repeat as real traffic does, and a predictor cannot learn each one by its own words.
+ */
+export function makePrompt(kind: PromptKind, number: number | undefined, random: () => number): string {
   const pick = (words: readonly string[]) => words[Math.floor(random() * words.length)]!;
+  const task = number === undefined ? '' : `Task ${number}: `;
   return kind === 'code'
-    ? `Task ${number}: write a ${pick(LANGUAGES)} function that ${pick(VERBS)} a ${pick(STRUCTURES)} ` +
+    ? `${task}write a ${pick(LANGUAGES)} function that ${pick(VERBS)} a ${pick(STRUCTURES)} ` +
         'and returns the result; include type annotations and a unit test for the edge cases.'
-    : `Task ${number}: ${pick(OPENINGS)} what is the ${pick(SUBJECTS)}? Answer in one short sentence.`;
+    : `${task}${pick(OPENINGS)} what is the ${pick(SUBJECTS)}? Answer in one short sentence.`;
 }
