@@ -5,7 +5,7 @@ import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createSubjectNames } from '@switchboard/nats';
 import { FeedbackService, GRPCInferenceService, OptimizerService } from '@switchboard/protocol';
-import type { ModelSpec, RouteSettings } from '@switchboard/protocol';
+import type { RouteSettings } from '@switchboard/protocol';
 import { openDecisionsBucket } from '@switchboard/routing-policy';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
@@ -13,22 +13,16 @@ import { prepareRun } from '../shared/prepare-run.js';
 import type { BenchEnvironment } from '../shared/prepare-run.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { createSeededRandom } from '../shared/seeded-random.js';
-import { fitCostWeight } from './fit-cost-weight.js';
-import type { CostWeightPoint } from './fit-cost-weight.js';
+import { chooseCostWeights } from './choose-cost-weights.js';
 import { describeTargets, formatFiguresText } from './format-routing-results.js';
 import type { RoutingFlags } from './parse-routing-flags.js';
 import { prepareRoutingInputs, shufflePrompts } from './prepare-routing-inputs.js';
 import type { RoutingInputs } from './prepare-routing-inputs.js';
-import { predictedCostUsd, ROUTING_ROUTES } from './routing-models.js';
+import { ROUTING_ROUTES } from './routing-models.js';
 import type { FittedCostWeight, OnlineTraining, RoutingResults } from './routing-results.js';
 import { sendPrompts } from './send-prompts.js';
 import { startRoutingStack } from './start-routing-stack.js';
-import {
-  ratiosToReference,
-  REFERENCE_MODEL,
-  summariseAnswers,
-  summariseOracle,
-} from './summarise-routing.js';
+import { ratiosToReference, summariseAnswers, summariseOracle } from './summarise-routing.js';
 import type { PolicySummary } from './summarise-routing.js';
 import { importTrainingRows } from './train-offline.js';
 import { trainOnline } from './train-online.js';
@@ -48,50 +42,6 @@ interface RoutingSession {
   /** The routes' settings before the bench changed any: the optimizer's defaults. */
   readonly defaults: RouteSettings;
   readonly costWeights: { readonly offline: FittedCostWeight; readonly online: FittedCostWeight };
-}
-
-/** λ of the two learned routes: given, or fitted on the training rows for each route's cost target. */
-function chooseCostWeights(
-  flags: RoutingFlags,
-  inputs: RoutingInputs,
-  specs: readonly ModelSpec[],
-  exploration: number,
-): { offline: FittedCostWeight; online: FittedCostWeight; sweep: readonly CostWeightPoint[] } {
-  if (flags.costWeight.kind === 'fixed') {
-    const given = {
-      cost_weight_per_usd: flags.costWeight.perUsd,
-      cost_target: null,
-      fit_accuracy: null,
-      fit_cost_share: null,
-    };
-    return { offline: given, online: given, sweep: [] };
-  }
-  if (!inputs.fileModels.includes(REFERENCE_MODEL)) {
-    throw new Error(
-      `--cost-weight auto compares costs with ${REFERENCE_MODEL}, which the files do not record; give --cost-weight N`,
-    );
-  }
-  reportProgress('fitting λ by 5-fold cross-validation on the training rows');
-  const targets = [flags.costTarget, flags.onlineCostTarget];
-  const fit = fitCostWeight({
-    records: inputs.train.map((prompt) => prompt.record),
-    models: inputs.fileModels.map((fileName, position) => ({
-      fileName,
-      registryName: inputs.llms[position]!.name,
-      predictedCostUsd: (prompt: string) => predictedCostUsd(specs[position]!, prompt),
-    })),
-    referenceModel: REFERENCE_MODEL,
-    costTargets: targets,
-    exploration,
-    seed: flags.seed,
-  });
-  const [offline, online] = fit.chosen.map((point, position) => ({
-    cost_weight_per_usd: point.costWeightPerUsd,
-    cost_target: targets[position]!,
-    fit_accuracy: point.accuracy,
-    fit_cost_share: point.costShare,
-  }));
-  return { offline: offline!, online: online!, sweep: fit.points };
 }
 
 async function runOffline(session: RoutingSession): Promise<PolicySummary> {
