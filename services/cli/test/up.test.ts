@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
 
 describe('switchboard up', () => {
-  it('starts registry, monitor, router and worker, answers a demo request through the classify route and stops', async () => {
+  it('starts registry, monitor, optimizer, router and worker, answers a demo request through the classify route and stops', async () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
     const namespace = createTestNamespace('up');
     try {
-      const [routerPort, registryPort, monitorPort] = [
+      const [routerPort, registryPort, monitorPort, optimizerPort] = [
+        await findFreePort(),
         await findFreePort(),
         await findFreePort(),
         await findFreePort(),
@@ -31,6 +32,8 @@ describe('switchboard up', () => {
           String(registryPort),
           '--monitor-port',
           String(monitorPort),
+          '--optimizer-port',
+          String(optimizerPort),
           '--metrics-port-base',
           '0',
           '--log-dir',
@@ -49,11 +52,14 @@ describe('switchboard up', () => {
       );
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
       // Printed only once the monitor has answered GetStats.
-      expect(stdout).toContain(`monitor 127.0.0.1:${monitorPort}, router 127.0.0.1:${routerPort}`);
+      expect(stdout).toContain(
+        `monitor 127.0.0.1:${monitorPort}, optimizer 127.0.0.1:${optimizerPort}, router 127.0.0.1:${routerPort}`,
+      );
       expect(stdout).toContain(`switchboard stats --monitor 127.0.0.1:${monitorPort}`);
       expect((await readdir(logDirectory)).sort()).toEqual([
         'infrastructure.log',
         'monitor.log',
+        'optimizer.log',
         'registry.log',
         'router.log',
         'worker.log',
@@ -66,6 +72,9 @@ describe('switchboard up', () => {
         expect.objectContaining({ msg: 'monitor serving', port: monitorPort }),
       );
       expect(monitorLog).toContainEqual(expect.objectContaining({ msg: 'monitor stopped' }));
+      const optimizerLog = await readFile(join(logDirectory, 'optimizer.log'), 'utf8');
+      expect(optimizerLog).toContain(`"port":${optimizerPort}`);
+      expect(optimizerLog).toContain('"msg":"optimizer stopped"');
     } finally {
       await rm(logDirectory, { recursive: true, force: true });
       const connection = await connect({ servers: infrastructure.natsUrl });

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/local-infra';
-import { GRPCInferenceService, MonitorService, RegistryService } from '@switchboard/protocol';
+import { StatusCode } from '@switchboard/errors';
+import {
+  GRPCInferenceService,
+  MonitorService,
+  OptimizerService,
+  RegistryService,
+} from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
 import { startLocalSystem } from '../system/local-system.js';
@@ -21,12 +27,13 @@ interface UpOptions {
   routerPort: string;
   registryPort: string;
   monitorPort: string;
+  optimizerPort: string;
   metricsPortBase: string;
   logDir: string;
 }
 
-/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403, monitor 9404 by default. */
-const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2, monitor: 3 } as const;
+/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403, monitor 9404, optimizer 9405 by default. */
+const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2, monitor: 3, optimizer: 4 } as const;
 
 function metricsPort(options: UpOptions, service: keyof typeof METRICS_PORT_OFFSETS): string {
   const base = Number(options.metricsPortBase);
@@ -38,27 +45,34 @@ interface SystemClients {
   readonly registry: GrpcClient<typeof RegistryService>;
   readonly router: GrpcClient<typeof GRPCInferenceService>;
   readonly monitor: GrpcClient<typeof MonitorService>;
-  readonly addresses: { readonly registry: string; readonly router: string; readonly monitor: string };
+  readonly optimizer: GrpcClient<typeof OptimizerService>;
+  readonly addresses: {
+    readonly registry: string;
+    readonly router: string;
+    readonly monitor: string;
+    readonly optimizer: string;
+  };
   close(): void;
 }
 
 /**
  * Adds `up`: starts NATS and Postgres when none are given (NATS_URL / DATABASE_URL), then the
- * registry, monitor, router and a worker as processes; with --demo registers the generated classifiers and
+ * registry, monitor, optimizer, router and a worker as processes; with --demo registers the generated classifiers and
  * the `classify` route and sends a first request. Runs until Ctrl-C (or, with --once, until the demo is done).
  */
 export function registerUpCommand(program: Command, context: CommandContext): void {
   program
     .command('up')
-    .description('start the whole system locally (registry, monitor, router, worker)')
+    .description('start the whole system locally (registry, monitor, optimizer, router, worker)')
     .option('--demo', 'register the demo classifiers and the classify route, then send a request', false)
     .option('--once', 'stop everything after the demo instead of running until Ctrl-C', false)
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
     .option('--registry-port <port>', 'admin gRPC port of the registry', '8010')
     .option('--monitor-port <port>', 'MonitorService gRPC port of the monitor', '8020')
+    .option('--optimizer-port <port>', 'OptimizerService gRPC port of the optimizer', '8030')
     .option(
       '--metrics-port-base <port>',
-      'first Prometheus /metrics port (router; registry +1, worker +2, monitor +3); 0 picks free ports',
+      'first Prometheus /metrics port (router; registry +1, worker +2, monitor +3, optimizer +4); 0 picks free ports',
       '9401',
     )
     .option('--log-dir <dir>', 'where service logs go', '.switchboard/logs')
@@ -76,11 +90,17 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       MONITOR_PORT: options.monitorPort,
       METRICS_PORT: metricsPort(options, 'monitor'),
     });
+    system.startService('optimizer', '@switchboard/optimizer', {
+      OPTIMIZER_PORT: options.optimizerPort,
+      METRICS_PORT: metricsPort(options, 'optimizer'),
+    });
     const models = options.demo ? await registerDemoModels(clients.registry) : [];
     startRouterAndWorker(system, options, models);
     await waitUntilAnswering(clients);
-    const { registry, router, monitor } = clients.addresses;
-    out.write(`registry ${registry}, monitor ${monitor}, router ${router}; logs in ${logDirectory}\n`);
+    const { registry, router, monitor, optimizer } = clients.addresses;
+    out.write(
+      `registry ${registry}, monitor ${monitor}, optimizer ${optimizer}, router ${router}; logs in ${logDirectory}\n`,
+    );
     if (options.demo) await runDemo(clients.router, out);
     out.write(describeHowToCall(clients.addresses));
     if (!options.once) await waitForStopSignal(out, system.services);
@@ -95,19 +115,23 @@ function createClients(options: UpOptions): SystemClients {
     registry: `127.0.0.1:${options.registryPort}`,
     router: `127.0.0.1:${options.routerPort}`,
     monitor: `127.0.0.1:${options.monitorPort}`,
+    optimizer: `127.0.0.1:${options.optimizerPort}`,
   };
   const registry = createGrpcClient(RegistryService, addresses.registry);
   const router = createGrpcClient(GRPCInferenceService, addresses.router);
   const monitor = createGrpcClient(MonitorService, addresses.monitor);
+  const optimizer = createGrpcClient(OptimizerService, addresses.optimizer);
   return {
     registry,
     router,
     monitor,
+    optimizer,
     addresses,
     close() {
       registry.close();
       router.close();
       monitor.close();
+      optimizer.close();
     },
   };
 }
@@ -135,7 +159,10 @@ function startRouterAndWorker(system: LocalSystem, options: UpOptions, models: r
   });
 }
 
-/** Resolves once the router is ready and the monitor answers GetStats (it starts in parallel). */
+/**
+ * Resolves once the router is ready, the monitor answers GetStats and the optimizer answers (they
+ * start in parallel). The optimizer is asked about no route, which it answers INVALID_ARGUMENT.
+ */
 async function waitUntilAnswering(clients: SystemClients): Promise<void> {
   await Promise.all([
     waitFor(async () => (await clients.router.serverReady({}, { timeoutMs: PROBE_TIMEOUT_MS })).ready, {
@@ -146,6 +173,14 @@ async function waitUntilAnswering(clients: SystemClients): Promise<void> {
       ...STARTUP_WAIT,
       message: 'the monitor to answer',
     }),
+    waitFor(
+      () =>
+        clients.optimizer.getPolicy({ route: '' }, { timeoutMs: PROBE_TIMEOUT_MS }).then(
+          () => true,
+          (error: unknown) => (error as { code?: number }).code === StatusCode.INVALID_ARGUMENT,
+        ),
+      { ...STARTUP_WAIT, message: 'the optimizer to answer' },
+    ),
   ]);
 }
 

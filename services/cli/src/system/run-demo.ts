@@ -69,10 +69,11 @@ export interface SystemAddresses {
   readonly router: string;
   readonly registry: string;
   readonly monitor: string;
+  readonly optimizer: string;
 }
 
 /** How to call the running system with stock tools, and where to see its figures. */
-export function describeHowToCall({ router, registry, monitor }: SystemAddresses): string {
+export function describeHowToCall({ router, registry, monitor, optimizer }: SystemAddresses): string {
   return `
 Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${router}.
 
@@ -83,5 +84,6 @@ Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is serv
 
   switchboard --registry ${registry} models list
   switchboard stats --monitor ${monitor} --watch      # latency percentiles, errors, throughput, cost, batching
+  switchboard --optimizer ${optimizer} policy show ${DEMO_ROUTE}   # what the learned routing policy knows
 `;
 }
