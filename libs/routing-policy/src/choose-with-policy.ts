@@ -20,7 +20,10 @@ export interface PolicyCandidate {
 export interface PolicyChoice {
   /** Candidate positions, best first: the chosen one, then the rest by expected reward. */
   readonly ranking: number[];
-  /** Probability that the policy picks `ranking[0]` for this request, in (0, 1]. */
+  /**
+   * Probability that the policy picks `ranking[0]` for this request, in (0, 1]. Estimated from
+   * posterior draws when first read, with the `random` the choice was made with.
+   */
   readonly propensity: number;
   /** Whether the choice came from exploration rather than the best posterior mean. */
   readonly explored: boolean;
@@ -56,17 +59,23 @@ export function chooseWithPolicy(
   const share = explorationShare(policy, tier);
   const explore = candidates.length > 1 && share > 0 && random() < share;
   const chosen = explore ? argmax(sampleRewards(beliefs, penalties, random)) : greedy;
-  const propensity =
-    share > 0 && candidates.length > 1
-      ? (1 - share) * (chosen === greedy ? 1 : 0) + share * thompsonShare(chosen, beliefs, penalties, random)
-      : 1;
   const rest = expectedRewards
     .map((_, position) => position)
     .filter((position) => position !== chosen)
     .sort((left, right) => expectedRewards[right]! - expectedRewards[left]!);
+  let propensity: number | undefined;
   return {
     ranking: [chosen, ...rest],
-    propensity: Math.max(MIN_PROPENSITY, Math.min(1, propensity)),
+    // Estimated on first read: its posterior draws are most of a choice's time, and a router reads
+    // it only after answering (read at once, it draws from `random` exactly as an eager one would).
+    get propensity() {
+      propensity ??=
+        share > 0 && candidates.length > 1
+          ? (1 - share) * (chosen === greedy ? 1 : 0) +
+            share * thompsonShare(chosen, beliefs, penalties, random)
+          : 1;
+      return Math.max(MIN_PROPENSITY, Math.min(1, propensity));
+    },
     explored: explore && chosen !== greedy,
     expectedRewards,
   };
