@@ -57,10 +57,10 @@ function escalatedKeyOf(tenant: string, requestId: string, step: number): string
 
 /**
  * Writes one DecisionRecord per answered route request to KV `decisions`, so feedback minutes or
- * hours later can be joined to the model that served and to what the policy knew. Writing happens
- * after the answer is sent: {@link record} only queues, and the prompt is featurised (when no policy
- * did it), encoded and put on a later turn of the event loop. A write that fails is logged and
- * counted, never retried: a lost record loses one request's feedback, and retrying could pile up.
+ * hours later can be joined to the model that served and to what the policy knew. The request path
+ * calls {@link record} once the answer is on its way; the prompt is featurised (when no policy did
+ * it), the record encoded and put without waiting for NATS. A write that fails is logged and counted,
+ * never retried: a lost record loses one request's feedback, and retrying could pile up.
  */
 export class DecisionRecorder {
   readonly #pending = new Map<string, Promise<void>>();
@@ -81,11 +81,9 @@ export class DecisionRecorder {
       );
       return;
     }
-    const written = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#write(key, entry))
-      .finally(() => {
-        if (this.#pending.get(key) === written) this.#pending.delete(key);
-      });
+    const written = this.#write(key, entry).finally(() => {
+      if (this.#pending.get(key) === written) this.#pending.delete(key);
+    });
     this.#pending.set(key, written);
   }
 

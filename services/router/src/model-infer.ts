@@ -84,16 +84,29 @@ export function createModelInfer(options: ModelInferOptions) {
     } finally {
       record.cascadeSteps = Math.max(1, steps.length);
       record.latencyUs = BigInt(Math.round((performance.now() - startedAt) * 1000));
-      options.records.publish(record);
       annotateRequestSpan(record);
       options.observer?.requestFinished(record, steps);
-      if (admitted?.target.kind === 'route') {
-        const { tenant, rolloutKey: requestId, route, decision, requestOptions } = admitted;
-        const answered = { tenant, requestId, route, decision, budgetMs: requestOptions.budgetMs };
-        options.decisions?.record(toDecisionEntry(answered, request, record, steps));
-      }
+      // Once the answer is on its way: a learned decision's propensity is estimated when read,
+      // and a decision record may featurise the prompt.
+      setImmediate(() => publishRecords(options, record, request, admitted, steps));
     }
   };
+}
+
+/** Publishes a finished request's telemetry record and, for a route request, its decision record. */
+function publishRecords(
+  options: ModelInferOptions,
+  record: RequestRecordInit,
+  request: ModelInferRequest,
+  admitted: AdmittedRequest | undefined,
+  steps: readonly Step[],
+): void {
+  record.propensity = admitted?.decision.propensity ?? 1;
+  options.records.publish(record);
+  if (admitted?.target.kind !== 'route') return;
+  const { tenant, rolloutKey: requestId, route, decision, requestOptions } = admitted;
+  const answered = { tenant, requestId, route, decision, budgetMs: requestOptions.budgetMs };
+  options.decisions?.record(toDecisionEntry(answered, request, record, steps));
 }
 
 /** Who asked for what, under which constraints, and the plan to serve it. */
@@ -141,7 +154,6 @@ function admit(
     priority: requestOptions.priority,
     reason: decision.reason,
     policyVersion: decision.policyVersion,
-    propensity: decision.propensity,
   });
   return { requestId, tenant, target, route, rolloutKey, requestOptions, decision };
 }

@@ -32,8 +32,11 @@ export interface Decision {
   maxAttempts: number;
   /** Version of the learned policy that ranked the plan; 0 when the rules did. */
   policyVersion: bigint;
-  /** Probability that the decision put `plan[0]` first, in (0, 1]; 1 under the rules. */
-  propensity: number;
+  /**
+   * Probability that the decision put `plan[0]` first, in (0, 1]; 1 under the rules. A learned
+   * decision estimates it when it is first read: read it after answering.
+   */
+  readonly propensity: number;
   /** The prompt's features under the learned policy's settings; undefined under the rules. */
   featureIndices: Uint32Array | undefined;
 }
@@ -168,7 +171,9 @@ export class ModelSelector {
       plan: ranking.plan,
       reason: 'learned_policy',
       policyVersion: learned.version,
-      propensity: ranking.propensity,
+      get propensity() {
+        return ranking.propensity;
+      },
       featureIndices: ranking.featureIndices,
     };
   }

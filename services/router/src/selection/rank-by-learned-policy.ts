@@ -29,7 +29,10 @@ export interface PolicySource {
 export interface LearnedRanking {
   /** The feasible models, the policy's choice first, the rest by expected reward. */
   readonly plan: Prediction[];
-  /** Probability that the policy chose `plan[0]` for this request, in (0, 1]. */
+  /**
+   * Probability that the policy chose `plan[0]` for this request, in (0, 1]. Estimated when first
+   * read (a few dozen posterior draws, most of the ranking's time): read it after answering.
+   */
   readonly propensity: number;
   /** The prompt's features under the policy's settings, in order of occurrence. */
   readonly featureIndices: Uint32Array;
@@ -82,7 +85,9 @@ export function rankByLearnedPolicy(
   const choice = chooseWithPolicy(applied.policy, candidates, featureIndices, tier, random);
   return {
     plan: choice.ranking.map((position) => feasible[position] as Prediction),
-    propensity: choice.propensity,
+    get propensity() {
+      return choice.propensity;
+    },
     featureIndices,
   };
 }
