@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readChoiceList, readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 import { STRATEGIES } from './choose-targets.js';
@@ -21,6 +22,8 @@ export interface SelectionFlags {
   readonly seed: number;
   /** Strategies to run, in the standard order. @default all of STRATEGIES */
   readonly strategies: readonly Strategy[];
+  /** Where results.json goes. @default bench/results/selection */
+  readonly out: string;
   readonly help: boolean;
 }
 
@@ -30,9 +33,11 @@ const DEFAULT_TRACES: readonly string[] = [
   '/work/shared/data/traces/AzureLLMInferenceTrace_conv.csv',
 ];
 
+const DEFAULT_OUT = fileURLToPath(new URL('../../results/selection', import.meta.url));
+
 /** Usage text for --help and for malformed flags. */
 export const SELECTION_USAGE = `usage: pnpm bench selection [--seconds N] [--speedup N] [--trace-start N] [--trace FILE]...
-                           [--warmup-seconds N] [--decisions N] [--seed N] [--strategies LIST]
+                           [--warmup-seconds N] [--decisions N] [--seed N] [--strategies LIST] [--out DIR]
   --seconds N          wall-clock seconds of replay per strategy (default 30)
   --speedup N          replay the trace N times faster than recorded (default 12)
   --trace-start N      start the replayed window N seconds into the trace (default 600)
@@ -40,10 +45,11 @@ export const SELECTION_USAGE = `usage: pnpm bench selection [--seconds N] [--spe
                        repeat to merge several (default: the code and conv traces of 2023 under
                        /work/shared/data/traces); when absent, seeded Poisson arrivals stand in
   --warmup-seconds N   unrecorded replay before the strategies (default 3)
-  --decisions N        timed in-process selector decisions (default 20000)
+  --decisions N        timed in-process selector decisions of each kind (default 20000)
   --seed N             seed of the workload mix and the random strategy (default 1)
   --strategies LIST    which of static, round-robin, random, switchboard to run, in that order
                        (default all; the ratios need static)
+  --out DIR            where results.json goes (default bench/results/selection)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
 /**
@@ -62,6 +68,7 @@ export function parseSelectionFlags(args: readonly string[]): SelectionFlags {
       decisions: { type: 'string' },
       seed: { type: 'string' },
       strategies: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -78,6 +85,7 @@ export function parseSelectionFlags(args: readonly string[]): SelectionFlags {
     decisions: readWholeNumber('decisions', values.decisions, 20_000),
     seed: readWholeNumber('seed', values.seed, 1),
     strategies: readChoiceList('strategies', values.strategies, STRATEGIES),
+    out: values.out ?? DEFAULT_OUT,
     help: values.help === true,
   };
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGrpcClient } from '@switchboard/grpc';
-import { createSubjectNames } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import type { ModelInferRequest } from '@switchboard/protocol';
 import { createTestDatabase } from '@switchboard/testkit';
@@ -17,9 +17,10 @@ import { createInferRequests } from './create-infer-requests.js';
 import { createWorkload } from './create-workload.js';
 import type { WorkloadRequest } from './create-workload.js';
 import { describeWorkload } from './describe-workload.js';
-import { formatDecisionTiming, formatStrategyResults } from './format-selection-results.js';
+import { formatDecisionTimings, formatStrategyResults } from './format-selection-results.js';
 import { LoadRecorder } from '../shared/load-recorder.js';
 import { measureDecisionTime } from './measure-decision-time.js';
+import { measurePromptDecisionTime } from './measure-prompt-decision-time.js';
 import { MODEL_ZOO, modelsOf, ROUTE_BY_MODALITY, TIERS } from './model-zoo.js';
 import type { SelectionFlags } from './parse-selection-flags.js';
 import { createPoissonArrivals, POISSON_RATE_PER_SECOND } from './poisson-arrivals.js';
@@ -32,6 +33,7 @@ import type { InferenceClient, RequestOutcome } from './replay-workload.js';
 import { createSeededRandom } from '../shared/seeded-random.js';
 import { summariseOutcomes } from './summarise-outcomes.js';
 import type { StrategySummary } from './summarise-outcomes.js';
+import { toSelectionResults, writeSelectionResults } from './write-selection-results.js';
 
 /** Independent random streams of one seed: the mix, the Poisson stand-in, the random strategy. */
 const WORKLOAD_STREAM = 0;
@@ -176,9 +178,30 @@ function printHeader(flags: SelectionFlags, loaded: LoadedWorkload): void {
 }
 
 /**
+ * Times the router's decision on a route of 11 text models with 2 KB prompts, by its rules and by a
+ * learned policy, in a namespace of its own (registry bucket, policy store) deleted afterwards.
+ */
+async function timePromptDecisions(context: RunContext, flags: SelectionFlags, cleanup: CleanupStack) {
+  const namespace = `${context.namespace}policy`;
+  cleanup.add('policy timing streams', async () => {
+    await deleteNamespaceStreams(context.connection, namespace);
+  });
+  reportProgress(`timing ${flags.decisions} decisions of a 2 KB prompt by rules and by a learned policy`);
+  return measurePromptDecisionTime({
+    connection: context.connection,
+    namespace,
+    calls: flags.decisions,
+    warmupCalls: DECISION_WARMUP_CALLS,
+    seed: flags.seed,
+  });
+}
+
+/**
  * Runs the selection benchmark: starts Switchboard with the synthetic zoo on a database of its own,
  * replays the workload under each strategy, prints the comparison (ratios to static), times the
- * router's selection in-process and names the machine. Whatever it starts is added to `cleanup`.
+ * router's selection in-process — the workload's requests by their routes' rules, and 2 KB prompts
+ * by rules and by a learned policy side by side — names the machine and writes results.json.
+ * Whatever it starts is added to `cleanup`.
  * @throws when infrastructure or a service cannot be started, or the trace is malformed.
  */
 export async function runSelection(
@@ -222,5 +245,25 @@ export async function runSelection(
     load: recorder.busiest,
     observations: toObservations(loaded.workload, outcomes),
   });
-  process.stdout.write(`${formatDecisionTiming(timing)}\n\n${describeMachine(context.infrastructure)}\n`);
+  const prompts = await timePromptDecisions(context, flags, cleanup);
+  const table = formatDecisionTimings(
+    [
+      { label: "the workload's requests on their routes, rules", timing },
+      { label: `2 KB prompt, route of ${prompts.models} text models, rules`, timing: prompts.rules },
+      { label: `2 KB prompt, route of ${prompts.models} text models, learned`, timing: prompts.learned },
+      {
+        label: '  + its propensity, estimated after answering',
+        timing: prompts.propensity,
+        onRequestPath: false,
+      },
+    ],
+    prompts,
+  );
+  const machine = describeMachine(context.infrastructure);
+  process.stdout.write(`${table}\n  prompts: ${prompts.promptSource}\n\n${machine}\n`);
+  const path = await writeSelectionResults(
+    flags.out,
+    toSelectionResults(summaries, timing, prompts, machine),
+  );
+  reportProgress(`wrote ${path}`);
 }
