@@ -1,23 +1,18 @@
-import { create } from '@bufbuild/protobuf';
 import { FailedPreconditionError } from '@switchboard/errors';
-import { PolicyEstimateSchema } from '@switchboard/protocol';
-import type { PolicyEstimate } from '@switchboard/protocol';
 import {
   DEFAULT_FEATURE_SETTINGS,
   policyFromMessage,
   updateQualityPredictor,
 } from '@switchboard/routing-policy';
-import type { QualityPredictor, RoutePolicy, ValueEstimate } from '@switchboard/routing-policy';
-import { judgeCandidate } from './judge-candidate.js';
+import type { QualityPredictor, RoutePolicy } from '@switchboard/routing-policy';
+import { judgeWorkingPredictors } from './judge-working-predictors.js';
 import type { LearnerDependencies } from './learner-dependencies.js';
-import { loadJudgeEvidence, loadTrainingSet } from './load-route-evidence.js';
+import { loadTrainingSet } from './load-route-evidence.js';
 import type { StoredObservation } from './observation.js';
 import { readObservationsAfter } from './observation-store.js';
 import { copyPredictor, createPriorPredictor } from './predictor-copies.js';
 import { announceIfBehind, publishLearnedPolicy, refusePolicy } from './publish-learned-policy.js';
 import type { StoredPolicy } from './policy-history.js';
-import { meanQualityOf, readRouteFigures, sloMissRatesOf } from './route-figures.js';
-import { loadRouteSettings } from './settings-store.js';
 
 /** What a publication attempt came to. */
 export type PublishOutcome =
@@ -206,61 +201,30 @@ export class RouteLearner {
 
   /** Judges the working predictors against the live policy; publishes them or records the refusal. */
   async #publish(): Promise<PublishOutcome> {
-    const { database, catalog, logger } = this.#dependencies;
-    const models = catalog.candidatesOf(this.route);
-    const predictors = new Map(
-      (models ?? []).flatMap((model) => {
-        const predictor = this.#working.predictors.get(model);
-        return predictor === undefined ? [] : [[model, copyPredictor(predictor)] as const];
-      }),
-    );
-    if (models === undefined || predictors.size === 0) return { kind: 'unchanged' };
-    const [settings, figures] = await Promise.all([
-      loadRouteSettings(database, this.route),
-      readRouteFigures(database, this.route),
-    ]);
     const version = this.#nextVersion;
-    const candidate: RoutePolicy = {
-      route: this.route,
-      version,
-      createdUnixMs: Date.now(),
-      features: DEFAULT_FEATURE_SETTINGS,
-      predictors,
-      sloMissRates: sloMissRatesOf(figures),
-      meanQualities: new Map(models.map((model) => [model, meanQualityOf(figures, model)])),
-      settings,
-      estimate: undefined,
-    };
-    const evidence = await loadJudgeEvidence(database, this.route, models, figures, catalog);
-    const verdict = judgeCandidate(candidate, this.#live?.policy, evidence, `${this.route}/${version}`);
-    if (verdict.refusal !== undefined) {
-      await refusePolicy(
-        this.#dependencies,
-        candidate,
-        verdict.refusal,
-        toEstimate(verdict.candidate),
-        toEstimate(verdict.live),
-      );
-      this.#working = { ...this.#working, changed: false };
-      return { kind: 'refused', candidateVersion: version, reason: verdict.refusal };
-    }
-    const published = { ...candidate, estimate: toEstimate(verdict.candidate) };
-    const announced = await publishLearnedPolicy(
+    const judged = await judgeWorkingPredictors(
       this.#dependencies,
-      published,
-      this.#working.newestObservationId,
+      this.route,
+      this.#working.predictors,
+      version,
+      this.#live?.policy,
     );
-    this.#announcePending = !announced;
-    this.#live = { policy: published, publishedUnixMs: Date.now() };
-    this.#nextVersion = version + 1n;
+    if (judged === undefined) return { kind: 'unchanged' };
+    const { candidate, refusal, candidateEstimate, liveEstimate } = judged;
+    if (refusal !== undefined) {
+      await refusePolicy(this.#dependencies, candidate, refusal, candidateEstimate, liveEstimate);
+      this.#working = { ...this.#working, changed: false };
+      return { kind: 'refused', candidateVersion: version, reason: refusal };
+    }
+    const observationId = this.#working.newestObservationId;
+    this.#announcePending = !(await publishLearnedPolicy(this.#dependencies, candidate, observationId));
     this.#working = { ...this.#working, changed: false };
-    logger.info({ route: this.route, version, estimate: verdict.candidate }, 'policy published');
+    this.#live = { policy: candidate, publishedUnixMs: Date.now() };
+    this.#nextVersion = version + 1n;
+    this.#dependencies.logger.info(
+      { route: this.route, version, estimate: candidateEstimate },
+      'policy published',
+    );
     return { kind: 'published', version };
   }
-}
-
-function toEstimate(estimate: ValueEstimate | undefined): PolicyEstimate | undefined {
-  return estimate === undefined
-    ? undefined
-    : create(PolicyEstimateSchema, { ...estimate, samples: BigInt(estimate.samples) });
 }
