@@ -3,7 +3,7 @@ import { REFERENCE_POLICY } from './summarise-routing.js';
 import type { RoutingResults } from './routing-results.js';
 
 /** The targets on held-out prompts, reported beside the figures (never used to tune anything). */
-export const TARGETS = [
+const TARGETS = [
   { policy: 'optimizer-offline', label: 'target', accuracy: 0.86, costShare: 0.4 },
   { policy: 'optimizer-offline', label: 'stretch', accuracy: 0.874, costShare: 0.5 },
   { policy: 'optimizer-online', label: 'target', accuracy: 0.83, costShare: 0.35 },

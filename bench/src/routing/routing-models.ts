@@ -49,7 +49,7 @@ export function toRoutingRoute(name: string, models: readonly SimulatedLlm[]): R
  * The complexity the router computes for a routing request (see toRoutingInferRequest): the
  * prompt's tokens, an empty context, and the one element of `max_tokens`.
  */
-export function routerComplexity(prompt: string): number {
+function routerComplexity(prompt: string): number {
   return Math.ceil(Buffer.byteLength(prompt, 'utf8') / BYTES_PER_TOKEN) + 1;
 }
 
