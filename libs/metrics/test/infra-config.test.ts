@@ -71,6 +71,7 @@ describe('Prometheus and Grafana configuration', () => {
       registry: ['registry:9402'],
       worker: ['worker:9403'],
       monitor: ['monitor:9404'],
+      optimizer: ['optimizer:9405'],
     });
   });
 
