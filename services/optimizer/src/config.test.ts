@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       maxObservations: 10_000,
       maxImportedRows: 50_000,
       maxDecisions: 100_000,
+      refitAfterObservations: 500,
     });
   });
 

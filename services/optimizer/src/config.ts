@@ -29,6 +29,12 @@ const DEFAULT_MAX_OBSERVATIONS = 10_000;
 const DEFAULT_MAX_IMPORTED_ROWS = 50_000;
 /** Decisions kept per route for SLO-miss rates, costs and decision shares (~100 bytes each). */
 const DEFAULT_MAX_DECISIONS = 100_000;
+/**
+ * Online observations after which a route is refit: the batch fit (shared difficulty direction,
+ * several passes) learns more from the same feedback than one update per observation, and at a few
+ * hundred observations it takes well under a second.
+ */
+const DEFAULT_REFIT_OBSERVATIONS = 500;
 /** Fewer rows than this would make every estimate and rate noise. */
 const MIN_KEPT_ROWS = 100;
 
@@ -40,6 +46,7 @@ const shape = {
   OPTIMIZER_MAX_OBSERVATIONS: variable(envInt(DEFAULT_MAX_OBSERVATIONS, { min: MIN_KEPT_ROWS }), '10000'),
   OPTIMIZER_MAX_IMPORTED_ROWS: variable(envInt(DEFAULT_MAX_IMPORTED_ROWS, { min: MIN_KEPT_ROWS }), '50000'),
   OPTIMIZER_MAX_DECISIONS: variable(envInt(DEFAULT_MAX_DECISIONS, { min: MIN_KEPT_ROWS }), '100000'),
+  OPTIMIZER_REFIT_OBSERVATIONS: variable(envInt(DEFAULT_REFIT_OBSERVATIONS, { min: 0 }), '500'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
@@ -59,6 +66,8 @@ export interface OptimizerConfig extends ServiceConfig {
   readonly maxImportedRows: number;
   /** Router decisions kept per route (`OPTIMIZER_MAX_DECISIONS`). */
   readonly maxDecisions: number;
+  /** Observations learned online after which a route is refit; 0 never (`OPTIMIZER_REFIT_OBSERVATIONS`). */
+  readonly refitAfterObservations: number;
 }
 
 /**
@@ -82,5 +91,6 @@ export function loadConfig(environment: Environment): OptimizerConfig {
     maxObservations: parsed.OPTIMIZER_MAX_OBSERVATIONS,
     maxImportedRows: parsed.OPTIMIZER_MAX_IMPORTED_ROWS,
     maxDecisions: parsed.OPTIMIZER_MAX_DECISIONS,
+    refitAfterObservations: parsed.OPTIMIZER_REFIT_OBSERVATIONS,
   });
 }

@@ -15,5 +15,7 @@ export interface LearnerDependencies {
   readonly metrics: OptimizerMetrics;
   /** Imported rows a refit reads at most (`OPTIMIZER_MAX_IMPORTED_ROWS`). */
   readonly maxImportedRows: number;
+  /** A route is refit once it learned this many observations online; 0 never (`OPTIMIZER_REFIT_OBSERVATIONS`). */
+  readonly refitAfterObservations: number;
   readonly logger: Logger;
 }

@@ -55,6 +55,8 @@ export class RouteLearner {
   #nextVersion = 1n;
   /** The live policy is stored but routers may not have heard of it (NATS failed, or a crash). */
   #announcePending = false;
+  /** Observations learned online since the last refit began. */
+  #learnedSinceRefit = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(route: string, dependencies: LearnerDependencies) {
@@ -65,6 +67,11 @@ export class RouteLearner {
   /** The policy routers apply, if one was published. */
   get live(): LivePolicy | undefined {
     return this.#live;
+  }
+
+  /** Observations learned online since the last refit began (or since start). */
+  get learnedSinceRefit(): number {
+    return this.#learnedSinceRefit;
   }
 
   /**
@@ -140,6 +147,8 @@ export class RouteLearner {
           `route "${this.route}" has no imported outcomes or feedback for its candidate models yet; ` +
             'import an outcome file whose model columns name them (switchboard optimizer import)',
         );
+      // Counted from the start of training: a refused or failed refit does not retry at once.
+      this.#learnedSinceRefit = 0;
       const started = performance.now();
       const predictors = await trainer.train(models, hashBits, set.examples, this.route);
       const seconds = (performance.now() - started) / 1_000;
@@ -196,7 +205,9 @@ export class RouteLearner {
       newest = Math.max(newest, observation.id);
       learned += 1;
     }
-    if (learned > 0) this.#working = { ...this.#working, newestObservationId: newest, changed: true };
+    if (learned === 0) return;
+    this.#working = { ...this.#working, newestObservationId: newest, changed: true };
+    this.#learnedSinceRefit += learned;
   }
 
   /** Judges the working predictors against the live policy; publishes them or records the refusal. */

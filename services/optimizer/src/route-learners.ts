@@ -51,19 +51,29 @@ export class RouteLearners {
     for (const [route, list] of byRoute) this.get(route)?.observe(list);
   }
 
-  /** One publication round: every route whose predictors changed is judged and published. */
+  /**
+   * One publication round: every route whose predictors changed is judged and published; a route
+   * that learned `refitAfterObservations` observations online since its last refit is refit first
+   * (the batch fit, with the difficulty direction its models share, learns more from the same
+   * feedback than the one-at-a-time updates).
+   */
   async publishChanged(): Promise<void> {
-    const { logger } = this.#dependencies;
+    const { catalog, refitAfterObservations, logger } = this.#dependencies;
+    const round = (learner: RouteLearner) => {
+      const models = catalog.candidatesOf(learner.route);
+      const due = refitAfterObservations > 0 && learner.learnedSinceRefit >= refitAfterObservations;
+      if (!due || models === undefined) return learner.publishIfChanged();
+      logger.info(
+        { route: learner.route, learned: learner.learnedSinceRefit },
+        'refitting after online learning',
+      );
+      return learner.refit(models);
+    };
     await Promise.all(
       [...this.#learners.values()].map((learner) =>
-        learner
-          .publishIfChanged()
-          .catch((error: unknown) =>
-            logger.warn(
-              { err: error, route: learner.route },
-              'publication failed; retrying on the next round',
-            ),
-          ),
+        round(learner).catch((error: unknown) =>
+          logger.warn({ err: error, route: learner.route }, 'publication failed; retrying on the next round'),
+        ),
       ),
     );
   }

@@ -128,6 +128,7 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
     trainer,
     metrics: createOptimizerMetrics(metricsRegistry),
     maxImportedRows: config.maxImportedRows,
+    refitAfterObservations: config.refitAfterObservations,
     logger: logger.child({ component: 'learner' }),
   };
   const learners = new RouteLearners(dependencies);

@@ -1,5 +1,5 @@
 import { DEFAULT_FEATURE_SETTINGS, chooseWithPolicy, featurisePrompt } from '@switchboard/routing-policy';
-import { waitFor } from '@switchboard/testkit';
+import { scrapeMetrics, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/seeded-random.js';
 import {
@@ -31,6 +31,8 @@ const EXPLORATION = 0.1;
  * a router that never learns loses GAP × REQUESTS = 240, one choosing at random 120.
  */
 const REGRET_BOUND = GAP * (2 * BATCH + EXPLORATION * (REQUESTS - 2 * BATCH));
+/** Feedback after which the route is refit (batch training) besides its online updates: three times in the run. */
+const REFIT_OBSERVATIONS = 150;
 
 describe('online learning from feedback', () => {
   let bed: OptimizerTestBed;
@@ -42,7 +44,9 @@ describe('online learning from feedback', () => {
       { name: WEAK.name, quality: WEAK.priorQuality },
       { name: STRONG.name, quality: STRONG.priorQuality },
     ]);
-    running = await startOptimizerInProcess(bed);
+    running = await startOptimizerInProcess(bed, {
+      OPTIMIZER_REFIT_OBSERVATIONS: String(REFIT_OBSERVATIONS),
+    });
   });
 
   afterAll(async () => {
@@ -50,7 +54,7 @@ describe('online learning from feedback', () => {
     await bed?.close();
   });
 
-  it('converges to the better of two models of equal cost with cumulative regret under the stated bound', async () => {
+  it('converges to the better of two models of equal cost with cumulative regret under the stated bound, refitting along the way', async () => {
     const random = seededRandom('converge');
     const chosen: string[] = [];
     for (let batch = 0; batch < BATCHES; batch += 1) {
@@ -95,6 +99,10 @@ describe('online learning from feedback', () => {
     const strong = evidence.models.find((model) => model.model === STRONG.name)!;
     expect(Number(strong.feedback)).toBe(chosen.filter((model) => model === STRONG.name).length);
     expect(strong.decisionShare).toBeGreaterThan(0.85);
+    const metrics = await scrapeMetrics(running.optimizer.metricsPort);
+    expect(metrics.histogram('switchboard_optimizer_training_duration_seconds').count).toBeGreaterThanOrEqual(
+      Math.floor(REQUESTS / REFIT_OBSERVATIONS) - 1,
+    );
   });
 
   async function feedbackRows(): Promise<number> {
