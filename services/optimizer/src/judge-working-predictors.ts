@@ -18,6 +18,8 @@ export interface JudgedCandidate {
   readonly refusal: string | undefined;
   readonly candidateEstimate: PolicyEstimate | undefined;
   readonly liveEstimate: PolicyEstimate | undefined;
+  /** The candidate's estimate as plain numbers, for logs. */
+  readonly estimate: ValueEstimate | undefined;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function judgeWorkingPredictors(
     refusal: verdict.refusal,
     candidateEstimate,
     liveEstimate: toEstimate(verdict.live),
+    estimate: verdict.candidate,
   };
 }
 

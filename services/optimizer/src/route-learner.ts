@@ -233,7 +233,7 @@ export class RouteLearner {
     this.#live = { policy: candidate, publishedUnixMs: Date.now() };
     this.#nextVersion = version + 1n;
     this.#dependencies.logger.info(
-      { route: this.route, version, estimate: candidateEstimate },
+      { route: this.route, version, estimate: judged.estimate },
       'policy published',
     );
     return { kind: 'published', version };
