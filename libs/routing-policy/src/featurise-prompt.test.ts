@@ -32,6 +32,12 @@ describe('featurisePrompt', () => {
     expect(withOtherMiddle.length).toBeGreaterThan(0);
   });
 
+  it('lists each feature once however often the prompt repeats it', () => {
+    const indices = featurisePrompt('spam spam spam spam eggs', settings);
+    expect(new Set(indices).size).toBe(indices.length);
+    expect([...featurisePrompt('spam spam spam spam eggs', settings)]).toEqual([...indices]);
+  });
+
   it('gives an empty prompt only its length feature', () => {
     expect(featurisePrompt('', DEFAULT_FEATURE_SETTINGS)).toHaveLength(1);
   });

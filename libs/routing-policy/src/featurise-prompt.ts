@@ -33,9 +33,11 @@ const LENGTH_SALT = 0xc2b2ae35;
 const FNV_PRIME = 0x01000193;
 
 /**
- * The prompt's feature indices, in order of occurrence; an index occurs as often as its feature
- * does. Each occurrence weighs 1/√(count of occurrences) in the model (see `featureScale`), so long
- * prompts do not drown short ones.
+ * The prompt's distinct feature indices, in order of first occurrence: a feature is present or not
+ * (counting repeats measured no better on held-out prompts, and distinct indices are what the
+ * router's decision records store, so the optimizer learns from exactly what was scored). Each
+ * feature weighs 1/√(number of features) in the model (see `featureScale`), so long prompts do not
+ * drown short ones.
  * @param promptLength the whole prompt's length in UTF-16 code units, for a caller that passes only
  *   the clipped head and tail (`head + ' ' + tail`, each half of maxPromptChars) because decoding
  *   the rest of a long prompt would be wasted (the router). @default prompt.length
@@ -50,6 +52,13 @@ export function featurisePrompt(
   // At most a word and a bigram for every two characters, plus the length bucket.
   const indices = new Uint32Array(text.length + 2);
   let count = 0;
+  const seen = stampsFor(settings.hashBits);
+  const stamp = nextStamp(seen);
+  const add = (index: number) => {
+    if (seen.table[index] === stamp) return;
+    seen.table[index] = stamp;
+    indices[count++] = index;
+  };
   let wordHash = WORD_SEED;
   let wordLength = 0;
   let previousWord = 0;
@@ -60,19 +69,49 @@ export function featurisePrompt(
       wordHash = Math.imul(wordHash ^ code, FNV_PRIME);
       wordLength += 1;
     } else if (wordLength > 0) {
-      indices[count++] = (wordHash >>> 0) & mask;
-      if (hasPrevious) indices[count++] = mix(previousWord ^ BIGRAM_SALT, wordHash) & mask;
+      add((wordHash >>> 0) & mask);
+      if (hasPrevious) add(mix(previousWord ^ BIGRAM_SALT, wordHash) & mask);
       previousWord = wordHash;
       hasPrevious = true;
       wordHash = WORD_SEED;
       wordLength = 0;
     }
   }
-  indices[count++] = mix(lengthBucket(promptLength), LENGTH_SALT) & mask;
-  return indices.subarray(0, count);
+  add(mix(lengthBucket(promptLength), LENGTH_SALT) & mask);
+  return indices.slice(0, count);
 }
 
-/** The weight of one occurrence of a feature among `count` occurrences. */
+/**
+ * A table marking which buckets the current prompt has used: a bucket holds the stamp of the last
+ * prompt that used it, so telling repeats apart costs one read and no clearing between prompts.
+ */
+interface StampTable {
+  readonly table: Uint32Array;
+  stamp: number;
+}
+
+const stampTables = new Map<number, StampTable>();
+
+function stampsFor(hashBits: number): StampTable {
+  let table = stampTables.get(hashBits);
+  if (table === undefined) {
+    table = { table: new Uint32Array(1 << hashBits), stamp: 0 };
+    stampTables.set(hashBits, table);
+  }
+  return table;
+}
+
+function nextStamp(table: StampTable): number {
+  table.stamp = (table.stamp + 1) >>> 0;
+  if (table.stamp === 0) {
+    // After 2^32 prompts the stamps wrap: clear once so an old stamp cannot look current.
+    table.table.fill(0);
+    table.stamp = 1;
+  }
+  return table.stamp;
+}
+
+/** The weight of each of a prompt's `count` features. */
 export function featureScale(count: number): number {
   return count === 0 ? 0 : 1 / Math.sqrt(count);
 }

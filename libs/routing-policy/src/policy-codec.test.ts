@@ -49,6 +49,12 @@ describe('policy codec', () => {
     expect(() => policyFromMessage(message)).toThrow(IncompatiblePolicyError);
   });
 
+  it('refuses a hash space too large to hold in memory', () => {
+    const message = policyToMessage(policy());
+    message.features!.hashBits = 30;
+    expect(() => policyFromMessage(message)).toThrow(/2\^30 buckets/);
+  });
+
   it('refuses weights of the wrong size', () => {
     const message = policyToMessage(policy());
     message.models[0]!.weightMeans = new Uint8Array(12);

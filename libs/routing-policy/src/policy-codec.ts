@@ -33,6 +33,10 @@ export interface RewardSettings {
   readonly explorationByTier: ReadonlyMap<string, number>;
 }
 
+/** Hash spaces a policy may use: below, features collide too much; above, weights outgrow memory. */
+const MIN_HASH_BITS = 8;
+const MAX_HASH_BITS = 20;
+
 /** Thrown when a published policy cannot be applied: another featuriser or malformed weights. */
 export class IncompatiblePolicyError extends Error {
   override readonly name = 'IncompatiblePolicyError';
@@ -80,6 +84,12 @@ export function policyFromMessage(message: LearnedPolicy): RoutePolicy {
     throw new IncompatiblePolicyError(
       `policy ${message.version} of route "${message.route}" uses featuriser ${spec?.featuriserVersion ?? 'none'}; ` +
         `this build knows version ${FEATURISER_VERSION}`,
+    );
+  }
+  if (spec.hashBits < MIN_HASH_BITS || spec.hashBits > MAX_HASH_BITS) {
+    throw new IncompatiblePolicyError(
+      `policy ${message.version} of route "${message.route}" hashes into 2^${spec.hashBits} buckets; ` +
+        `between 2^${MIN_HASH_BITS} and 2^${MAX_HASH_BITS} are supported`,
     );
   }
   const size = 1 << spec.hashBits;

@@ -44,10 +44,7 @@ export function createQualityPredictor(
   };
 }
 
-/**
- * The belief about `indices` (from featurisePrompt). Repeated indices count once per occurrence in
- * both sums, which slightly understates the variance of a feature repeated in one prompt.
- */
+/** The belief about a prompt's distinct feature `indices` (from featurisePrompt). */
 export function predictLogit(predictor: QualityPredictor, indices: Uint32Array): LogitBelief {
   const { means, variances } = predictor;
   let meanSum = 0;
