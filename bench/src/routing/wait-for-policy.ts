@@ -33,19 +33,11 @@ export async function pollPolicy(
   }
 }
 
-/**
- * The key of a request's decision record, as the router writes it (decisionKeyOf in
- * services/router/src/decision-recorder.ts): the tenant and the id together, hashed.
- */
-function decisionRecordKey(tenant: string, requestId: string): string {
-  return decisionKey(JSON.stringify([tenant, requestId]));
-}
-
 /** The policy version the router decided a request with, from its decision record; undefined until written. */
 async function decidedVersion(decisions: KV, answer: RoutedAnswer): Promise<bigint | undefined> {
   const deadline = Date.now() + DECISION_WAIT_MS;
   for (;;) {
-    const entry = await decisions.get(decisionRecordKey(answer.tenant, answer.requestId));
+    const entry = await decisions.get(decisionKey(answer.tenant, answer.requestId));
     if (entry !== null && entry.value.length > 0) {
       return fromBinary(DecisionRecordSchema, entry.value).policyVersion;
     }

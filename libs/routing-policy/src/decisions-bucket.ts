@@ -39,9 +39,13 @@ export function decisionsStreamName(names: SubjectNames): string {
 }
 
 /**
- * The key of a request's decision: the SHA-256 of its id in base64url. Request ids are chosen by
- * clients, so they never become a key themselves (DESIGN.md, "Names from clients").
+ * The key of a tenant's request decision: the SHA-256 (base64url) of the tenant and the request id
+ * together, so one tenant's ids never meet another's. Request ids are chosen by clients and never
+ * become a key themselves (DESIGN.md, "Names from clients"). The router writes under it, feedback
+ * looks it up, the optimizer deduplicates by it.
+ * @param cascadeStep set for the record of a cascade step passed over, kept apart from the answer's.
  */
-export function decisionKey(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64url');
+export function decisionKey(tenant: string, requestId: string, cascadeStep?: number): string {
+  const parts = cascadeStep === undefined ? [tenant, requestId] : [tenant, requestId, cascadeStep];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }

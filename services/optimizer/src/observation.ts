@@ -18,7 +18,7 @@ export const OBSERVATION_WEIGHTS: Readonly<Record<ObservationSource, number>> = 
 export interface Observation {
   readonly route: string;
   readonly source: ObservationSource;
-  /** decisionKey(request id): SHA-256 of the id, never the client's id itself. */
+  /** decisionKey(tenant, request id): a hash, never the client's id itself. */
   readonly requestKey: string;
   readonly model: string;
   /** In [0, 1]. */

@@ -101,12 +101,9 @@ export function readDecisionRecord(
   return { decision, observations };
 }
 
-/**
- * The key feedback is deduplicated by: the router's decision key of the request, the SHA-256 of
- * [tenant, request id] (one tenant's ids never meet another's; the id itself is never a key).
- */
+/** The key feedback is deduplicated by: the router's decision key of the request. */
 function requestKeyOf(record: DecisionRecord): string {
-  return decisionKey(JSON.stringify([record.tenant, record.requestId]));
+  return decisionKey(record.tenant, record.requestId);
 }
 
 /** Whether the route is registered and the model one of its candidates; else why not. */

@@ -162,7 +162,7 @@ export async function createOptimizerTestBed(label: string): Promise<OptimizerTe
 
 /** The key the router writes a decision under: the SHA-256 of [tenant, request id]. */
 export function routerDecisionKey(decision: DecisionRecord): string {
-  return decisionKey(JSON.stringify([decision.tenant, decision.requestId]));
+  return decisionKey(decision.tenant, decision.requestId);
 }
 
 /** Starts an optimizer in this process on the test bed (environment `overrides` win). */

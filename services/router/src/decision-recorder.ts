@@ -46,15 +46,6 @@ export interface DecisionRecorderOptions {
 
 const DEFAULT_MAX_PENDING = 10_000;
 
-/** The bucket key of a tenant's request id; the id is client-chosen data, never a key itself. */
-export function decisionKeyOf(tenant: string, requestId: string): string {
-  return decisionKey(JSON.stringify([tenant, requestId]));
-}
-
-function escalatedKeyOf(tenant: string, requestId: string, step: number): string {
-  return decisionKey(JSON.stringify([tenant, requestId, step]));
-}
-
 /**
  * Writes one DecisionRecord per answered route request to KV `decisions`, so feedback minutes or
  * hours later can be joined to the model that served and to what the policy knew. The request path
@@ -72,7 +63,7 @@ export class DecisionRecorder {
 
   /** Queues the records of one answered request; returns at once. */
   record(entry: DecisionEntry): void {
-    const key = decisionKeyOf(entry.tenant, entry.requestId);
+    const key = decisionKey(entry.tenant, entry.requestId);
     if (this.#pending.size >= this.#maxPending) {
       this.options.onFailure?.('overloaded');
       this.options.logger.warn(
@@ -119,7 +110,7 @@ export class DecisionRecorder {
           sloMissed: false,
         });
         await this.options.bucket.put(
-          escalatedKeyOf(tenant, requestId, index),
+          decisionKey(tenant, requestId, index),
           toBinary(DecisionRecordSchema, escalated),
         );
       }

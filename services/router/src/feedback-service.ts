@@ -11,7 +11,7 @@ import type { DecisionRecord, FeedbackRequest, FeedbackService } from '@switchbo
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { authenticate } from './authenticate.js';
 import type { AuthenticationOptions } from './authenticate.js';
-import { decisionKeyOf } from './decision-recorder.js';
+import { decisionKey } from '@switchboard/routing-policy';
 import type { DecisionRecorder } from './decision-recorder.js';
 
 export interface FeedbackServiceOptions {
@@ -68,7 +68,7 @@ export function createFeedbackHandlers(
     async feedback(request, call) {
       validateFeedback(request, options.maxIdBytes);
       const tenant = authenticate(call.metadata, options.snapshot, options.auth);
-      const key = decisionKeyOf(tenant.name, request.requestId);
+      const key = decisionKey(tenant.name, request.requestId);
       const decision = await findDecision(options.decisions, key, joinWaitMs);
       if (decision === undefined) {
         throw new NotFoundError(

@@ -18,7 +18,7 @@ import {
 } from '@switchboard/routing-policy';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisionKeyOf } from '../src/decision-recorder.js';
+import { decisionKey } from '@switchboard/routing-policy';
 import { loadConfig, startRouter } from '../src/index.js';
 import { inferText } from './support/infer-text.js';
 import { TEST_FEATURES, testPolicy } from './support/learned-policies.js';
@@ -175,7 +175,7 @@ describe('the Feedback service', () => {
       featureIndices: [1, 2, 3],
       answeredUnixMs,
     });
-    await bucket.put(decisionKeyOf('anonymous', id), toBinary(DecisionRecordSchema, decision));
+    await bucket.put(decisionKey('anonymous', id), toBinary(DecisionRecordSchema, decision));
     const other = await startRouter(
       loadConfig({ ...system.environment, ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0' }),
       createLogger({ service: 'test', level: 'silent' }),
@@ -235,7 +235,7 @@ describe('the Feedback service', () => {
     });
     const sent = feedback.feedback({ requestId: id, score: 0.5 });
     await sleep(300);
-    await bucket.put(decisionKeyOf('anonymous', id), toBinary(DecisionRecordSchema, decision));
+    await bucket.put(decisionKey('anonymous', id), toBinary(DecisionRecordSchema, decision));
     expect(await sent).toMatchObject({ model: 'brief' });
   });
 
