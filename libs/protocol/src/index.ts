@@ -162,6 +162,7 @@ export type {
   LoadSnapshot,
   LoadedModel,
   ModelLoad,
+  RequestAttempt,
   RequestRecord,
   WorkerHeartbeat,
 } from './gen/switchboard/v1/telemetry_pb.js';
@@ -171,6 +172,7 @@ export {
   LoadSnapshotSchema,
   LoadedModelSchema,
   ModelLoadSchema,
+  RequestAttemptSchema,
   RequestRecordSchema,
   WorkerHeartbeatSchema,
   WorkerState,
@@ -178,6 +180,9 @@ export {
 } from './gen/switchboard/v1/telemetry_pb.js';
 export type {
   BatchingKnob,
+  CanaryMetric,
+  CanarySettings,
+  CanaryState,
   DecisionRecord,
   FeatureSpec,
   FeedbackRecord,
@@ -201,6 +206,9 @@ export type {
 } from './gen/switchboard/v1/policy_pb.js';
 export {
   BatchingKnobSchema,
+  CanaryMetricSchema,
+  CanarySettingsSchema,
+  CanaryStateSchema,
   DecisionRecordSchema,
   FeatureSpecSchema,
   FeedbackRecordSchema,

@@ -51,6 +51,7 @@ export function toDecisionEntry(
     record: {
       route: answered.route,
       model: served?.model.name ?? decision.plan[0]?.model.name ?? '',
+      version: served?.model.version ?? decision.plan[0]?.model.version ?? '',
       tier: tenant.tier,
       policyVersion: decision.policyVersion,
       propensity: decision.propensity,

@@ -83,6 +83,11 @@ export function createModelInfer(options: ModelInferOptions) {
       throw error;
     } finally {
       record.cascadeSteps = Math.max(1, steps.length);
+      record.attempts = steps.map((step) => ({
+        model: step.model.name,
+        version: step.model.version,
+        statusCode: step.statusCode,
+      }));
       record.latencyUs = BigInt(Math.round((performance.now() - startedAt) * 1000));
       annotateRequestSpan(record);
       options.observer?.requestFinished(record, steps);

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scrapeMetrics } from '@switchboard/testkit';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RequestRecord } from '@switchboard/protocol';
+import { scrapeMetrics, testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRow, inferFeatures } from './support/infer-features.js';
+import { collectRequestRecords } from './support/nats-records.js';
 import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
@@ -12,6 +16,8 @@ const LOOSE = { sla_ms: { int64_param: 2_000 } } as const;
 
 describe('fallbacks and per-model circuit breakers', () => {
   let system: TestSystem;
+  let nats: NatsConnection;
+  let records: RequestRecord[];
 
   const circuitState = async (model: string) =>
     (await scrapeMetrics(system.metricsPorts.router)).value('switchboard_router_circuit_state', {
@@ -50,9 +56,12 @@ describe('fallbacks and per-model circuit breakers', () => {
     // One delivery per job: the worker answers a failure at once instead of retrying it itself.
     await system.startWorker(['flaky', 'steady', 'sluggish'], { WORKER_MAX_ATTEMPTS: '1' });
     for (const model of ['flaky', 'steady', 'sluggish']) await system.waitUntilReady(model);
+    nats = await connect({ servers: testInfrastructure().natsUrl });
+    records = collectRequestRecords(nats, system.names).records;
   });
 
   afterAll(async () => {
+    await nats?.close();
     await system?.stop();
   });
 
@@ -62,6 +71,14 @@ describe('fallbacks and per-model circuit breakers', () => {
       expect(answer).toMatchObject({ model: 'steady', reason: 'fallback', tried: ['flaky', 'steady'] });
     }
     expect(await circuitState('flaky')).toBe(1);
+    // The request record names the failed attempt too, not only the model that answered.
+    await waitFor(() => records.length >= FAILURES_TO_OPEN, { timeoutMs: 5_000, message: 'request records' });
+    expect(records[0]).toMatchObject({ model: 'steady', statusCode: 0 });
+    expect(records[0]?.attempts.map(({ model, version }) => [model, version])).toEqual([
+      ['flaky', '1'],
+      ['steady', '1'],
+    ]);
+    expect(records[0]?.attempts.map((attempt) => attempt.statusCode !== 0)).toEqual([true, false]);
 
     // Open: the failing model is not even tried.
     const whileOpen = await inferFeatures(system.oip, 'resilient', featureRow(10), { parameters: LOOSE });
