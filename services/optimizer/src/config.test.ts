@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       maxImportedRows: 50_000,
       maxDecisions: 100_000,
       refitAfterObservations: 500,
+      batchingIntervalMs: 10_000,
     });
   });
 
@@ -42,6 +43,12 @@ describe('loadConfig', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/OPTIMIZER_PORT="x".*example: OPTIMIZER_PORT=8030/s);
     expect(load).toThrow(/OPTIMIZER_MAX_OBSERVATIONS="10".*example: OPTIMIZER_MAX_OBSERVATIONS=10000/s);
+  });
+
+  it('rejects a batching interval under 100ms', () => {
+    expect(() => loadConfig({ OPTIMIZER_BATCHING_INTERVAL: '50ms' })).toThrow(
+      /OPTIMIZER_BATCHING_INTERVAL=50ms: must be at least 100ms \(example: OPTIMIZER_BATCHING_INTERVAL=10s\)/,
+    );
   });
 
   it('rejects a publish interval too short to finish one publication before the next', () => {

@@ -35,6 +35,13 @@ const DEFAULT_MAX_DECISIONS = 100_000;
  * hundred observations it takes well under a second.
  */
 const DEFAULT_REFIT_OBSERVATIONS = 500;
+/**
+ * Batching knobs are judged this often: each change needs 50 fresh requests with a budget, and a
+ * delay that moves every few seconds would be judged on requests the previous one still shaped.
+ */
+const DEFAULT_BATCHING_INTERVAL_MS = 10_000;
+/** A round reads and writes a KV entry per model; tests tune every 100 ms, production never needs less. */
+const MIN_BATCHING_INTERVAL_MS = 100;
 /** Fewer rows than this would make every estimate and rate noise. */
 const MIN_KEPT_ROWS = 100;
 
@@ -47,6 +54,7 @@ const shape = {
   OPTIMIZER_MAX_IMPORTED_ROWS: variable(envInt(DEFAULT_MAX_IMPORTED_ROWS, { min: MIN_KEPT_ROWS }), '50000'),
   OPTIMIZER_MAX_DECISIONS: variable(envInt(DEFAULT_MAX_DECISIONS, { min: MIN_KEPT_ROWS }), '100000'),
   OPTIMIZER_REFIT_OBSERVATIONS: variable(envInt(DEFAULT_REFIT_OBSERVATIONS, { min: 0 }), '500'),
+  OPTIMIZER_BATCHING_INTERVAL: variable(envDurationMs(DEFAULT_BATCHING_INTERVAL_MS), '10s'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
@@ -68,6 +76,8 @@ export interface OptimizerConfig extends ServiceConfig {
   readonly maxDecisions: number;
   /** Observations learned online after which a route is refit; 0 never (`OPTIMIZER_REFIT_OBSERVATIONS`). */
   readonly refitAfterObservations: number;
+  /** How often models' batching delays are judged and changed knobs published, ms (`OPTIMIZER_BATCHING_INTERVAL`). */
+  readonly batchingIntervalMs: number;
 }
 
 /**
@@ -82,6 +92,12 @@ export function loadConfig(environment: Environment): OptimizerConfig {
         `${MIN_PUBLISH_INTERVAL_MS}ms (example: OPTIMIZER_PUBLISH_INTERVAL=2s)`,
     ]);
   }
+  if (parsed.OPTIMIZER_BATCHING_INTERVAL < MIN_BATCHING_INTERVAL_MS) {
+    throw new ConfigError([
+      `OPTIMIZER_BATCHING_INTERVAL=${parsed.OPTIMIZER_BATCHING_INTERVAL}ms: must be at least ` +
+        `${MIN_BATCHING_INTERVAL_MS}ms (example: OPTIMIZER_BATCHING_INTERVAL=10s)`,
+    ]);
+  }
   return Object.freeze({
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
@@ -92,5 +108,6 @@ export function loadConfig(environment: Environment): OptimizerConfig {
     maxImportedRows: parsed.OPTIMIZER_MAX_IMPORTED_ROWS,
     maxDecisions: parsed.OPTIMIZER_MAX_DECISIONS,
     refitAfterObservations: parsed.OPTIMIZER_REFIT_OBSERVATIONS,
+    batchingIntervalMs: parsed.OPTIMIZER_BATCHING_INTERVAL,
   });
 }

@@ -8,7 +8,7 @@ export type RecordStream = 'feedback' | 'decisions';
 /** What became of a record: the values of the `outcome` label. */
 export type RecordOutcome = 'stored' | 'duplicate' | 'undecodable' | IgnoredReason;
 
-/** The optimizer's Prometheus metrics. Route labels are registry routes only. */
+/** The optimizer's Prometheus metrics. Route and model labels are registry names only. */
 export interface OptimizerMetrics {
   /** Counts records read from a stream by what became of them. */
   recordsRead(stream: RecordStream, outcome: RecordOutcome, count: number): void;
@@ -20,6 +20,8 @@ export interface OptimizerMetrics {
   policyRefused(route: string): void;
   /** Observes how long one refit's training took. */
   trainingFinished(seconds: number): void;
+  /** Counts a batching knob published for a registry model. */
+  batchingKnobPublished(model: string): void;
 }
 
 const RECORD_OUTCOMES: readonly RecordOutcome[] = [
@@ -67,6 +69,12 @@ export function createOptimizerMetrics(registry: Registry): OptimizerMetrics {
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers,
   });
+  const knobs = new Counter({
+    name: 'switchboard_optimizer_batching_knobs_published_total',
+    help: 'Batching knobs (max queue delay) published to KV policy, by model.',
+    labelNames: ['model'],
+    registers,
+  });
   return {
     recordsRead(stream, outcome, count) {
       if (count > 0) records.inc({ stream, outcome }, count);
@@ -83,6 +91,9 @@ export function createOptimizerMetrics(registry: Registry): OptimizerMetrics {
     },
     trainingFinished(seconds) {
       training.observe(seconds);
+    },
+    batchingKnobPublished(model) {
+      knobs.inc({ model });
     },
   };
 }

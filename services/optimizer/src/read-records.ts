@@ -15,6 +15,12 @@ export interface DecisionRow {
   readonly costUsd: number;
   readonly sloMissed: boolean;
   readonly answeredAtMs: number;
+  /** gRPC status of the request: 0 when answered. */
+  readonly statusCode: number;
+  /** End-to-end latency at the router, µs. */
+  readonly latencyUs: number;
+  /** The request's latency budget, µs; 0 when it had none. */
+  readonly budgetUs: number;
 }
 
 /** Why a record was not used; the values of the records metric's `outcome` label. */
@@ -92,6 +98,9 @@ export function readDecisionRecord(
     costUsd: base.costUsd,
     sloMissed: base.sloMissed,
     answeredAtMs: base.observedAtMs,
+    statusCode: record.statusCode,
+    latencyUs: Number(record.latencyUs),
+    budgetUs: Number(record.budgetUs),
   };
   const observations: Observation[] = [];
   if (record.confidence !== undefined && Number.isFinite(record.confidence)) {

@@ -1,5 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '@switchboard/logging';
+import type { BatchingTuner } from './batching-tuner.js';
 import { insertDecisions } from './decision-store.js';
 import type { Observation } from './observation.js';
 import { insertObservations } from './observation-store.js';
@@ -15,6 +16,8 @@ export interface IntakeDependencies {
   readonly database: Database;
   readonly catalog: RouteCatalog;
   readonly learners: RouteLearners;
+  /** Told every decision, for the latencies of batching models. */
+  readonly batching: BatchingTuner;
   readonly metrics: OptimizerMetrics;
   /** Routes written to since the last pruning. */
   readonly touchedRoutes: Set<string>;
@@ -47,7 +50,8 @@ export function createFeedbackHandler(dependencies: IntakeDependencies) {
 
 /**
  * Handles a batch of the decisions bucket's stream: stores each decision (for SLO-miss rates, costs
- * and decision shares) and its confidence or cascade signal as an observation.
+ * and decision shares) and its confidence or cascade signal as an observation, and hands the
+ * decisions to the batching tuner.
  * @param subjectPrefix `$KV.<bucket>.`: the rest of the subject is the decision key.
  */
 export function createDecisionHandler(dependencies: IntakeDependencies, subjectPrefix: string) {
@@ -69,6 +73,7 @@ export function createDecisionHandler(dependencies: IntakeDependencies, subjectP
       }
     }
     const stored = await insertDecisions(dependencies.database, decisions);
+    dependencies.batching.observe(decisions);
     for (const decision of decisions) dependencies.touchedRoutes.add(decision.route);
     tally.add('stored', stored);
     tally.add('duplicate', decisions.length - stored);

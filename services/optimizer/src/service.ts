@@ -15,6 +15,7 @@ import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decisionsStreamName, openDecisionsBucket, openPolicyStore } from '@switchboard/routing-policy';
 import { acquireWriterLock } from './acquire-writer-lock.js';
 import type { WriterLock } from './acquire-writer-lock.js';
+import { BatchingTuner } from './batching-tuner.js';
 import type { OptimizerConfig } from './config.js';
 import { DurableReader } from './durable-reader.js';
 import { createOptimizerHandlers } from './grpc-server.js';
@@ -77,8 +78,8 @@ interface Context {
 /**
  * Starts the optimizer: applies migrations, waits to be the only optimizer of the namespace,
  * restores every route's newest policy (and learns again what came after it), reads feedback and
- * decisions durably from where it stopped, publishes changed policies every publish interval and
- * serves OptimizerService.
+ * decisions durably from where it stopped, publishes changed policies every publish interval, tunes
+ * batching models' knobs every batching interval and serves OptimizerService.
  * @throws when Postgres or NATS is unreachable, a migration fails or the port is taken; whatever
  * had been opened is closed first.
  */
@@ -134,9 +135,17 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
   const learners = new RouteLearners(dependencies);
   resources.learners = learners;
   await learners.restore();
-  const intake: IntakeDependencies = { ...dependencies, learners, touchedRoutes: new Set(learners.routes()) };
+  const batching = new BatchingTuner({
+    bucket: store.announcements,
+    batchingOf: (model) => registry.getModel(model)?.batching,
+    metrics: dependencies.metrics,
+    logger: logger.child({ component: 'batching' }),
+  });
+  const touchedRoutes = new Set(learners.routes());
+  const intake: IntakeDependencies = { ...dependencies, learners, batching, touchedRoutes };
   await startReaders(context, connection, manager, intake, `$KV.${names.decisionsBucket}.`);
   startPublishing(context, learners, intake.touchedRoutes, database);
+  startBatchingTuning(context, batching);
   return await serveOptimizer(context, intake, metricsRegistry);
 }
 
@@ -190,6 +199,13 @@ function startPublishing(
     for (const route of routes) await pruneRouteState(database, route, config);
   };
   const task = new PeriodicTask('publish', config.publishIntervalMs, round, logger);
+  resources.tasks.push(task);
+  task.start();
+}
+
+/** Every batching interval: judge each batching model's delay and publish the knobs that moved. */
+function startBatchingTuning({ config, logger, resources }: Context, batching: BatchingTuner): void {
+  const task = new PeriodicTask('batching', config.batchingIntervalMs, () => batching.tune(), logger);
   resources.tasks.push(task);
   task.start();
 }

@@ -1,4 +1,5 @@
 import { create, toBinary } from '@bufbuild/protobuf';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -17,7 +18,7 @@ import {
   OptimizerService,
   RouteSpecSchema,
 } from '@switchboard/protocol';
-import type { DecisionRecord } from '@switchboard/protocol';
+import type { BatchingSpecSchema, DecisionRecord } from '@switchboard/protocol';
 import { modelKey, openRegistryBucket, routeKey } from '@switchboard/registry-snapshot';
 import {
   announcementFromBytes,
@@ -47,6 +48,8 @@ export interface TestModel {
   readonly name: string;
   /** The registry's quality score: the prior for a model the policy has not learned. */
   readonly quality: number;
+  /** Its batching spec in the registry; none when unset. */
+  readonly batching?: MessageInitShape<typeof BatchingSpecSchema>;
 }
 
 /** One test file's namespace, database, registry bucket and raw NATS access, for playing the router. */
@@ -124,6 +127,7 @@ export async function createOptimizerTestBed(label: string): Promise<OptimizerTe
           version: '1',
           versions: ['1'],
           qualityScore: model.quality,
+          ...(model.batching === undefined ? {} : { batching: model.batching }),
         });
         await registry.put(modelKey(model.name), toBinary(ModelSpecSchema, spec));
       }
