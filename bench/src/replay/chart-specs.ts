@@ -20,6 +20,7 @@ const POLICY_COLOURS: Readonly<Record<PolicyName, string>> = {
   random: '#9d755d',
   'least-loaded': '#72b7b2',
   switchboard: '#e45756',
+  'switchboard-rules': '#ff9da6',
   oracle: '#79706e',
 };
 

@@ -1,6 +1,6 @@
 import type { TraceArrival } from '../shared/read-trace.js';
 import type { Random } from '../shared/seeded-random.js';
-import type { PromptRecord } from './read-routerbench.js';
+import type { PromptRecord } from './prompt-record.js';
 
 /** A tier of service: its latency budget and its share of the requests. */
 export interface Tier {
@@ -73,13 +73,13 @@ export function createReplayWorkload(
  * Splits prompts into training and evaluation rows, reproducibly for a seed: each row goes to
  * evaluation with probability `evaluationShare`. Used when no separate training files are given.
  */
-export function splitPrompts(
-  prompts: readonly PromptRecord[],
+export function splitPrompts<Prompt>(
+  prompts: readonly Prompt[],
   evaluationShare: number,
   random: Random,
-): { train: PromptRecord[]; evaluation: PromptRecord[] } {
-  const train: PromptRecord[] = [];
-  const evaluation: PromptRecord[] = [];
+): { train: Prompt[]; evaluation: Prompt[] } {
+  const train: Prompt[] = [];
+  const evaluation: Prompt[] = [];
   for (const prompt of prompts) (random() < evaluationShare ? evaluation : train).push(prompt);
   return { train, evaluation };
 }

@@ -8,9 +8,25 @@ const BYTES_PER_TOKEN = 4;
 /** Stands for the earlier turns of a conversation: what makes the trace's long contexts long. */
 const FILLER = 'Earlier in this conversation the user and the assistant discussed the task at length. ';
 
+/** Bytes of `context` that make the input as long as the trace's request (the filler is ASCII). */
+function contextBytesOf(promptBytes: number, promptTokens: number): number {
+  return Math.max(0, promptTokens * BYTES_PER_TOKEN - promptBytes);
+}
+
 function contextOf(promptBytes: number, promptTokens: number): Uint8Array {
-  const length = Math.max(0, promptTokens * BYTES_PER_TOKEN - promptBytes);
+  const length = contextBytesOf(promptBytes, promptTokens);
   return Buffer.from(FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length), 'utf8');
+}
+
+/**
+ * The complexity the router computes for the request toLlmInferRequest makes of a prompt and a
+ * trace request of `promptTokens` input tokens (analyse-request.ts): each BYTES input's UTF-8 bytes
+ * ÷ 4, rounded up, plus the one element of `max_tokens`. Its predicted cost follows from it.
+ */
+export function llmRequestComplexity(prompt: string, promptTokens: number): number {
+  const promptBytes = Buffer.byteLength(prompt, 'utf8');
+  const contextBytes = contextBytesOf(promptBytes, promptTokens);
+  return Math.ceil(promptBytes / BYTES_PER_TOKEN) + Math.ceil(contextBytes / BYTES_PER_TOKEN) + 1;
 }
 
 /**

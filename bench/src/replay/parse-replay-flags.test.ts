@@ -13,8 +13,12 @@ describe('parseReplayFlags', () => {
         '--load',
         '1.5',
         '--policies',
-        'switchboard,static',
+        'switchboard-rules,switchboard,static',
         '--capacity',
+        '--cost-weight',
+        '7.5',
+        '--cost-target',
+        '0.3',
       ],
     ]);
     expect(flags).toMatchObject({
@@ -24,8 +28,10 @@ describe('parseReplayFlags', () => {
       speedup: 4,
       durationSeconds: 60,
       load: 1.5,
-      policies: ['static', 'switchboard'],
+      policies: ['static', 'switchboard', 'switchboard-rules'],
       capacity: true,
+      costWeight: { kind: 'fixed', perUsd: 7.5 },
+      costTarget: 0.3,
     });
   });
 
@@ -34,12 +40,28 @@ describe('parseReplayFlags', () => {
     expect(flags.trace).toMatch(/shared\/data\/traces\/AzureLLMInferenceTrace_conv\.csv$/);
     expect(flags.prompts).toHaveLength(3);
     expect(flags.train).toEqual([]);
-    expect(flags.policies).toHaveLength(8);
+    expect(flags.policies).toEqual([
+      'static',
+      'always-largest',
+      'cheapest',
+      'round-robin',
+      'random',
+      'least-loaded',
+      'switchboard',
+      'switchboard-rules',
+      'oracle',
+    ]);
+    expect(flags.costWeight).toEqual({ kind: 'auto' });
+    expect(flags.costTarget).toBe(0.4);
   });
 
   it('refuses a stray argument, an unknown policy and a malformed number, naming them', () => {
     expect(() => parseReplayFlags(['--trace', 't.csv', 'extra'])).toThrow(/unexpected argument "extra"/);
     expect(() => parseReplayFlags(['--policies', 'static,smart'])).toThrow(/--policies takes a list of/);
     expect(() => parseReplayFlags(['--speedup', 'fast'])).toThrow(/--speedup must be a number > 0/);
+    expect(() => parseReplayFlags(['--cost-weight', 'cheap'])).toThrow(
+      /--cost-weight must be auto or a number/,
+    );
+    expect(() => parseReplayFlags(['--cost-target', '1.5'])).toThrow(/--cost-target must be at most 1/);
   });
 });

@@ -2,7 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
-import { readChoiceList, readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
+import {
+  readChoiceList,
+  readCostWeight,
+  readPositiveNumber,
+  readShare,
+  readWholeNumber,
+} from '../shared/read-flag-value.js';
+import type { CostWeightChoice } from '../shared/read-flag-value.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type { PolicyName } from './replay-results.js';
 
@@ -28,6 +35,10 @@ export interface ReplayFlags {
   readonly out: string;
   /** Also search each policy's capacity (slow). */
   readonly capacity: boolean;
+  /** λ of the learned route: fitted on the training rows (auto), or given per US dollar. */
+  readonly costWeight: CostWeightChoice;
+  /** auto: the learned route's cost target, a share of the dearest model's cost. @default 0.4 */
+  readonly costTarget: number;
   readonly help: boolean;
 }
 
@@ -38,10 +49,12 @@ const DEFAULT_PROMPTS = ['arc_challenge', 'mbpp', 'winograde'].map(
   (task) => `${SHARED_DATA}routing/routerbench0shot_${task}_train.csv`,
 );
 const DEFAULT_OUT = fileURLToPath(new URL('../../results/replay', import.meta.url));
+/** The routing benchmark's cost target for the optimizer after an import: the issue's bound. */
+const DEFAULT_COST_TARGET = 0.4;
 
 export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts FILE...] [--train FILE...] [--speedup N]
                         [--duration SECONDS] [--load X] [--workers N] [--seed N] [--policies LIST]
-                        [--out DIR] [--capacity]
+                        [--out DIR] [--capacity] [--cost-weight auto|N] [--cost-target SHARE]
   --trace FILE        arrivals and token counts: an Azure LLM inference CSV (TIMESTAMP,ContextTokens,
                       GeneratedTokens) or JSON Lines ({"timestamp": ms, "input_length", "output_length"})
                       (default: ../shared/data/traces/AzureLLMInferenceTrace_conv.csv)
@@ -54,10 +67,16 @@ export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts 
   --duration SECONDS  seconds of trace time to replay (default 300)
   --load X            multiply the trace's arrival rate by X (default 1)
   --workers N         worker processes, each hosting one replica of every model (default 8)
-  --seed N            seed of the prompt and tier draws, the split and the random policy (default 1)
+  --seed N            seed of the prompt and tier draws, the split, the random policy and the λ fit
+                      (default 1)
   --policies LIST     which of ${POLICY_NAMES.join(', ')} (default all; ratios need static)
   --out DIR           where results.json, report.md and the charts go (default bench/results/replay)
   --capacity          also find each policy's highest load with >= 99% of requests within SLO (slow)
+  --cost-weight auto|N
+                      λ of switchboard's learned route in reward per US dollar; auto fits it by
+                      cross-validation on the training rows, as pnpm bench routing does (default auto)
+  --cost-target SHARE auto: the learned route's cost as a share of the dearest model's, gpt-4's
+                      (default 0.4)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
 /**
@@ -99,6 +118,8 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
       policies: { type: 'string' },
       out: { type: 'string' },
       capacity: { type: 'boolean' },
+      'cost-weight': { type: 'string' },
+      'cost-target': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -118,6 +139,8 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
     policies: readChoiceList('policies', values.policies, POLICY_NAMES),
     out: values.out ?? DEFAULT_OUT,
     capacity: values.capacity ?? false,
+    costWeight: readCostWeight(values['cost-weight']),
+    costTarget: readShare('cost-target', values['cost-target'], DEFAULT_COST_TARGET),
     help: values.help ?? false,
   };
 }

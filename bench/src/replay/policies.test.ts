@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../shared/seeded-random.js';
 import type { ReplayRequest } from './create-replay-workload.js';
 import { simulatedLlmOf } from './llm-catalogue.js';
-import { createPolicy, staticAccuracyOn } from './policies.js';
-import type { PromptRecord } from './read-routerbench.js';
+import { createPolicy, REPLAY_ROUTES, staticAccuracyOn } from './policies.js';
+import { toReplayRoutes } from './provision-llms.js';
+import type { PromptRecord } from './prompt-record.js';
 
 const SMALL = simulatedLlmOf('mistralai/mistral-7b-chat');
 const MIDDLE = simulatedLlmOf('mistralai/mixtral-8x7b-chat');
@@ -75,6 +76,26 @@ describe('createPolicy', () => {
   it('sends everything to the dearest and the cheapest model under always-largest and cheapest', () => {
     expect(createPolicy('always-largest', inputs)(request(0, TRAIN[0] as PromptRecord))).toBe(LARGE.name);
     expect(createPolicy('cheapest', inputs)(request(0, TRAIN[0] as PromptRecord))).toBe(SMALL.name);
-    expect(createPolicy('switchboard', inputs)(request(0, TRAIN[0] as PromptRecord))).toBe('llm');
+  });
+
+  it('sends switchboard to the learned route and switchboard-rules to the rule-based one', () => {
+    expect(createPolicy('switchboard', inputs)(request(0, TRAIN[0] as PromptRecord))).toBe(
+      REPLAY_ROUTES.learned,
+    );
+    expect(createPolicy('switchboard-rules', inputs)(request(0, TRAIN[0] as PromptRecord))).toBe(
+      REPLAY_ROUTES.rules,
+    );
+    expect(REPLAY_ROUTES.learned).not.toBe(REPLAY_ROUTES.rules);
+  });
+});
+
+describe('toReplayRoutes', () => {
+  it('gives the learned route no quality floor and the rules route static’s training accuracy', () => {
+    const routes = toReplayRoutes(MODELS, staticAccuracyOn(TRAIN, MODELS));
+    const floors = Object.fromEntries(routes.map((route) => [route.name, route.policy?.minQuality]));
+    expect(floors).toEqual({ [REPLAY_ROUTES.learned]: 0, [REPLAY_ROUTES.rules]: 1 });
+    for (const route of routes) {
+      expect(route.candidates.map((candidate) => candidate.model)).toEqual(MODELS.map((model) => model.name));
+    }
   });
 });

@@ -1,11 +1,14 @@
 import type { Random } from '../shared/seeded-random.js';
 import type { ReplayRequest } from './create-replay-workload.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
-import type { PromptRecord } from './read-routerbench.js';
+import type { PromptRecord } from './prompt-record.js';
 import type { PolicyName } from './replay-results.js';
 
-/** The route the `switchboard` policy sends every request to. */
-export const REPLAY_ROUTE = 'llm';
+/**
+ * The routes over all 11 models: `switchboard` calls the learned one (the optimizer's policy ranks
+ * the feasible models per prompt), `switchboard-rules` the rule-based one (no policy is imported).
+ */
+export const REPLAY_ROUTES = { learned: 'llm', rules: 'llm-rules' } as const;
 
 /** Picks the model (or route) a request is sent to. */
 export type ChooseTarget = (request: ReplayRequest) => string;
@@ -93,7 +96,9 @@ export function createPolicy(name: PolicyName, inputs: PolicyInputs): ChooseTarg
           (inputs.inFlight.get(model.name) ?? 0) < (inputs.inFlight.get(best.name) ?? 0) ? model : best,
         ).name;
     case 'switchboard':
-      return () => REPLAY_ROUTE;
+      return () => REPLAY_ROUTES.learned;
+    case 'switchboard-rules':
+      return () => REPLAY_ROUTES.rules;
     case 'oracle':
       return (request) => oracleModel(request.prompt, models).name;
   }

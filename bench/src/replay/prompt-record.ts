@@ -1,4 +1,3 @@
-import { readOutcomeFiles } from '@switchboard/outcome-files';
 import type { OutcomeRecord } from '@switchboard/outcome-files';
 
 /** What one model did with one prompt, as RouterBench recorded it. */
@@ -17,16 +16,6 @@ export interface PromptRecord {
   readonly task: string;
   /** By RouterBench model name (e.g. `gpt-4-1106-preview`). */
   readonly outcomes: ReadonlyMap<string, RecordedOutcome>;
-}
-
-/**
- * Reads RouterBench-format files (parsed by @switchboard/outcome-files), scored by toPromptRecord.
- * Every file must name the same models.
- * @throws OutcomeFileError naming the file, line and column when a file cannot be read or parsed,
- *   or the files' models differ.
- */
-export async function readRouterBench(paths: readonly string[]): Promise<PromptRecord[]> {
-  return (await readOutcomeFiles(paths)).map(toPromptRecord);
 }
 
 /** A row of an outcome file as the replay scores it: a quality of at least 0.5 is a correct answer. */

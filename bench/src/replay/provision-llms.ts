@@ -13,8 +13,8 @@ import {
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
 import type { RegistryClient } from '../shared/start-switchboard-stack.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
-import { REPLAY_ROUTE, accuracyOn } from './policies.js';
-import type { PromptRecord } from './read-routerbench.js';
+import { REPLAY_ROUTES, accuracyOn } from './policies.js';
+import type { PromptRecord } from './prompt-record.js';
 
 /** Concurrent sequences one replica runs (its batch); the same for every model, so load matters alike. */
 export const SEQUENCES_PER_REPLICA = 16;
@@ -98,13 +98,13 @@ export function toLlmSpec(
 }
 
 /**
- * The route the `switchboard` policy calls: every model a candidate; the cheapest one predicted to
- * answer within the request's budget whose quality score reaches `minQuality` (by default the
- * static policy's training accuracy, so Switchboard is asked to match it); the fastest when none can.
+ * A route over every model: the cheapest one predicted to answer within the request's budget whose
+ * quality score reaches `minQuality`; the fastest when none can. With a learned policy published
+ * for it, the policy ranks the models the same check finds feasible.
  */
-export function toReplayRoute(models: readonly SimulatedLlm[], minQuality: number): RouteSpec {
+function toReplayRoute(name: string, models: readonly SimulatedLlm[], minQuality: number): RouteSpec {
   return create(RouteSpecSchema, {
-    name: REPLAY_ROUTE,
+    name,
     description: 'pnpm bench replay: the 11 RouterBench LLMs',
     candidates: models.map((model) => ({ model: model.name })),
     policy: {
@@ -116,12 +116,25 @@ export function toReplayRoute(models: readonly SimulatedLlm[], minQuality: numbe
   });
 }
 
-/** Registers every simulated LLM and the replay route through the registry's admin API. */
+/**
+ * The replay's two routes. The learned one has no quality floor: a floor would also narrow what
+ * its policy may choose, which is the optimizer's to decide per prompt (deadlines still bind). The
+ * rule-based one keeps the floor it always had, static's training accuracy, so Switchboard's rules
+ * are asked to match static's accuracy at the least cost.
+ */
+export function toReplayRoutes(models: readonly SimulatedLlm[], staticAccuracy: number): RouteSpec[] {
+  return [
+    toReplayRoute(REPLAY_ROUTES.learned, models, 0),
+    toReplayRoute(REPLAY_ROUTES.rules, models, staticAccuracy),
+  ];
+}
+
+/** Registers every simulated LLM and the replay's routes through the registry's admin API. */
 export async function provisionLlms(
   registry: RegistryClient,
   specs: readonly ModelSpec[],
-  route: RouteSpec,
+  routes: readonly RouteSpec[],
 ): Promise<void> {
   for (const model of specs) await registry.registerModel({ model });
-  await registry.putRoute({ route });
+  for (const route of routes) await registry.putRoute({ route });
 }

@@ -7,6 +7,7 @@ export const POLICY_NAMES = [
   'random',
   'least-loaded',
   'switchboard',
+  'switchboard-rules',
   'oracle',
 ] as const;
 
@@ -38,6 +39,8 @@ export interface PolicyResult {
   readonly accuracy: number;
   /** `--capacity`: highest arrival rate with ≥ 99% of requests within SLO; null otherwise. */
   readonly capacity_rps: number | null;
+  /** Answers per router reason (`switchboard.reason`, e.g. `learned_policy`, `degraded_fastest`). */
+  readonly reasons: Readonly<Record<string, number>>;
 }
 
 /**
@@ -52,6 +55,24 @@ export interface RatiosToStatic {
   readonly capacity: number | null;
   readonly cost: number | null;
   readonly accuracy_points: number;
+}
+
+/** How the `switchboard` policy's route learned before the replay. */
+export interface LearnedRouteDescription {
+  readonly route: string;
+  /** Training rows imported into the route (ImportOutcomes, train on the last chunk). */
+  readonly training_rows: number;
+  /** The policy version the router decided the replay with. */
+  readonly policy_version: number;
+  /** λ: reward given up per predicted US dollar. */
+  readonly cost_weight_per_usd: number;
+  /** auto: the cost target λ was fitted for, as a share of the dearest model's cost; null when given. */
+  readonly cost_target: number | null;
+  /** auto: cross-validated accuracy and cost share on the training rows, unloaded; null when given. */
+  readonly fit_accuracy: number | null;
+  readonly fit_cost_share: number | null;
+  /** Share of the route's decisions the policy explores (the optimizer's setting). */
+  readonly exploration: number;
 }
 
 /** What ran: inputs, scale, seed and what is simulated. */
@@ -69,6 +90,8 @@ export interface RunDescription {
   readonly machine: string;
   /** Tier → latency budget (ms) and share of requests. */
   readonly tiers: Readonly<Record<string, { readonly budget_ms: number; readonly share: number }>>;
+  /** The learned route of `switchboard`; null when it did not run. */
+  readonly learned_route: LearnedRouteDescription | null;
 }
 
 /** results.json. */
@@ -93,6 +116,8 @@ export interface RequestOutcome {
   readonly withinSlo: boolean;
   /** The model that answered ('' when none did). */
   readonly model: string;
+  /** Why the router chose it (`switchboard.reason`; '' when none answered). */
+  readonly reason: string;
   /** Recorded correctness of the answer (false when there was none). */
   readonly correct: boolean;
   /** Recorded cost of the answer, US dollars (0 when there was none). */

@@ -54,12 +54,14 @@ async function sendOne(
     });
     const latencyMs = (performance.now() - startedAt) * speedup;
     const answer = readLlmAnswer(response);
+    const { model, reason } = readSwitchboardFacts(response);
     return {
       ...base,
       latencyMs,
       code: 0,
       withinSlo: latencyMs <= request.tier.budgetMs,
-      model: readSwitchboardFacts(response).model,
+      model,
+      reason,
       ...answer,
     };
   } catch (error) {
@@ -71,6 +73,7 @@ async function sendOne(
       code: typeof code === 'number' && code !== 0 ? code : status.UNKNOWN,
       withinSlo: false,
       model: '',
+      reason: '',
       correct: false,
       costUsd: 0,
     };

@@ -56,6 +56,7 @@ describe('pnpm bench replay', () => {
           'errors',
           'goodput_rps',
           'latency_ms',
+          'reasons',
           'requests',
           'slo_miss_rate',
           'throughput_rps',
@@ -78,6 +79,20 @@ describe('pnpm bench replay', () => {
     expect(outcomes.filter((outcome) => outcome.code === 0 && outcome.model === '')).toEqual([]);
     // Simulated latency: at least a time to first token (~0.45 s of trace time) per answer.
     expect(Math.min(...outcomes.map((outcome) => outcome.latencyMs))).toBeGreaterThan(400);
+  });
+
+  it('replays switchboard with the policy the optimizer learned from the training rows, and switchboard-rules by the rules', () => {
+    expect(results.run.learned_route).toMatchObject({ route: 'llm', training_rows: 16 });
+    expect(results.run.learned_route?.policy_version).toBeGreaterThanOrEqual(1);
+    expect(results.run.learned_route?.cost_weight_per_usd).toBeGreaterThan(0);
+    const reasons = (policy: string) =>
+      outcomes
+        .filter((outcome) => outcome.policy === policy && outcome.code === 0)
+        .map((outcome) => outcome.reason);
+    expect(reasons('switchboard')).toContain('learned_policy');
+    expect(reasons('switchboard-rules').length).toBeGreaterThan(0);
+    expect(reasons('switchboard-rules')).not.toContain('learned_policy');
+    expect(results.policies.switchboard?.reasons['learned_policy']).toBeGreaterThan(0);
   });
 
   it("gives the oracle an accuracy at least every policy's", () => {

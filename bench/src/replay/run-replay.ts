@@ -1,31 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createSubjectNames } from '@switchboard/nats';
+import { readOutcomeFiles } from '@switchboard/outcome-files';
 import { GRPCInferenceService } from '@switchboard/protocol';
-import { createTestDatabase } from '@switchboard/testkit';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
 import { LoadRecorder } from '../shared/load-recorder.js';
 import { prepareRun } from '../shared/prepare-run.js';
-import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
+import type { BenchEnvironment } from '../shared/prepare-run.js';
 import { readTraces } from '../shared/read-trace.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { createSeededRandom } from '../shared/seeded-random.js';
-import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
 import { createReplayWorkload, DEFAULT_TIERS, splitPrompts } from './create-replay-workload.js';
 import type { ReplayRequest } from './create-replay-workload.js';
 import { findCapacity } from './find-capacity.js';
 import { simulatedLlmOf } from './llm-catalogue.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
-import { accuracyOn, createPolicy, REPLAY_ROUTE, staticAccuracyOn } from './policies.js';
-import { provisionLlms, toLlmSpec, toReplayRoute, writeOutcomeFiles } from './provision-llms.js';
+import { accuracyOn, createPolicy } from './policies.js';
 import type { ReplayFlags } from './parse-replay-flags.js';
-import { readRouterBench } from './read-routerbench.js';
-import type { PromptRecord } from './read-routerbench.js';
+import { prepareLearnedRoute } from './prepare-learned-route.js';
+import { toPromptRecord } from './prompt-record.js';
+import type { PromptRecord } from './prompt-record.js';
 import type {
+  LearnedRouteDescription,
   LoadSample,
   PolicyName,
   PolicyResult,
@@ -33,6 +31,7 @@ import type {
   RequestOutcome,
 } from './replay-results.js';
 import { runPolicy } from './run-policy.js';
+import { startReplayStack } from './start-replay-stack.js';
 import { ratiosToStatic, summarisePolicy } from './summarise-replay.js';
 import { formatResultTables, writeReport } from './write-report.js';
 
@@ -41,21 +40,21 @@ const IDLE_WAIT_MS = 60_000;
 /** Share of the prompts evaluated when no training files are given; the rest train the policies. */
 const EVALUATION_SHARE = 0.5;
 
-/** The prompts, split into what policies learn from and what they are judged on. */
-async function readPrompts(
-  flags: ReplayFlags,
-): Promise<{ train: PromptRecord[]; evaluation: PromptRecord[] }> {
-  const prompts = await readRouterBench(flags.prompts);
-  if (flags.train.length > 0) return { train: await readRouterBench(flags.train), evaluation: prompts };
+/**
+ * The prompts, split into what policies learn from and what they are judged on, as rows of the
+ * outcome files (the training rows go to the optimizer as they are).
+ */
+async function readPrompts(flags: ReplayFlags) {
+  const prompts = await readOutcomeFiles(flags.prompts);
+  if (flags.train.length > 0) return { train: await readOutcomeFiles(flags.train), evaluation: prompts };
   return splitPrompts(prompts, EVALUATION_SHARE, createSeededRandom(flags.seed, 0));
 }
 
-/** Replay inputs: the request sequence every policy is sent, and the training rows. */
+/** Replay inputs: the request sequence every policy is sent, the training rows and the trace. */
 async function prepareWorkload(flags: ReplayFlags) {
-  const [arrivals, { train, evaluation }] = await Promise.all([
-    readTraces([flags.trace]),
-    readPrompts(flags),
-  ]);
+  const [arrivals, split] = await Promise.all([readTraces([flags.trace]), readPrompts(flags)]);
+  const evaluation = split.evaluation.map(toPromptRecord);
+  const train = split.train.map(toPromptRecord);
   const models = [...(evaluation[0]?.outcomes.keys() ?? [])].map(simulatedLlmOf);
   const workload = createReplayWorkload(arrivals, evaluation, {
     durationMs: flags.durationSeconds * 1_000,
@@ -66,47 +65,24 @@ async function prepareWorkload(flags: ReplayFlags) {
     `${workload.length} requests over ${flags.durationSeconds} s of ${flags.trace}; ` +
       `${evaluation.length} evaluation and ${train.length} training prompts, ${models.length} models`,
   );
-  return { workload, train, evaluation, models };
+  return { workload, train, trainRows: split.train, evaluation, models, arrivals };
 }
 
-/** Registry, monitor, router and the workers, each worker hosting one replica of every model. */
-async function startStack(
-  context: RunContext,
-  flags: ReplayFlags,
-  inputs: {
-    models: readonly SimulatedLlm[];
-    train: readonly PromptRecord[];
-    prompts: readonly PromptRecord[];
-  },
-  cleanup: CleanupStack,
-) {
-  const directory = await mkdtemp(join(tmpdir(), 'switchboard-replay-'));
-  cleanup.add('outcome files', () => rm(directory, { recursive: true, force: true }));
-  const outcomeFiles = await writeOutcomeFiles(directory, inputs.models, inputs.prompts);
-  const specs = inputs.models.map((model) =>
-    toLlmSpec(model, {
-      outcomesFile: outcomeFiles.get(model.name) ?? '',
-      speedup: flags.speedup,
-      train: inputs.train,
-    }),
-  );
-  // Switchboard is asked to match static's accuracy at the least cost: the floor is static's training accuracy.
-  const qualityFloor = staticAccuracyOn(inputs.train, inputs.models);
-  const database = await createTestDatabase(context.databaseUrl, { label: 'benchreplay' });
-  cleanup.add('replay database', () => database.drop());
-  const names = inputs.models.map((model) => model.name);
-  return startSwitchboardStack(
-    {
-      natsUrl: context.natsUrl,
-      databaseUrl: database.url,
-      namespace: context.namespace,
-      workers: Array.from({ length: flags.workers }, () => names),
-      provision: (registry) => provisionLlms(registry, specs, toReplayRoute(inputs.models, qualityFloor)),
-      readyNames: [...names, REPLAY_ROUTE],
-      monitor: true,
-    },
-    cleanup,
-  );
+/** Answers per router reason, as a progress line: `learned_policy 1203, degraded_fastest 200`. */
+function describeReasons(result: PolicyResult): string {
+  const counts = Object.entries(result.reasons).sort(([, left], [, right]) => right - left);
+  return counts.map(([reason, count]) => `${reason || 'unanswered'} ${count}`).join(', ');
+}
+
+/** Says how a route policy's router decided; warns when a route did not decide as its policy says. */
+function reportReasons(policy: PolicyName, result: PolicyResult): void {
+  if (policy !== 'switchboard' && policy !== 'switchboard-rules') return;
+  reportProgress(`  ${policy} answers by router reason: ${describeReasons(result)}`);
+  const learned = result.reasons['learned_policy'] ?? 0;
+  if (policy === 'switchboard-rules' && learned > 0)
+    reportProgress('  warning: the rules route answered with a learned policy');
+  if (policy === 'switchboard' && learned === 0)
+    reportProgress('  warning: the learned route never answered with its learned policy');
 }
 
 /** Runs every policy on the same workload, one after another, waiting for idle queues in between. */
@@ -152,6 +128,7 @@ async function runPolicies(
         })
       : null;
     policies[policy] = summarisePolicy(run.outcomes, run.durationMs, capacity);
+    reportReasons(policy, policies[policy]);
     outcomes.push(...run.outcomes);
     samples.push(...run.samples);
   }
@@ -160,8 +137,9 @@ async function runPolicies(
 
 /**
  * The replay benchmark: reads the trace and the prompts, starts Switchboard with the 11 simulated
- * LLMs, sends the same request sequence under every policy, and writes results.json, report.md and
- * the charts to `--out`.
+ * LLMs (and the optimizer, whose policy the `switchboard` route learns from the training rows before
+ * any policy runs), sends the same request sequence under every policy, and writes results.json,
+ * report.md and the charts to `--out`.
  */
 export async function runReplay(
   flags: ReplayFlags,
@@ -170,14 +148,33 @@ export async function runReplay(
 ): Promise<void> {
   const inputs = await prepareWorkload(flags);
   const context = await prepareRun(environment, 'bench-replay', cleanup);
-  const stack = await startStack(
+  const learned = flags.policies.includes('switchboard');
+  const stack = await startReplayStack(
     context,
-    flags,
     { ...inputs, prompts: [...inputs.train, ...inputs.evaluation] },
+    { speedup: flags.speedup, workers: flags.workers, optimizer: learned },
     cleanup,
   );
   const client = createGrpcClient(GRPCInferenceService, stack.routerAddress);
   cleanup.add('router client', async () => client.close());
+  const learnedRoute: LearnedRouteDescription | null = learned
+    ? await prepareLearnedRoute(
+        {
+          costWeight: flags.costWeight,
+          costTarget: flags.costTarget,
+          seed: flags.seed,
+          connection: context.connection,
+          namespace: context.namespace,
+          optimizerAddress: stack.optimizerAddress ?? '',
+          client,
+          train: inputs.trainRows,
+          models: inputs.models,
+          specs: stack.specs,
+          arrivals: inputs.arrivals,
+        },
+        cleanup,
+      )
+    : null;
   const loadRecorder = new LoadRecorder(
     context.connection,
     createSubjectNames(context.namespace).monitorLoadSubject,
@@ -198,6 +195,7 @@ export async function runReplay(
       tiers: Object.fromEntries(
         DEFAULT_TIERS.map((tier) => [tier.name, { budget_ms: tier.budgetMs, share: tier.share }]),
       ),
+      learned_route: learnedRoute,
     },
     policies,
     ratios_to_static: ratiosToStatic(policies),

@@ -18,10 +18,18 @@ function summariseLatency(outcomes: readonly RequestOutcome[]): PolicyResult['la
   return result;
 }
 
+/** Answers per router reason. */
+function countReasons(answered: readonly RequestOutcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { reason } of answered) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
+}
+
 /**
  * One policy's figures from its outcomes and run duration (ms of trace time). Throughput and
  * goodput divide by the run's duration; accuracy and SLO misses by every request sent (an error is
- * a miss and a wrong answer); cost is the mean recorded cost of the requests answered.
+ * a miss and a wrong answer); cost is the mean recorded cost of the requests answered; reasons
+ * count the answers by why the router chose their model.
  */
 export function summarisePolicy(
   outcomes: readonly RequestOutcome[],
@@ -45,6 +53,7 @@ export function summarisePolicy(
         : answered.reduce((sum, outcome) => sum + outcome.costUsd, 0) / answered.length,
     accuracy: requests === 0 ? 0 : outcomes.filter((outcome) => outcome.correct).length / requests,
     capacity_rps: capacityRps,
+    reasons: countReasons(answered),
   };
 }
 

@@ -114,6 +114,59 @@ describe('writeReport', () => {
     ]);
   });
 
+  it('sets the learned and the rule-based switchboard side by side against the paper, with their router reasons', async () => {
+    const switchboard = SAMPLE_RESULTS.policies.switchboard as PolicyResult;
+    const withRules: ReplayResults = {
+      ...SAMPLE_RESULTS,
+      policies: {
+        ...SAMPLE_RESULTS.policies,
+        'switchboard-rules': {
+          ...switchboard,
+          latency_ms: { mean: 68.2, p50: 60, p95: 188.8, p99: 262.4 },
+          cost_per_request_usd: 0.0012,
+          accuracy: 0.85,
+          reasons: { cheapest_feasible: 380, degraded_fastest: 19 },
+        },
+      },
+      ratios_to_static: {
+        ...SAMPLE_RESULTS.ratios_to_static,
+        'switchboard-rules': {
+          mean: 0.5,
+          p95: 0.75,
+          p99: 0.75,
+          goodput: 1.05,
+          capacity: null,
+          cost: 0.5705,
+          accuracy_points: -1,
+        },
+      },
+    };
+    const report = await writeSampleReport(directory, withRules);
+    expect(report).toContain('| vs static | paper claims | switchboard here | switchboard-rules here |');
+    expect(tableRowsAfter(report, "## Paper's claims")).toEqual([
+      '| Mean latency | −67% (45 vs 136 ms) | −63% (50.5 vs 136.4 ms) | −50% (68.2 vs 136.4 ms) |',
+      '| P95 latency | −52% (120 vs 250 ms) | −50% (125.9 vs 251.7 ms) | −25% (188.8 vs 251.7 ms) |',
+      '| P99 latency | −43% (200 vs 350 ms) | −44% (195.3 vs 349.9 ms) | −25% (262.4 vs 349.9 ms) |',
+      '| Requests per second on the same hardware (capacity) | +89% | +90% | not measured |',
+      '| Cost | −45% | −45% | −43% |',
+      '| Accuracy | no loss | +1.2 pts | −1.0 pts |',
+    ]);
+    expect(report).toContain('| policy | cheapest_feasible | learned_policy | degraded_fastest |');
+    expect(tableRowsAfter(report, "## How Switchboard's routes chose")).toEqual([
+      '| switchboard | 0 | 371 | 28 |',
+      '| switchboard-rules | 380 | 0 | 19 |',
+    ]);
+  });
+
+  it('describes the learned route: its training rows, policy version, λ and how λ was fitted', async () => {
+    const report = await writeSampleReport(directory);
+    expect(report).toContain(
+      '- **Learned route (`switchboard`):** `llm`, no quality floor; 1112 training rows imported; policy version 1; ' +
+        "λ 4.22 per US$, fitted for at most 40.0% of the dearest model's cost (cross-validated on the training " +
+        'rows: accuracy 83.1% at 39.8%); exploration 10.0%',
+    );
+  });
+
   it('describes the run, says what is simulated and embeds each chart', async () => {
     const report = await writeSampleReport(directory);
     expect(report).toContain('- **Seed:** 42');

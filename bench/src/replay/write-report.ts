@@ -5,7 +5,6 @@ import { costAccuracySpec, latencyCdfSpec, timelineSpec } from './chart-specs.js
 import {
   formatMarkdownTable,
   formatMs,
-  formatPercentChange,
   formatPoints,
   formatRate,
   formatRatio,
@@ -13,11 +12,12 @@ import {
   formatSignificant,
   MISSING,
 } from './format-report-table.js';
+import { paperClaimsTable } from './paper-claims.js';
 import { renderChartPng } from './render-chart.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type {
+  LearnedRouteDescription,
   LoadSample,
-  PolicyResult,
   ReplayResults,
   RequestOutcome,
   RunDescription,
@@ -37,22 +37,21 @@ interface ReportChart {
   readonly spec: TopLevelSpec;
 }
 
-/**
- * The paper's claims for its router against static routing, as it states them: change in percent
- * and, for latency, the two figures it compares (ms).
- */
-const PAPER_CLAIMS = [
-  { claim: 'Mean latency', paper: '−67% (45 vs 136 ms)', ratio: 'mean', figure: 'mean' },
-  { claim: 'P95 latency', paper: '−52% (120 vs 250 ms)', ratio: 'p95', figure: 'p95' },
-  { claim: 'P99 latency', paper: '−43% (200 vs 350 ms)', ratio: 'p99', figure: 'p99' },
-  {
-    claim: 'Requests per second on the same hardware (capacity)',
-    paper: '+89%',
-    ratio: 'capacity',
-    figure: null,
-  },
-  { claim: 'Cost', paper: '−45%', ratio: 'cost', figure: null },
-] as const;
+/** How the learned route was set up, as a line of the run's description. */
+function describeLearnedRoute(learned: LearnedRouteDescription): string {
+  const fit =
+    learned.cost_target === null || learned.fit_accuracy === null || learned.fit_cost_share === null
+      ? 'given'
+      : `fitted for at most ${formatShare(learned.cost_target)} of the dearest model's cost ` +
+        `(cross-validated on the training rows: accuracy ${formatShare(learned.fit_accuracy)} at ` +
+        `${formatShare(learned.fit_cost_share)})`;
+  return (
+    `- **Learned route (\`switchboard\`):** \`${learned.route}\`, no quality floor; ` +
+    `${learned.training_rows} training rows imported; policy version ${learned.policy_version}; ` +
+    `λ ${formatSignificant(learned.cost_weight_per_usd, 3)} per US$, ${fit}; ` +
+    `exploration ${formatShare(learned.exploration)}`
+  );
+}
 
 function describeRun(run: RunDescription): string {
   const list = (items: readonly string[]): string =>
@@ -76,6 +75,7 @@ function describeRun(run: RunDescription): string {
     `- **Seed:** ${run.seed}`,
     `- **Machine:** ${run.machine}`,
     `- **Tiers:** ${tiers}`,
+    ...(run.learned_route === null ? [] : [describeLearnedRoute(run.learned_route)]),
     '',
     simulated,
   ].join('\n');
@@ -133,39 +133,6 @@ function ratioTable(results: ReplayResults): string {
   return formatMarkdownTable(header, rows);
 }
 
-/** Switchboard's figure against a paper claim: change in percent, with both latencies when known. */
-function ourClaim(results: ReplayResults, claim: (typeof PAPER_CLAIMS)[number]): string {
-  const ratios = results.ratios_to_static.switchboard;
-  if (ratios === undefined) return 'not run';
-  const ratio = ratios[claim.ratio];
-  if (ratio === null) return describeMissingRatio(results, claim.ratio);
-  const change = formatPercentChange(ratio);
-  if (claim.figure === null) return change;
-  const ours: PolicyResult | undefined = results.policies.switchboard;
-  const reference: PolicyResult | undefined = results.policies.static;
-  if (ours === undefined || reference === undefined) return change;
-  const oursMs = formatMs(ours.latency_ms[claim.figure]);
-  return `${change} (${oursMs} vs ${formatMs(reference.latency_ms[claim.figure])} ms)`;
-}
-
-/** Why a ratio is missing: not measured, or static's figure is 0 (then both figures are shown). */
-function describeMissingRatio(results: ReplayResults, ratio: (typeof PAPER_CLAIMS)[number]['ratio']): string {
-  const ours = results.policies.switchboard;
-  const reference = results.policies.static;
-  if (ratio !== 'capacity' || ours?.capacity_rps == null || reference?.capacity_rps !== 0)
-    return 'not measured';
-  return `${formatRate(ours.capacity_rps)} vs ${formatRate(reference.capacity_rps)} req/s (no ratio: static sustains none)`;
-}
-
-function paperClaimsTable(results: ReplayResults): string {
-  const accuracyPoints = results.ratios_to_static.switchboard?.accuracy_points;
-  const rows = [
-    ...PAPER_CLAIMS.map((claim) => [claim.claim, claim.paper, ourClaim(results, claim)]),
-    ['Accuracy', 'no loss', accuracyPoints === undefined ? 'not run' : formatPoints(accuracyPoints)],
-  ];
-  return formatMarkdownTable(['vs static', 'paper claims', 'switchboard here'], rows);
-}
-
 function reportCharts(
   results: ReplayResults,
   outcomes: readonly RequestOutcome[],
@@ -196,6 +163,24 @@ function reportCharts(
   ];
 }
 
+/** Answers of Switchboard's route policies by why the router chose their model (`switchboard.reason`). */
+function reasonTable(results: ReplayResults): string {
+  const policies = (['switchboard', 'switchboard-rules'] as const).filter(
+    (policy) => results.policies[policy] !== undefined,
+  );
+  const totals = new Map<string, number>();
+  for (const policy of policies) {
+    for (const [reason, count] of Object.entries(results.policies[policy]?.reasons ?? {}))
+      totals.set(reason, (totals.get(reason) ?? 0) + count);
+  }
+  const reasons = [...totals].sort(([, left], [, right]) => right - left).map(([reason]) => reason);
+  const rows = policies.map((policy) => [
+    policy,
+    ...reasons.map((reason) => String(results.policies[policy]?.reasons[reason] ?? 0)),
+  ]);
+  return formatMarkdownTable(['policy', ...reasons], rows);
+}
+
 /** The policy table and the ratios to static, as Markdown: the part of the report worth printing to a terminal. */
 export function formatResultTables(results: ReplayResults): string {
   return `${policyTable(results)}\n\n${ratioTable(results)}`;
@@ -214,6 +199,11 @@ function composeReport(results: ReplayResults, charts: readonly ReportChart[]): 
     ratioTable(results),
     "## Paper's claims beside ours",
     paperClaimsTable(results),
+    "## How Switchboard's routes chose",
+    "Answers per router reason: `learned_policy` is the optimizer's policy ranking the models the " +
+      'rules found feasible; `cheapest_feasible` the rules alone; `degraded_fastest` the fastest model ' +
+      'when none was predicted to answer within the budget (and, for the rules route, reach its floor).',
+    reasonTable(results),
     '## Charts',
     ...charts.map((chart) => `![${chart.altText}](${chart.fileName})\n\n${chart.caption}`),
   ].join('\n\n');

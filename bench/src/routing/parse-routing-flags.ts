@@ -1,16 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
+import { readCostWeight, readPositiveNumber, readShare, readWholeNumber } from '../shared/read-flag-value.js';
+import type { CostWeightChoice } from '../shared/read-flag-value.js';
 
 type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /** The groups of policies `--policies` chooses from; `always` is one `always-<model>` per model. */
 export const POLICY_GROUPS = ['optimizer-offline', 'optimizer-online', 'rules', 'always', 'oracle'] as const;
 export type PolicyGroup = (typeof POLICY_GROUPS)[number];
-
-/** λ for a learned route: fitted on the training rows (`auto`), or given in reward per US dollar. */
-export type CostWeightChoice =
-  { readonly kind: 'auto' } | { readonly kind: 'fixed'; readonly perUsd: number };
 
 /** The routing benchmark's settings. */
 export interface RoutingFlags {
@@ -90,22 +87,6 @@ function collectFiles(tokens: readonly ParsedToken[]): Map<string, string[]> {
     }
   }
   return files;
-}
-
-function readShare(flag: string, text: string | undefined, fallback: number, max = 1): number {
-  const value = readPositiveNumber(flag, text, fallback);
-  if (value > max)
-    throw new Error(`--${flag} must be at most ${max}, got "${text}" (example: --${flag} ${fallback})`);
-  return value;
-}
-
-function readCostWeight(text: string | undefined): CostWeightChoice {
-  if (text === undefined || text === 'auto') return { kind: 'auto' };
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`--cost-weight must be auto or a number >= 0, got "${text}" (example: --cost-weight 8)`);
-  }
-  return { kind: 'fixed', perUsd: value };
 }
 
 function readPolicies(text: string | undefined): PolicyGroup[] {

@@ -5,6 +5,7 @@ import { InfeasibleAction, RouteSpecSchema, SelectionObjective } from '@switchbo
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
 import { simulatedLlmOf } from '../replay/llm-catalogue.js';
 import type { SimulatedLlm } from '../replay/llm-catalogue.js';
+import { estimateCostUsd } from '../shared/estimate-cost-usd.js';
 
 /** The routes of the 11 LLMs, one per policy that calls a route, so no policy learns from another's traffic. */
 export const ROUTING_ROUTES = {
@@ -53,13 +54,9 @@ function routerComplexity(prompt: string): number {
   return Math.ceil(Buffer.byteLength(prompt, 'utf8') / BYTES_PER_TOKEN) + 1;
 }
 
-/**
- * What the router predicts a request costs on `model` before serving it, US dollars: its registry
- * prices applied as the router's estimateCostMicros does (per call plus per unit of complexity).
- * The learned policy trades quality against this figure, so λ is fitted against it too.
- */
+/** What the router predicts a routing request of `prompt` costs on `model`, US dollars (estimateCostUsd). */
 export function predictedCostUsd(model: ModelSpec, prompt: string): number {
-  return (Number(model.costPerCallMicros) + model.costPerUnitMicros * routerComplexity(prompt)) / 1_000_000;
+  return estimateCostUsd(model, routerComplexity(prompt));
 }
 
 /** The models the rows record, by their names in the file, in the file's column order. */

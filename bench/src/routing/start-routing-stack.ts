@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '@switchboard/testkit';
 import { toLlmSpec, writeOutcomeFiles } from '../replay/provision-llms.js';
-import { toPromptRecord } from '../replay/read-routerbench.js';
+import { toPromptRecord } from '../replay/prompt-record.js';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import type { RunContext } from '../shared/prepare-run.js';
 import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';

@@ -8,6 +8,8 @@ export interface SwitchboardFacts {
   readonly costMicros: number;
   /** The worker's execution time of the batch it ran in, milliseconds (`switchboard.execute_us`). */
   readonly executeMs: number;
+  /** Why the router chose the model (`switchboard.reason`, e.g. `learned_policy`); '' when absent. */
+  readonly reason: string;
 }
 
 function readText(parameters: Record<string, InferParameter>, key: string): string | undefined {
@@ -23,7 +25,7 @@ function readNumber(parameters: Record<string, InferParameter>, key: string): nu
 }
 
 /**
- * Reads the serving model, cost and execution time from an answer. Every answer of the router
+ * Reads the serving model, cost, execution time and the router's reason from an answer. Every answer of the router
  * carries them, whether a model or a route was called.
  * @throws Error when the answer lacks `switchboard.model` or `switchboard.cost_micros`.
  */
@@ -34,5 +36,6 @@ export function readSwitchboardFacts(response: ModelInferResponse): SwitchboardF
     throw new Error('the answer has no switchboard.model or switchboard.cost_micros parameter');
   }
   const executeUs = readNumber(response.parameters, 'switchboard.execute_us') ?? 0;
-  return { model, costMicros, executeMs: executeUs / 1000 };
+  const reason = readText(response.parameters, 'switchboard.reason') ?? '';
+  return { model, costMicros, executeMs: executeUs / 1000, reason };
 }

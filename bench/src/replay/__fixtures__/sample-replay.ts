@@ -38,6 +38,16 @@ export const SAMPLE_RESULTS: ReplayResults = {
       standard: { budget_ms: 500, share: 0.5 },
       free: { budget_ms: 2_000, share: 0.3 },
     },
+    learned_route: {
+      route: 'llm',
+      training_rows: 1112,
+      policy_version: 1,
+      cost_weight_per_usd: 4.217,
+      cost_target: 0.4,
+      fit_accuracy: 0.8312,
+      fit_cost_share: 0.3975,
+      exploration: 0.1,
+    },
   },
   policies: {
     static: {
@@ -50,6 +60,7 @@ export const SAMPLE_RESULTS: ReplayResults = {
       cost_per_request_usd: 0.0021034567,
       accuracy: 0.86,
       capacity_rps: 12.5,
+      reasons: { cheapest_feasible: 394 },
     },
     switchboard: {
       requests: 400,
@@ -61,6 +72,7 @@ export const SAMPLE_RESULTS: ReplayResults = {
       cost_per_request_usd: 0.0011568,
       accuracy: 0.872,
       capacity_rps: 23.75,
+      reasons: { learned_policy: 371, degraded_fastest: 28 },
     },
     oracle: {
       requests: 400,
@@ -72,6 +84,7 @@ export const SAMPLE_RESULTS: ReplayResults = {
       cost_per_request_usd: 0.0007,
       accuracy: 0.93,
       capacity_rps: null,
+      reasons: { cheapest_feasible: 400 },
     },
   },
   ratios_to_static: {
@@ -129,6 +142,7 @@ export function createSampleOutcomes(
         tier,
         withinSlo: !failed && latencyMs <= budgetMs,
         model: failed ? '' : 'llama-3.1-8b',
+        reason: failed ? '' : 'cheapest_feasible',
         correct: !failed && random() < accuracy,
         costUsd: failed ? 0 : costUsd,
       };
