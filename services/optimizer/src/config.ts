@@ -7,6 +7,7 @@ import {
   parseConfig,
   readServiceConfig,
   serviceVariables,
+  telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
@@ -44,6 +45,12 @@ const DEFAULT_BATCHING_INTERVAL_MS = 10_000;
 const MIN_BATCHING_INTERVAL_MS = 100;
 /** Fewer rows than this would make every estimate and rate noise. */
 const MIN_KEPT_ROWS = 100;
+/** Where RegistryService listens: canary verdicts are applied through it. */
+const DEFAULT_REGISTRY_ADDRESS = '127.0.0.1:8010';
+/** Canaries are judged this often; a verdict waits at most this long after the evidence is in. */
+const DEFAULT_CANARY_INTERVAL_MS = 5_000;
+/** Each round reads every route's thresholds; more often than this would only load Postgres. */
+const MIN_CANARY_INTERVAL_MS = 100;
 
 const shape = {
   ...databaseUrlVariable,
@@ -55,6 +62,9 @@ const shape = {
   OPTIMIZER_MAX_DECISIONS: variable(envInt(DEFAULT_MAX_DECISIONS, { min: MIN_KEPT_ROWS }), '100000'),
   OPTIMIZER_REFIT_OBSERVATIONS: variable(envInt(DEFAULT_REFIT_OBSERVATIONS, { min: 0 }), '500'),
   OPTIMIZER_BATCHING_INTERVAL: variable(envDurationMs(DEFAULT_BATCHING_INTERVAL_MS), '10s'),
+  OPTIMIZER_CANARY_INTERVAL: variable(envDurationMs(DEFAULT_CANARY_INTERVAL_MS), '5s'),
+  REGISTRY_ADDRESS: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'registry:8010'),
+  ...telemetryMaxBytesVariable,
   ...serviceVariables(DEFAULT_METRICS_PORT),
 };
 
@@ -78,6 +88,12 @@ export interface OptimizerConfig extends ServiceConfig {
   readonly refitAfterObservations: number;
   /** How often models' batching delays are judged and changed knobs published, ms (`OPTIMIZER_BATCHING_INTERVAL`). */
   readonly batchingIntervalMs: number;
+  /** How often canaries are judged, ms (`OPTIMIZER_CANARY_INTERVAL`). */
+  readonly canaryIntervalMs: number;
+  /** host:port of RegistryService, which applies canary verdicts (`REGISTRY_ADDRESS`). */
+  readonly registryAddress: string;
+  /** The TELEMETRY stream's byte limit, reserved from JetStream's storage (`TELEMETRY_MAX_BYTES`). */
+  readonly telemetryMaxBytes: number;
 }
 
 /**
@@ -98,6 +114,12 @@ export function loadConfig(environment: Environment): OptimizerConfig {
         `${MIN_BATCHING_INTERVAL_MS}ms (example: OPTIMIZER_BATCHING_INTERVAL=10s)`,
     ]);
   }
+  if (parsed.OPTIMIZER_CANARY_INTERVAL < MIN_CANARY_INTERVAL_MS) {
+    throw new ConfigError([
+      `OPTIMIZER_CANARY_INTERVAL=${parsed.OPTIMIZER_CANARY_INTERVAL}ms: must be at least ` +
+        `${MIN_CANARY_INTERVAL_MS}ms (example: OPTIMIZER_CANARY_INTERVAL=5s)`,
+    ]);
+  }
   return Object.freeze({
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
@@ -109,5 +131,8 @@ export function loadConfig(environment: Environment): OptimizerConfig {
     maxDecisions: parsed.OPTIMIZER_MAX_DECISIONS,
     refitAfterObservations: parsed.OPTIMIZER_REFIT_OBSERVATIONS,
     batchingIntervalMs: parsed.OPTIMIZER_BATCHING_INTERVAL,
+    canaryIntervalMs: parsed.OPTIMIZER_CANARY_INTERVAL,
+    registryAddress: parsed.REGISTRY_ADDRESS,
+    telemetryMaxBytes: parsed.TELEMETRY_MAX_BYTES,
   });
 }

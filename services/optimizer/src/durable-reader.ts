@@ -28,6 +28,8 @@ export interface DurableReaderOptions {
   readonly durable: string;
   /** Where a consumer created now starts: the whole stream, or only what arrives from now on. */
   readonly deliverFrom: 'all' | 'new';
+  /** Only subjects matching this are delivered; the whole stream when absent. */
+  readonly filterSubject?: string;
   /**
    * Handles a batch in stream order; the batch is acked once this resolves, so whatever it wrote
    * is durable before the stream forgets the messages. When it throws, the batch is delivered
@@ -75,9 +77,10 @@ export class DurableReader {
   }
 
   async #ensureConsumer(): Promise<void> {
-    const { manager, stream, durable, deliverFrom } = this.#options;
+    const { manager, stream, durable, deliverFrom, filterSubject } = this.#options;
     const config: Partial<ConsumerConfig> = {
       durable_name: durable,
+      ...(filterSubject === undefined ? {} : { filter_subject: filterSubject }),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: deliverFrom === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
       ack_wait: nanos(ACK_WAIT_MS),

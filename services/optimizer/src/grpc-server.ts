@@ -1,7 +1,9 @@
 import { InvalidArgumentError, NotFoundError, previewText } from '@switchboard/errors';
 import type { ServiceHandlers } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
-import type { OptimizerService } from '@switchboard/protocol';
+import type { CanaryState, OptimizerService } from '@switchboard/protocol';
+import { canaryThresholdsToMessage, validateCanarySettings } from './canary-settings.js';
+import { loadCanaryThresholds, saveCanaryThresholds } from './canary-settings-store.js';
 import { upsertImportedRows } from './imported-row-store.js';
 import { readModelEvidence } from './model-evidence.js';
 import type { Database } from './open-database.js';
@@ -19,6 +21,8 @@ export interface OptimizerHandlerDependencies {
   readonly learners: RouteLearners;
   /** Routes written to since the last pruning. */
   readonly touchedRoutes: Set<string>;
+  /** What GetPolicy says of a route's canaries; none when absent. */
+  readonly canaries?: { describe(route: string): Promise<CanaryState[]> };
   readonly logger: Logger;
 }
 
@@ -29,7 +33,7 @@ export interface OptimizerHandlerDependencies {
 export function createOptimizerHandlers(
   dependencies: OptimizerHandlerDependencies,
 ): ServiceHandlers<typeof OptimizerService> {
-  const { database, catalog, learners, touchedRoutes, logger } = dependencies;
+  const { database, catalog, learners, touchedRoutes, canaries, logger } = dependencies;
   return {
     async importOutcomes(request) {
       const candidates = candidatesOf(catalog, request.route);
@@ -51,28 +55,42 @@ export function createOptimizerHandlers(
     async setRouteSettings(request) {
       candidatesOf(catalog, request.route);
       const settings = validateRouteSettings(request.settings);
-      await saveRouteSettings(database, request.route, settings);
+      const canary = request.settings?.canary;
+      const thresholds = canary === undefined ? undefined : validateCanarySettings(canary);
+      await database.begin(async (sql) => {
+        await saveRouteSettings(sql, request.route, settings);
+        if (thresholds !== undefined) await saveCanaryThresholds(sql, request.route, thresholds);
+      });
       learners.get(request.route)!.markChanged();
-      logger.info({ route: request.route, settings: settingsToMessage(settings) }, 'route settings changed');
-      return { settings: settingsToMessage(settings) };
+      const stored = {
+        ...settingsToMessage(settings),
+        canary: canaryThresholdsToMessage(
+          thresholds ?? (await loadCanaryThresholds(database, request.route)),
+        ),
+      };
+      logger.info({ route: request.route, settings: stored }, 'route settings changed');
+      return { settings: stored };
     },
 
     async getPolicy(request) {
       const candidates = candidatesOf(catalog, request.route);
       const live = learners.get(request.route)!.live;
-      const [settings, models, refusal] = await Promise.all([
+      const [settings, thresholds, models, refusal, canaryStates] = await Promise.all([
         loadRouteSettings(database, request.route),
+        loadCanaryThresholds(database, request.route),
         readModelEvidence(database, request.route, candidates, live?.policy, catalog),
         readLastRefusal(database, request.route),
+        canaries?.describe(request.route) ?? [],
       ]);
       return {
         route: request.route,
         liveVersion: live?.policy.version ?? 0n,
         publishedUnixMs: BigInt(live?.publishedUnixMs ?? 0),
-        settings: settingsToMessage(settings),
+        settings: { ...settingsToMessage(settings), canary: canaryThresholdsToMessage(thresholds) },
         ...(live?.policy.estimate === undefined ? {} : { estimate: live.policy.estimate }),
         models,
         ...(refusal === undefined ? {} : { lastRefusal: refusal }),
+        canaries: canaryStates,
       };
     },
   };

@@ -29,6 +29,8 @@ import { createDecisionHandler, createFeedbackHandler } from './record-intake.js
 import type { IntakeDependencies } from './record-intake.js';
 import { createRouteCatalog } from './route-catalog.js';
 import { RouteLearners } from './route-learners.js';
+import { startCanaryWatching } from './start-canary-watching.js';
+import type { CanaryWatching } from './start-canary-watching.js';
 import { RouteTrainer } from './train-route.js';
 
 /** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
@@ -62,6 +64,7 @@ interface Resources {
   trainer?: RouteTrainer;
   learners?: RouteLearners;
   readers: DurableReader[];
+  canaries?: CanaryWatching;
   tasks: PeriodicTask[];
   server?: RunningGrpcServer;
   metrics?: RunningMetricsServer;
@@ -144,6 +147,8 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
   const touchedRoutes = new Set(learners.routes());
   const intake: IntakeDependencies = { ...dependencies, learners, batching, touchedRoutes };
   await startReaders(context, connection, manager, intake, `$KV.${names.decisionsBucket}.`);
+  const canaryOptions = { config, names, connection, manager, database, registry, metricsRegistry, logger };
+  resources.canaries = await startCanaryWatching(canaryOptions);
   startPublishing(context, learners, intake.touchedRoutes, database);
   startBatchingTuning(context, batching);
   return await serveOptimizer(context, intake, metricsRegistry);
@@ -221,7 +226,11 @@ async function serveOptimizer(
     services: [
       serve(
         OptimizerService,
-        createOptimizerHandlers({ ...intake, logger: logger.child({ component: 'grpc' }) }),
+        createOptimizerHandlers({
+          ...intake,
+          canaries: resources.canaries?.watcher,
+          logger: logger.child({ component: 'grpc' }),
+        }),
       ),
     ],
     logger,
@@ -266,6 +275,7 @@ async function closeResources({ resources }: Context): Promise<void> {
   await resources.metrics?.stop();
   await Promise.all(resources.tasks.map((task) => task.stop()));
   for (const reader of resources.readers) await reader.stop();
+  await resources.canaries?.stop();
   await resources.trainer?.stop();
   await resources.learners?.idle();
   await resources.registry?.stop();
