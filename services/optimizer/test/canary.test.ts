@@ -11,6 +11,8 @@ import type { CanarySystem } from './canary-system.js';
 const CONCURRENCY = 16;
 /** Each test's requests stop here at the latest; a verdict comes well before (see the README). */
 const VERDICT_TIMEOUT_MS = 45_000;
+/** A test's own limit: the verdict's, the setup of its route and the checks after. */
+const TEST_TIMEOUT_MS = 60_000;
 /** The reward settings every route keeps; only the canary thresholds differ. */
 const REWARD_SETTINGS = { costWeightPerUsd: 10, sloMissWeight: 1, exploration: 0.1, explorationByTier: {} };
 
@@ -133,7 +135,7 @@ describe('canary promotion and rollback', () => {
     await system?.stop();
   });
 
-  it('rolls back a canary with a higher error rate', async () => {
+  it('rolls back a canary with a higher error rate', { timeout: TEST_TIMEOUT_MS }, async () => {
     await system.registry.putRoute({
       route: {
         name: 'errors',
@@ -171,7 +173,7 @@ describe('canary promotion and rollback', () => {
     );
   });
 
-  it('promotes a canary that is no worse', async () => {
+  it('promotes a canary that is no worse', { timeout: TEST_TIMEOUT_MS }, async () => {
     await system.registry.putRoute({
       route: {
         name: 'upgrades',
@@ -180,7 +182,12 @@ describe('canary promotion and rollback', () => {
     });
     const { settings } = await system.optimizer.setRouteSettings({
       route: 'upgrades',
-      settings: { ...REWARD_SETTINGS, canary: { minRequests: 200, minFeedback: 100 } },
+      // A latency margin of 20%: on a machine busy with other tests the spread of latencies is wide,
+      // and proving a 10% one would take tens of thousands of requests.
+      settings: {
+        ...REWARD_SETTINGS,
+        canary: { minRequests: 200, minFeedback: 100, latencyMargin: 0.2 },
+      },
     });
     expect(settings?.canary).toMatchObject({
       alpha: 0.05,
