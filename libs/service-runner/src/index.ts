@@ -1,2 +1,3 @@
 export type { ServiceDefinition } from './run-service.js';
 export { runService } from './run-service.js';
+export { PeriodicTask } from './periodic-task.js';

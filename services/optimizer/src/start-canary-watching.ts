@@ -8,12 +8,12 @@ import { ensureStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { RegistryService } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import { PeriodicTask } from '@switchboard/service-runner';
 import { createCanaryMetrics } from './canary-metrics.js';
 import { CanaryWatcher } from './canary-watcher.js';
 import type { OptimizerConfig } from './config.js';
 import { DurableReader } from './durable-reader.js';
 import type { Database } from './open-database.js';
-import { PeriodicTask } from './periodic-task.js';
 
 /** The canary watcher's durable consumers, on TELEMETRY and on FEEDBACK (the learner has its own). */
 const CANARY_DURABLE_NAME = 'optimizer-canary';

@@ -1,7 +1,8 @@
 import type { Logger } from '@switchboard/logging';
 
 /**
- * Runs an async task every `intervalMs`. A tick that comes while the previous run is still going is
+ * Runs an async task every `intervalMs` (the monitor's checkpoints and load snapshots, the optimizer's
+ * publication, batching and canary rounds). A tick that comes while the previous run is still going is
  * skipped rather than queued, so a slow NATS or Postgres never piles up concurrent runs.
  */
 export class PeriodicTask {
