@@ -131,6 +131,27 @@ describe('switchboard optimizer and policy', () => {
     );
   });
 
+  it('changes canary thresholds, keeping the others and the reward settings', async () => {
+    const result = await cli(
+      'policy',
+      'set',
+      ROUTE,
+      '--canary-min-feedback',
+      '0',
+      '--canary-error-margin',
+      '0.02',
+    );
+    expect(result.stdout.split('\n')[1]).toBe(
+      'route assist: canaries alpha 0.05; margins: latency 10%, error rate 0.02, quality 0.05; ' +
+        'at least 200 requests and 50 feedback per arm',
+    );
+    const again = await cli('policy', 'set', ROUTE, '--canary-promote-without-feedback');
+    expect(again.stdout).toContain('error rate 0.02, quality 0.05; at least 200 requests per arm, promoted');
+    const shown = await cli('policy', 'show', ROUTE);
+    expect(shown.stdout).toContain('canaries: none (the route has no rollout arms)');
+    expect(shown.stdout).toContain('settings: cost weight 50 per US$');
+  });
+
   it('passes the optimizer’s refusal of a setting on', async () => {
     const result = await cli('policy', 'set', ROUTE, '--exploration', '0.9');
     expect(result.code).toBe(1);
@@ -183,7 +204,7 @@ describe('switchboard optimizer and policy', () => {
     const result = await cli('policy', 'set', ROUTE);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'error: give at least one of --cost-weight, --slo-miss-weight, --exploration, --tier-exploration\n',
+      'error: give at least one of --cost-weight, --slo-miss-weight, --exploration, --tier-exploration, --canary-*\n',
     );
   });
 });

@@ -58,6 +58,8 @@ describe('formatPolicy', () => {
         'settings: cost weight 120 per US$, SLO-miss weight 1, exploration 0.1 (premium 0)',
         'last refusal: version 4 at 2026-12-06 17:51:27 UTC: estimated worse than the live policy beyond its interval',
         '  candidate 0.600, interval [0.580, 0.620] vs live 0.712, interval [0.690, 0.735]',
+        'canary settings: none',
+        'canaries: none (the route has no rollout arms)',
         '',
         'MODEL  OBSERVATIONS  FEEDBACK  QUALITY  ± SD   COST/REQ $  SLO MISS%  SHARE%',
         'large  1780          3         0.877    0.020  0.00504     1.2        70.0',

@@ -1,11 +1,13 @@
 import type { GetPolicyResponse, ModelEvidence, PolicyEstimate, RouteSettings } from '@switchboard/protocol';
 import { formatTable } from '../format-table.js';
 import { formatUtcTime } from '../format-utc-time.js';
+import { describeCanarySettings, formatCanaries } from './canary-format.js';
 
 /**
  * Renders a GetPolicy answer for a terminal: the live version and when it was published, its
- * estimated value with the interval, the route's settings, the last refusal, and a table of each
- * model's evidence, the models the policy sends most traffic to first.
+ * estimated value with the interval, the route's settings, the last refusal, the canaries with
+ * their evidence, and a table of each model's evidence, the models the policy sends most traffic
+ * to first.
  */
 export function formatPolicy(response: GetPolicyResponse): string {
   const live =
@@ -17,7 +19,8 @@ export function formatPolicy(response: GetPolicyResponse): string {
     `estimate: ${describeEstimate(response.estimate)}`,
     `settings: ${describeRouteSettings(response.settings)}`,
     `last refusal: ${describeRefusal(response)}`,
-    '',
+    `canary settings: ${describeCanarySettings(response.settings?.canary)}`,
+    formatCanaries(response.canaries),
     formatTable(
       ['MODEL', 'OBSERVATIONS', 'FEEDBACK', 'QUALITY', '± SD', 'COST/REQ $', 'SLO MISS%', 'SHARE%'],
       [...response.models].sort(byShareThenQuality).map(toEvidenceRow),

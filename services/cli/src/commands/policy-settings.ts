@@ -1,9 +1,9 @@
 import { create } from '@bufbuild/protobuf';
-import { RouteSettingsSchema } from '@switchboard/protocol';
+import { CanarySettingsSchema, RouteSettingsSchema } from '@switchboard/protocol';
 import type { RouteSettings } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { collect, parseDecimal, parseKeyValue } from '../parse-flag-values.js';
+import { collect, parseCount, parseDecimal, parseKeyValue } from '../parse-flag-values.js';
 
 /** The settings `policy set` changes; undefined means "not given, keep the current value". */
 export interface RouteSettingsFlags {
@@ -11,7 +11,25 @@ export interface RouteSettingsFlags {
   sloMissWeight?: number;
   exploration?: number;
   tierExploration?: [string, string][];
+  canaryAlpha?: number;
+  canaryLatencyMargin?: number;
+  canaryErrorMargin?: number;
+  canaryQualityMargin?: number;
+  canaryMinRequests?: number;
+  canaryMinFeedback?: number;
+  canaryPromoteWithoutFeedback?: boolean;
 }
+
+/** The flags that change canary thresholds, by their RouteSettingsFlags field. */
+const CANARY_FLAGS = [
+  'canaryAlpha',
+  'canaryLatencyMargin',
+  'canaryErrorMargin',
+  'canaryQualityMargin',
+  'canaryMinRequests',
+  'canaryMinFeedback',
+  'canaryPromoteWithoutFeedback',
+] as const satisfies ReadonlyArray<keyof RouteSettingsFlags>;
 
 /** Adds the settings flags of `policy set` to `command`. */
 export function addRouteSettingsFlags(command: Command): Command {
@@ -27,7 +45,19 @@ export function addRouteSettingsFlags(command: Command): Command {
       '--tier-exploration <tier=share>',
       'exploration share for one tenant tier, replacing --exploration for it (repeat; tier= removes it)',
       collect(parseKeyValue),
-    );
+    )
+    .option('--canary-alpha <alpha>', 'chance of a wrong canary verdict, in (0, 0.5]', parseDecimal)
+    .option(
+      '--canary-latency-margin <share>',
+      'how much slower a canary may be and be promoted, e.g. 0.1 = 10%',
+      parseDecimal,
+    )
+    .option('--canary-error-margin <rate>', 'how much higher its error rate may be, absolute', parseDecimal)
+    .option('--canary-quality-margin <score>', 'how much lower its mean feedback score may be', parseDecimal)
+    .option('--canary-min-requests <count>', 'requests on each arm before a promotion', parseCount)
+    .option('--canary-min-feedback <count>', 'feedback on each arm before a promotion', parseCount)
+    .option('--canary-promote-without-feedback', 'promote canaries on latency and errors alone')
+    .option('--no-canary-promote-without-feedback', 'wait for feedback before promoting (the default)');
 }
 
 /** Whether any settings flag was given. */
@@ -36,13 +66,20 @@ export function hasRouteSettingsFlags(flags: RouteSettingsFlags): boolean {
     flags.costWeight !== undefined ||
     flags.sloMissWeight !== undefined ||
     flags.exploration !== undefined ||
-    flags.tierExploration !== undefined
+    flags.tierExploration !== undefined ||
+    hasCanaryFlags(flags)
   );
+}
+
+/** Whether any canary threshold flag was given. */
+export function hasCanaryFlags(flags: RouteSettingsFlags): boolean {
+  return CANARY_FLAGS.some((flag) => flags[flag] !== undefined);
 }
 
 /**
  * The settings `current` becomes with the given flags: each flag replaces one field, and each
- * `--tier-exploration tier=share` one tier's share (`tier=` removes the tier's own share).
+ * `--tier-exploration tier=share` one tier's share (`tier=` removes the tier's own share). Canary
+ * thresholds are sent only when a `--canary-*` flag is given (the optimizer keeps them otherwise).
  * @throws UsageError naming the flag when a tier's share is not a number.
  */
 export function applyRouteSettingsFlags(current: RouteSettings, flags: RouteSettingsFlags): RouteSettings {
@@ -56,6 +93,20 @@ export function applyRouteSettingsFlags(current: RouteSettings, flags: RouteSett
     sloMissWeight: flags.sloMissWeight ?? current.sloMissWeight,
     exploration: flags.exploration ?? current.exploration,
     explorationByTier,
+    ...(hasCanaryFlags(flags) ? { canary: applyCanaryFlags(current, flags) } : {}),
+  });
+}
+
+function applyCanaryFlags(current: RouteSettings, flags: RouteSettingsFlags) {
+  const canary = current.canary ?? create(CanarySettingsSchema);
+  return create(CanarySettingsSchema, {
+    alpha: flags.canaryAlpha ?? canary.alpha,
+    latencyMargin: flags.canaryLatencyMargin ?? canary.latencyMargin,
+    errorMargin: flags.canaryErrorMargin ?? canary.errorMargin,
+    qualityMargin: flags.canaryQualityMargin ?? canary.qualityMargin,
+    minRequests: flags.canaryMinRequests ?? canary.minRequests,
+    minFeedback: flags.canaryMinFeedback ?? canary.minFeedback,
+    promoteWithoutFeedback: flags.canaryPromoteWithoutFeedback ?? canary.promoteWithoutFeedback,
   });
 }
 

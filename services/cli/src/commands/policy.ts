@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
 import { UsageError } from '../errors.js';
+import { describeCanarySettings } from './canary-format.js';
 import { describeRouteSettings, formatPolicy } from './policy-format.js';
-import { addRouteSettingsFlags, applyRouteSettingsFlags, hasRouteSettingsFlags } from './policy-settings.js';
+import {
+  addRouteSettingsFlags,
+  applyRouteSettingsFlags,
+  hasCanaryFlags,
+  hasRouteSettingsFlags,
+} from './policy-settings.js';
 import type { RouteSettingsFlags } from './policy-settings.js';
 
 /** Adds `policy show|set` to `program`. */
@@ -11,7 +17,9 @@ export function registerPolicyCommand(program: Command, context: CommandContext)
 
   policy
     .command('show <route>')
-    .description('the live policy: version, estimated value, settings, per-model evidence, last refusal')
+    .description(
+      'the live policy: version, estimated value, settings, last refusal, canaries, per-model evidence',
+    )
     .action(async (route: string) => {
       const response = await context.optimizer().getPolicy({ route }, context.callOptions);
       context.io.stdout.write(formatPolicy(response));
@@ -19,11 +27,11 @@ export function registerPolicyCommand(program: Command, context: CommandContext)
 
   const set = policy
     .command('set <route>')
-    .description("change a route's reward and exploration settings (the others keep their values)");
+    .description("change a route's reward, exploration and canary settings (the others keep their values)");
   addRouteSettingsFlags(set).action(async (route: string, flags: RouteSettingsFlags) => {
     if (!hasRouteSettingsFlags(flags)) {
       throw new UsageError(
-        'give at least one of --cost-weight, --slo-miss-weight, --exploration, --tier-exploration',
+        'give at least one of --cost-weight, --slo-miss-weight, --exploration, --tier-exploration, --canary-*',
       );
     }
     const optimizer = context.optimizer();
@@ -34,5 +42,7 @@ export function registerPolicyCommand(program: Command, context: CommandContext)
       context.callOptions,
     );
     context.io.stdout.write(`route ${route}: ${describeRouteSettings(settings)}\n`);
+    if (hasCanaryFlags(flags))
+      context.io.stdout.write(`route ${route}: canaries ${describeCanarySettings(settings?.canary)}\n`);
   });
 }
