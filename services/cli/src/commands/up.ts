@@ -93,6 +93,8 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
     system.startService('optimizer', '@switchboard/optimizer', {
       OPTIMIZER_PORT: options.optimizerPort,
       METRICS_PORT: metricsPort(options, 'optimizer'),
+      // Canary verdicts are applied through the registry's API.
+      REGISTRY_ADDRESS: `127.0.0.1:${options.registryPort}`,
     });
     const models = options.demo ? await registerDemoModels(clients.registry) : [];
     startRouterAndWorker(system, options, models);
