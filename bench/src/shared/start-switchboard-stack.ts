@@ -100,6 +100,8 @@ async function createServiceEnvironment(options: SwitchboardStackOptions) {
     SWITCHBOARD_NAMESPACE: options.namespace,
     REGISTRY_HOST: '127.0.0.1',
     REGISTRY_PORT: String(registryPort),
+    // Where the optimizer applies canary verdicts.
+    REGISTRY_ADDRESS: `127.0.0.1:${registryPort}`,
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(routerPort),
     MONITOR_HOST: '127.0.0.1',
