@@ -158,6 +158,13 @@ describe('writeReport', () => {
     ]);
   });
 
+  it('leaves out the router reasons when no Switchboard policy ran', async () => {
+    const { switchboard: _dropped, ...others } = SAMPLE_RESULTS.policies;
+    const report = await writeSampleReport(directory, { ...SAMPLE_RESULTS, policies: others });
+    expect(report).not.toContain("## How Switchboard's routes chose");
+    expect(await writeSampleReport(directory)).toContain("## How Switchboard's routes chose");
+  });
+
   it('describes the learned route: its training rows, policy version, λ and how λ was fitted', async () => {
     const report = await writeSampleReport(directory);
     expect(report).toContain(

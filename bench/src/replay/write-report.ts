@@ -181,6 +181,19 @@ function reasonTable(results: ReplayResults): string {
   return formatMarkdownTable(['policy', ...reasons], rows);
 }
 
+/** Why Switchboard's routes chose their models; nothing when neither route policy ran. */
+function reasonSection(results: ReplayResults): string[] {
+  if (results.policies.switchboard === undefined && results.policies['switchboard-rules'] === undefined)
+    return [];
+  return [
+    "## How Switchboard's routes chose",
+    "Answers per router reason: `learned_policy` is the optimizer's policy ranking the models the " +
+      'rules found feasible; `cheapest_feasible` the rules alone; `degraded_fastest` the fastest model ' +
+      'when none was predicted to answer within the budget (and, for the rules route, reach its floor).',
+    reasonTable(results),
+  ];
+}
+
 /** The policy table and the ratios to static, as Markdown: the part of the report worth printing to a terminal. */
 export function formatResultTables(results: ReplayResults): string {
   return `${policyTable(results)}\n\n${ratioTable(results)}`;
@@ -199,11 +212,7 @@ function composeReport(results: ReplayResults, charts: readonly ReportChart[]): 
     ratioTable(results),
     "## Paper's claims beside ours",
     paperClaimsTable(results),
-    "## How Switchboard's routes chose",
-    "Answers per router reason: `learned_policy` is the optimizer's policy ranking the models the " +
-      'rules found feasible; `cheapest_feasible` the rules alone; `degraded_fastest` the fastest model ' +
-      'when none was predicted to answer within the budget (and, for the rules route, reach its floor).',
-    reasonTable(results),
+    ...reasonSection(results),
     '## Charts',
     ...charts.map((chart) => `![${chart.altText}](${chart.fileName})\n\n${chart.caption}`),
   ].join('\n\n');
