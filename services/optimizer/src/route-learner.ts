@@ -7,6 +7,7 @@ import {
 import type { QualityPredictor, RoutePolicy } from '@switchboard/routing-policy';
 import { judgeWorkingPredictors } from './judge-working-predictors.js';
 import type { LearnerDependencies } from './learner-dependencies.js';
+import { readDecisionFigures } from './decision-store.js';
 import { loadTrainingSet } from './load-route-evidence.js';
 import type { StoredObservation } from './observation.js';
 import { readObservationsAfter } from './observation-store.js';
@@ -35,6 +36,13 @@ interface WorkingState {
 }
 
 const { hashBits } = DEFAULT_FEATURE_SETTINGS;
+
+/**
+ * A model's SLO-miss rate must move by more than this (absolute) to republish a policy without new
+ * predictors: enough to matter at μ = 1 against quality differences of a few points, and far above
+ * the noise of a rate over the recent decisions, so policies of megabytes are not republished for it.
+ */
+const SLO_MISS_RATE_DRIFT = 0.02;
 
 /**
  * What the optimizer has learned on one route, and its publication. Holds the live policy (what
@@ -118,12 +126,14 @@ export class RouteLearner {
   }
 
   /**
-   * Publishes the working predictors if they changed since the last publication (or refusal), and
+   * Publishes the working predictors if they changed since the last publication (or refusal), or
+   * if a model's SLO-miss rate moved since then — routers weigh misses (μ) only through a published
+   * policy, so a model that starts missing its budgets must not wait for the next feedback — and
    * announces the live policy again if routers may have missed it.
    */
   publishIfChanged(): Promise<PublishOutcome> {
     return this.#enqueue(async () => {
-      if (this.#working.changed) return this.#publish();
+      if (this.#working.changed || (await this.#sloMissRatesMoved())) return this.#publish();
       if (this.#announcePending && this.#live !== undefined) {
         await announceIfBehind(this.#dependencies.store, this.#live.policy);
         this.#announcePending = false;
@@ -171,6 +181,18 @@ export class RouteLearner {
       if (outcome.kind !== 'published') this.#working = previous;
       return outcome;
     });
+  }
+
+  /** Whether any model's SLO-miss rate moved by more than SLO_MISS_RATE_DRIFT from the live policy's. */
+  async #sloMissRatesMoved(): Promise<boolean> {
+    const live = this.#live?.policy;
+    if (live === undefined || this.#working.predictors.size === 0) return false;
+    const figures = await readDecisionFigures(this.#dependencies.database, this.route);
+    for (const [model, decided] of figures) {
+      const published = live.sloMissRates.get(model) ?? 0;
+      if (Math.abs(decided.sloMissRate - published) > SLO_MISS_RATE_DRIFT) return true;
+    }
+    return false;
   }
 
   /** Resolves once everything queued so far has run. */

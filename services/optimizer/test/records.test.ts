@@ -127,4 +127,20 @@ describe('feedback and decision records', () => {
     ]);
     expect(await recordsRead('decisions', 'stored')).toBe(8);
   });
+
+  it('republishes the policy when a model starts missing its budgets, with no new feedback', async () => {
+    const before = await bed.announcedVersion(ROUTE);
+    expect(before).toBeGreaterThan(0n); // learned from the first test's feedback
+    for (let index = 0; index < 12; index += 1) {
+      await bed.putDecision(decision(`late-${index}`, { model: 'second', sloMissed: true }));
+    }
+    await acked(`KV_${bed.names.decisionsBucket}`, 21);
+
+    // Republished with the new rate (possibly after a version for test 3's misses of `first`).
+    await waitFor(async () => ((await bed.readPolicy(ROUTE))?.sloMissRates.get('second') ?? 0) > 0.5, {
+      timeoutMs: 10_000,
+      message: 'a policy carrying the SLO-miss rate of `second`',
+    });
+    expect(await bed.announcedVersion(ROUTE)).toBeGreaterThan(before);
+  });
 });
