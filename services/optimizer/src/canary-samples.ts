@@ -1,11 +1,7 @@
 import type { FeedbackRecord, RequestRecord } from '@switchboard/protocol';
 import { servingKey } from './canary-arms.js';
 import type { CanaryArm } from './canary-arms.js';
-import type { CanaryEvidence, CanaryMetricName } from './canary-verdict.js';
-import { EMPTY_MOMENTS, addSamples } from './sequential-test.js';
-
-/** The two arms of a canary. */
-export type ArmSide = 'canary' | 'stable';
+import type { ArmSide, CanaryMetricName, CanarySamples } from './canary-evidence.js';
 
 /** A canary (by key) and the side of it a served (route, model, version) is. */
 export interface WatchEntry {
@@ -17,7 +13,7 @@ export interface WatchEntry {
 export type WatchIndex = ReadonlyMap<string, readonly WatchEntry[]>;
 
 /** Samples of one batch of records, per canary key, side and metric. */
-export type SampleBatch = Map<string, Record<ArmSide, Record<CanaryMetricName, number[]>>>;
+export type SampleBatch = Map<string, CanarySamples>;
 
 /** Indexes watched canaries (by key) by the (route, model, version) of each of their arms. */
 export function createWatchIndex(canaries: ReadonlyMap<string, CanaryArm>): WatchIndex {
@@ -74,22 +70,3 @@ export function addFeedbackSample(record: FeedbackRecord, index: WatchIndex, bat
   const entries = index.get(servingKey(decision.route, decision.model, decision.version));
   if (entries !== undefined) push(batch, entries, 'quality', record.score);
 }
-
-/** `evidence` with a batch's samples of one canary added. */
-export function addBatchToEvidence(
-  evidence: CanaryEvidence,
-  samples: Record<ArmSide, Record<CanaryMetricName, number[]>>,
-): CanaryEvidence {
-  const arms = (metric: CanaryMetricName) => ({
-    canary: addSamples(evidence[metric].canary, samples.canary[metric]),
-    stable: addSamples(evidence[metric].stable, samples.stable[metric]),
-  });
-  return { latency: arms('latency'), error_rate: arms('error_rate'), quality: arms('quality') };
-}
-
-/** The evidence of a canary nothing has been seen of yet. */
-export const EMPTY_EVIDENCE: CanaryEvidence = Object.freeze({
-  latency: { canary: EMPTY_MOMENTS, stable: EMPTY_MOMENTS },
-  error_rate: { canary: EMPTY_MOMENTS, stable: EMPTY_MOMENTS },
-  quality: { canary: EMPTY_MOMENTS, stable: EMPTY_MOMENTS },
-});

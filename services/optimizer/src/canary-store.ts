@@ -1,5 +1,6 @@
 import type { CanaryArm } from './canary-arms.js';
-import type { CanaryEvidence, MetricJudgement } from './canary-verdict.js';
+import type { CanaryEvidence } from './canary-evidence.js';
+import type { MetricJudgement } from './canary-verdict.js';
 import type { Queryable } from './open-database.js';
 
 /** Where a canary stands: watched, decided, or gone before a verdict. */

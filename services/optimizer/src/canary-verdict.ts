@@ -1,25 +1,8 @@
+import { CANARY_METRICS, differenceVariance } from './canary-evidence.js';
+import type { CanaryEvidence, CanaryMetricName, MetricEvidence } from './canary-evidence.js';
 import type { CanaryThresholds } from './canary-settings.js';
 import { boundedVariance, mixtureConfidenceInterval, sampleVariance } from './sequential-test.js';
 import type { Moments } from './sequential-test.js';
-
-/** What a canary is compared on. */
-export type CanaryMetricName = 'latency' | 'error_rate' | 'quality';
-
-/** Every metric, in the order verdicts and `policy show` list them. */
-export const CANARY_METRICS: readonly CanaryMetricName[] = ['latency', 'error_rate', 'quality'];
-
-/** The samples of one metric on both arms. */
-export interface ArmMoments {
-  readonly canary: Moments;
-  readonly stable: Moments;
-}
-
-/**
- * What a canary's verdict rests on: per metric, the moments of the canary's and the stable arm's
- * samples — the log of each answer's latency in milliseconds, 1 or 0 per attempt for an error, each
- * feedback score.
- */
-export type CanaryEvidence = Readonly<Record<CanaryMetricName, ArmMoments>>;
 
 /** How one metric of a canary compares with the stable arm. */
 export type MetricConclusion = 'worse' | 'not_worse' | 'undecided' | 'too_few_samples';
@@ -47,10 +30,12 @@ export interface CanaryVerdict {
 }
 
 /**
- * Samples per arm before a metric is judged at all: the interval's plug-in variance needs a few
- * dozen to be trusted (see mixtureConfidenceInterval).
+ * Samples per arm, and blocks (see canary-evidence.ts), before a metric is judged at all: the
+ * interval's plug-in variance needs a few dozen samples to be trusted (see
+ * mixtureConfidenceInterval), the blocks' variance ten blocks.
  */
 export const MIN_SAMPLES_TO_JUDGE = 30;
+const MIN_BLOCKS_TO_JUDGE = 10;
 /** Latencies that never vary would make any difference conclusive; below 1% spread they count as 1%. */
 const MIN_LOG_LATENCY_VARIANCE = 0.01 ** 2;
 /**
@@ -97,9 +82,10 @@ export function judgeCanary(evidence: CanaryEvidence, thresholds: CanaryThreshol
 
 function judgeMetric(
   metric: CanaryMetricName,
-  { canary, stable }: ArmMoments,
+  evidence: MetricEvidence,
   thresholds: CanaryThresholds,
 ): MetricJudgement {
+  const { canary, stable } = evidence;
   const margin = marginOf(metric, thresholds);
   const worseBy = metric === 'quality' ? stable.mean - canary.mean : canary.mean - stable.mean;
   const base = {
@@ -111,18 +97,25 @@ function judgeMetric(
     worseBy,
     margin,
   };
-  if (Math.min(canary.count, stable.count) < MIN_SAMPLES_TO_JUDGE) {
-    return { ...base, lower: -Infinity, upper: Infinity, conclusion: 'too_few_samples' };
-  }
   const variance =
     metric === 'latency'
       ? (moments: Moments) => Math.max(sampleVariance(moments), MIN_LOG_LATENCY_VARIANCE)
       : boundedVariance;
-  const interval = mixtureConfidenceInterval(
-    worseBy,
-    variance(canary) / canary.count + variance(stable) / stable.count,
-    { alpha: thresholds.alpha / CANARY_METRICS.length, mixtureSd: Math.max(MIXTURE_SD[metric], margin) },
-  );
+  const estimateVariance =
+    Math.min(canary.count, stable.count) < MIN_SAMPLES_TO_JUDGE
+      ? undefined
+      : differenceVariance(
+          evidence,
+          variance(canary) / canary.count + variance(stable) / stable.count,
+          MIN_BLOCKS_TO_JUDGE,
+        );
+  if (estimateVariance === undefined) {
+    return { ...base, lower: -Infinity, upper: Infinity, conclusion: 'too_few_samples' };
+  }
+  const interval = mixtureConfidenceInterval(worseBy, estimateVariance, {
+    alpha: thresholds.alpha / CANARY_METRICS.length,
+    mixtureSd: Math.max(MIXTURE_SD[metric], margin),
+  });
   const conclusion: MetricConclusion =
     interval.lower > margin ? 'worse' : interval.upper < margin ? 'not_worse' : 'undecided';
   return { ...base, lower: interval.lower, upper: interval.upper, conclusion };

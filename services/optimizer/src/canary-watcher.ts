@@ -10,13 +10,9 @@ import type { CanaryAction } from './apply-canary-verdict.js';
 import { canaryKey, listRegistryArms } from './canary-arms.js';
 import type { CanaryArm, UnwatchableArm } from './canary-arms.js';
 import type { CanaryMetrics } from './canary-metrics.js';
-import {
-  EMPTY_EVIDENCE,
-  addBatchToEvidence,
-  addFeedbackSample,
-  addRequestSamples,
-  createWatchIndex,
-} from './canary-samples.js';
+import { EMPTY_EVIDENCE, addBatchToEvidence } from './canary-evidence.js';
+import type { CanaryEvidence } from './canary-evidence.js';
+import { addFeedbackSample, addRequestSamples, createWatchIndex } from './canary-samples.js';
 import type { SampleBatch, WatchIndex } from './canary-samples.js';
 import { loadCanaryThresholds } from './canary-settings-store.js';
 import { toCanaryState } from './canary-state.js';
@@ -28,7 +24,7 @@ import {
   startCanary,
 } from './canary-store.js';
 import { describeJudgement, judgeCanary } from './canary-verdict.js';
-import type { CanaryEvidence, CanaryVerdict } from './canary-verdict.js';
+import type { CanaryVerdict } from './canary-verdict.js';
 import type { Database } from './open-database.js';
 
 /** What the watcher reads, writes and acts through. */

@@ -202,18 +202,18 @@ describe('canary promotion and rollback', () => {
       (_served, random) => 0.7 + 0.2 * random(),
     );
 
-    const { model } = await system.registry.getModel({ name: 'upgraded' });
-    expect(model?.version).toBe('2');
-    expect((await routeOf(system, 'upgrades')).candidates.map((candidate) => candidate.model)).toEqual([
-      'upgraded',
-    ]);
     const [verdict] = await canariesOf(system, 'upgrades');
-    expect(verdict).toMatchObject({
+    expect(verdict, verdict?.reason).toMatchObject({
       armModel: 'upgraded',
       armVersion: '2',
       stableVersion: '1',
       status: 'promoted',
     });
+    const { model } = await system.registry.getModel({ name: 'upgraded' });
+    expect(model?.version).toBe('2');
+    expect((await routeOf(system, 'upgrades')).candidates.map((candidate) => candidate.model)).toEqual([
+      'upgraded',
+    ]);
     for (const metric of verdict?.metrics ?? []) {
       expect(metric.conclusion).toBe('not_worse');
       expect(Math.min(Number(metric.canarySamples), Number(metric.stableSamples))).toBeGreaterThanOrEqual(
