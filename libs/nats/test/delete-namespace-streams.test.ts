@@ -21,7 +21,7 @@ describe('deleteNamespaceStreams', () => {
     return found.sort();
   };
 
-  /** A namespace with the three service streams and its registry bucket, as a running system leaves it. */
+  /** A namespace with the four service streams and its registry bucket, as a running system leaves it. */
   const populate = async (namespace: string) => {
     const names = createSubjectNames(namespace);
     await ensureStreams(manager, names);
@@ -47,10 +47,16 @@ describe('deleteNamespaceStreams', () => {
 
     const names = createSubjectNames(doomed);
     expect(deleted.sort()).toEqual(
-      [names.deadLetterStream, names.inferStream, names.telemetryStream, `KV_${names.registryBucket}`].sort(),
+      [
+        names.deadLetterStream,
+        names.feedbackStream,
+        names.inferStream,
+        names.telemetryStream,
+        `KV_${names.registryBucket}`,
+      ].sort(),
     );
     expect(await streamsOf(doomed)).toEqual([]);
-    expect(await streamsOf(neighbour)).toHaveLength(4);
+    expect(await streamsOf(neighbour)).toHaveLength(5);
     await deleteNamespaceStreams(connection, neighbour);
   });
 
