@@ -14,9 +14,8 @@ import { MonitorService } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
-import { PeriodicTask } from '@switchboard/service-runner';
-import { acquireWriterLock } from './acquire-writer-lock.js';
-import type { WriterLock } from './acquire-writer-lock.js';
+import { PeriodicTask, acquireWriterLock } from '@switchboard/service-runner';
+import type { WriterLock } from '@switchboard/service-runner';
 import { loadCheckpoint } from './checkpoint-store.js';
 import { Checkpointer } from './checkpointer.js';
 import type { MonitorConfig } from './config.js';
@@ -137,7 +136,11 @@ async function restoreAggregator({ config, names, logger, resources }: Context) 
   });
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
-  resources.lock = await acquireWriterLock(database, names.telemetryStream, logger);
+  resources.lock = await acquireWriterLock(database, {
+    key: `switchboard-monitor:${names.telemetryStream}`,
+    standbyMessage: 'another monitor counts this stream',
+    logger,
+  });
   const state = await loadCheckpoint(database, names.telemetryStream);
   logger.info({ lastSequence: state?.lastSequence ?? 0 }, 'checkpoint loaded');
   const aggregator =

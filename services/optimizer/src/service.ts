@@ -13,9 +13,8 @@ import { OptimizerService } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { decisionsStreamName, openDecisionsBucket, openPolicyStore } from '@switchboard/routing-policy';
-import { PeriodicTask } from '@switchboard/service-runner';
-import { acquireWriterLock } from './acquire-writer-lock.js';
-import type { WriterLock } from './acquire-writer-lock.js';
+import { PeriodicTask, acquireWriterLock } from '@switchboard/service-runner';
+import type { WriterLock } from '@switchboard/service-runner';
 import { BatchingTuner } from './batching-tuner.js';
 import type { OptimizerConfig } from './config.js';
 import { DurableReader } from './durable-reader.js';
@@ -111,7 +110,11 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
   });
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
-  resources.lock = await acquireWriterLock(database, config.namespace, logger);
+  resources.lock = await acquireWriterLock(database, {
+    key: `switchboard-optimizer:${config.namespace}`,
+    standbyMessage: 'another optimizer learns for this namespace',
+    logger,
+  });
   const connection = await connectNats({ url: config.natsUrl, name: 'optimizer', logger });
   resources.connection = connection;
   const manager = await jetstreamManager(connection);
