@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { POLICY_NAMES } from './replay-results.js';
 import type { LoadSample, PolicyName, ReplayResults, RequestOutcome } from './replay-results.js';
+import { accuracyCostAxes } from '../shared/accuracy-cost-axes.js';
 
 /**
  * Most points drawn per policy on the latency CDF. Thousands of outcomes per policy would make the
@@ -119,22 +120,7 @@ export function costAccuracySpec(results: ReplayResults): TopLevelSpec {
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
-    encoding: {
-      x: {
-        field: 'costUsd',
-        type: 'quantitative',
-        scale: { type: 'log', nice: false, padding: 30 },
-        axis: { format: '.2~r' },
-        title: 'Cost per request (USD, log scale)',
-      },
-      y: {
-        field: 'accuracy',
-        type: 'quantitative',
-        scale: { zero: false, padding: 20 },
-        axis: { format: '.1~%' },
-        title: 'Accuracy (answered correctly)',
-      },
-    },
+    encoding: accuracyCostAxes({ costTitle: 'Cost per request (USD, log scale)', accuracyFormat: '.1~%' }),
     layer: [
       {
         mark: { type: 'point', filled: true, size: 140, opacity: 1 },

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RoutingResults } from './routing-results.js';
+import { accuracyCostAxes } from '../shared/accuracy-cost-axes.js';
 
 /** Which family a policy belongs to, for its colour on the chart. */
 function policyKind(policy: string): string {
@@ -68,22 +69,7 @@ export function accuracyCostSpec(results: RoutingResults): TopLevelSpec {
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
-    encoding: {
-      x: {
-        field: 'costUsd',
-        type: 'quantitative',
-        scale: { type: 'log', nice: false, padding: 30 },
-        axis: { format: '.2~r' },
-        title: 'Total cost (USD, log scale)',
-      },
-      y: {
-        field: 'accuracy',
-        type: 'quantitative',
-        scale: { zero: false, padding: 20 },
-        axis: { format: '.0%' },
-        title: 'Accuracy (answered correctly)',
-      },
-    },
+    encoding: accuracyCostAxes({ costTitle: 'Total cost (USD, log scale)', accuracyFormat: '.0%' }),
     layer: [
       {
         mark: { type: 'point', filled: true, size: 120, opacity: 1 },
