@@ -54,7 +54,7 @@ export function routeAfterVerdict(
  * another model, makes that model the candidate. Safe to repeat: what is done already is skipped.
  * @throws GrpcCallError when the registry cannot be reached or refuses a change.
  */
-export async function applyCanaryVerdict(
+async function applyCanaryVerdict(
   registry: GrpcClient<typeof RegistryService>,
   arm: CanaryArm,
   action: CanaryAction,

@@ -35,7 +35,7 @@ export type CanarySamples = Record<ArmSide, Record<CanaryMetricName, number[]>>;
  * as they are read, so the requests of one worker batch — which share their execution, and fail
  * together — and of one burst of load mostly fall into one block.
  */
-export const BLOCK_MIN_SAMPLES = 5;
+const BLOCK_MIN_SAMPLES = 5;
 
 const EMPTY_METRIC: MetricEvidence = Object.freeze({
   canary: EMPTY_MOMENTS,

@@ -1,9 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { CanaryStateSchema } from '@switchboard/protocol';
 import type { CanaryState } from '@switchboard/protocol';
-import type { CanaryArm } from './canary-arms.js';
+import type { CanaryArm, UnwatchableArm } from './canary-arms.js';
 import type { CanaryStatus } from './canary-store.js';
-import type { MetricJudgement } from './canary-verdict.js';
+import type { CanaryVerdict, MetricJudgement } from './canary-verdict.js';
 
 /** What GetPolicy says of one canary. */
 export interface CanaryDescription {
@@ -42,5 +42,36 @@ export function toCanaryState(description: CanaryDescription): CanaryState {
     startedUnixMs: BigInt(description.startedUnixMs),
     decidedUnixMs: BigInt(description.decidedUnixMs),
     appliedUnixMs: BigInt(description.appliedUnixMs),
+  });
+}
+
+/** A watched canary as it stands: what it would be judged now and what it waits for. */
+export function watchedCanaryState(
+  canary: { readonly arm: CanaryArm; readonly startedUnixMs: number },
+  verdict: CanaryVerdict,
+): CanaryState {
+  const { arm, startedUnixMs } = canary;
+  const { reason, metrics } = verdict;
+  return toCanaryState({
+    arm,
+    status: 'watching',
+    reason,
+    metrics,
+    startedUnixMs,
+    decidedUnixMs: 0,
+    appliedUnixMs: 0,
+  });
+}
+
+/** An arm that is not watched, and why. */
+export function unwatchedCanaryState({ arm, reason }: UnwatchableArm): CanaryState {
+  return toCanaryState({
+    arm,
+    status: 'not_watched',
+    reason,
+    metrics: [],
+    startedUnixMs: 0,
+    decidedUnixMs: 0,
+    appliedUnixMs: 0,
   });
 }

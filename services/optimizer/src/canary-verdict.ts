@@ -34,7 +34,7 @@ export interface CanaryVerdict {
  * interval's plug-in variance needs a few dozen samples to be trusted (see
  * mixtureConfidenceInterval), the blocks' variance ten blocks.
  */
-export const MIN_SAMPLES_TO_JUDGE = 30;
+const MIN_SAMPLES_TO_JUDGE = 30;
 const MIN_BLOCKS_TO_JUDGE = 10;
 /** Latencies that never vary would make any difference conclusive; below 1% spread they count as 1%. */
 const MIN_LOG_LATENCY_VARIANCE = 0.01 ** 2;

@@ -15,7 +15,7 @@ import type { CanaryEvidence } from './canary-evidence.js';
 import { addFeedbackSample, addRequestSamples, createWatchIndex } from './canary-samples.js';
 import type { SampleBatch, WatchIndex } from './canary-samples.js';
 import { loadCanaryThresholds } from './canary-settings-store.js';
-import { toCanaryState } from './canary-state.js';
+import { toCanaryState, unwatchedCanaryState, watchedCanaryState } from './canary-state.js';
 import {
   finishCanary,
   loadOpenCanaries,
@@ -136,33 +136,14 @@ export class CanaryWatcher {
 
   /** The route's arms — watched (judged now) and not watched — then its newest finished canaries. */
   async describe(route: string): Promise<CanaryState[]> {
-    const thresholds = await loadCanaryThresholds(this.#options.database, route);
-    const watched = [...this.#watched.values()]
-      .filter((canary) => canary.arm.route === route)
-      .map((canary) => {
-        const verdict = judgeCanary(canary.evidence, thresholds);
-        return toCanaryState({
-          ...canary,
-          status: 'watching',
-          reason: verdict.reason,
-          metrics: verdict.metrics,
-          decidedUnixMs: 0,
-          appliedUnixMs: 0,
-        });
-      });
-    const unwatchable = (this.#unwatchable.get(route) ?? []).map(({ arm, reason }) =>
-      toCanaryState({
-        arm,
-        status: 'not_watched',
-        reason,
-        metrics: [],
-        startedUnixMs: 0,
-        decidedUnixMs: 0,
-        appliedUnixMs: 0,
-      }),
-    );
-    const finished = await readFinishedCanaries(this.#options.database, route, SHOWN_FINISHED);
-    return [...watched, ...unwatchable, ...finished.map(toCanaryState)];
+    const { database } = this.#options;
+    const thresholds = await loadCanaryThresholds(database, route);
+    const watched = [...this.#watched.values()].filter((canary) => canary.arm.route === route);
+    return [
+      ...watched.map((canary) => watchedCanaryState(canary, judgeCanary(canary.evidence, thresholds))),
+      ...(this.#unwatchable.get(route) ?? []).map(unwatchedCanaryState),
+      ...(await readFinishedCanaries(database, route, SHOWN_FINISHED)).map(toCanaryState),
+    ];
   }
 
   #serially<T>(work: () => Promise<T>): Promise<T> {
