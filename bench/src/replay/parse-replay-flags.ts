@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 import {
   readChoiceList,
   readCostWeight,
@@ -12,6 +11,7 @@ import {
 import type { CostWeightChoice } from '../shared/read-flag-value.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type { PolicyName } from './replay-results.js';
+import { collectFileFlags } from '../shared/collect-file-flags.js';
 
 /** The replay benchmark's settings. */
 export interface ReplayFlags {
@@ -80,26 +80,6 @@ export const REPLAY_USAGE = `usage: pnpm bench replay [--trace FILE] [--prompts 
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
 /**
- * Files of the multi-file flags: `--prompts a b` and `--prompts a --prompts b` both work, so bare
- * words after --prompts or --train belong to it; a bare word anywhere else is an error.
- */
-function collectFiles(tokens: readonly ParsedToken[]): Map<string, string[]> {
-  const files = new Map<string, string[]>();
-  let last: string | undefined;
-  for (const token of tokens) {
-    if (token.kind === 'option') {
-      last = token.name === 'prompts' || token.name === 'train' ? token.name : undefined;
-      if (last !== undefined && token.value !== undefined)
-        files.set(last, [...(files.get(last) ?? []), token.value]);
-    } else if (token.kind === 'positional') {
-      if (last === undefined) throw new Error(`unexpected argument "${token.value}"`);
-      files.set(last, [...(files.get(last) ?? []), token.value]);
-    }
-  }
-  return files;
-}
-
-/**
  * Parses the command line (without `node` and the script).
  * @throws Error naming the flag when a flag is unknown or its value is malformed.
  */
@@ -126,7 +106,7 @@ export function parseReplayFlags(args: readonly string[]): ReplayFlags {
     allowPositionals: true,
     tokens: true,
   });
-  const files = collectFiles(tokens);
+  const files = collectFileFlags(tokens, ['prompts', 'train']);
   return {
     trace: values.trace ?? DEFAULT_TRACE,
     prompts: files.get('prompts') ?? DEFAULT_PROMPTS,

@@ -2,8 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readCostWeight, readPositiveNumber, readShare, readWholeNumber } from '../shared/read-flag-value.js';
 import type { CostWeightChoice } from '../shared/read-flag-value.js';
-
-type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+import { collectFileFlags } from '../shared/collect-file-flags.js';
 
 /** The groups of policies `--policies` chooses from; `always` is one `always-<model>` per model. */
 export const POLICY_GROUPS = ['optimizer-offline', 'optimizer-online', 'rules', 'always', 'oracle'] as const;
@@ -72,23 +71,6 @@ export const ROUTING_USAGE = `usage: pnpm bench routing [--train FILE...] [--tes
   --out DIR                  where results.json, report.md and the chart go (default bench/results/routing)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
-/** Files of the multi-file flags: `--train a b` and `--train a --train b` both work. */
-function collectFiles(tokens: readonly ParsedToken[]): Map<string, string[]> {
-  const files = new Map<string, string[]>();
-  let last: string | undefined;
-  for (const token of tokens) {
-    if (token.kind === 'option') {
-      last = token.name === 'train' || token.name === 'test' ? token.name : undefined;
-      if (last !== undefined && token.value !== undefined)
-        files.set(last, [...(files.get(last) ?? []), token.value]);
-    } else if (token.kind === 'positional') {
-      if (last === undefined) throw new Error(`unexpected argument "${token.value}"`);
-      files.set(last, [...(files.get(last) ?? []), token.value]);
-    }
-  }
-  return files;
-}
-
 function readPolicies(text: string | undefined): PolicyGroup[] {
   if (text === undefined) return [...POLICY_GROUPS];
   const names = text.split(',').map((name) => name.trim());
@@ -129,7 +111,7 @@ export function parseRoutingFlags(args: readonly string[]): RoutingFlags {
     allowPositionals: true,
     tokens: true,
   });
-  const files = collectFiles(tokens);
+  const files = collectFileFlags(tokens, ['train', 'test']);
   return {
     train: files.get('train') ?? DEFAULT_TRAIN,
     test: files.get('test') ?? [],
