@@ -128,8 +128,6 @@ function featuresOf(entry: DecisionEntry): number[] {
     const prompt = readPrompt(entry.request, DEFAULT_FEATURE_SETTINGS.maxPromptChars);
     indices = featurisePrompt(prompt.text, DEFAULT_FEATURE_SETTINGS, prompt.length);
   }
-  const sorted = Uint32Array.from(indices).sort();
-  const distinct: number[] = [];
-  for (const index of sorted) if (distinct.at(-1) !== index) distinct.push(index);
-  return distinct;
+  // Distinct already: featurisePrompt lists each feature once.
+  return [...Uint32Array.from(indices).sort()];
 }
