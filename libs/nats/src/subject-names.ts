@@ -35,6 +35,13 @@ export interface SubjectNames {
   /** The monitor's load snapshot, about every 250 ms. */
   readonly monitorLoadSubject: string;
   readonly workerHeartbeatSubject: string;
+  /**
+   * Request-reply subject on which one worker takes its model assignment (`worker.<id>.assign`); the
+   * id must be a safe subject token, or UnsafeSubjectError is thrown.
+   */
+  workerAssignSubject(workerId: string): string;
+  /** KV bucket of leases that make one replica of a singleton service (the resource manager) active. */
+  readonly leaseBucket: string;
   readonly registryChangedSubject: string;
   readonly registryBucket: string;
   /** KV bucket announcing each route's newest learned policy. */
@@ -81,6 +88,8 @@ export function createSubjectNames(namespace = ''): SubjectNames {
     telemetryWildcard: subject('telemetry.>'),
     monitorLoadSubject: subject('monitor.load'),
     workerHeartbeatSubject: subject('worker.heartbeat'),
+    workerAssignSubject: (workerId: string) => subject(`worker.${subjectToken(workerId)}.assign`),
+    leaseBucket: bucket('leases'),
     registryChangedSubject: subject('registry.changed'),
     registryBucket: bucket('registry'),
     policyBucket: bucket('policy'),

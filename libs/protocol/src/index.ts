@@ -59,6 +59,7 @@ export type {
   RouteCandidate,
   RoutePolicy,
   RouteSpec,
+  ScalingSpec,
   ShadowTarget,
   TenantSpec,
   TensorSpec,
@@ -83,6 +84,7 @@ export {
   ShadowTargetSchema,
   TenantSpecSchema,
   TensorSpecSchema,
+  ScalingSpecSchema,
 } from './gen/switchboard/v1/model_pb.js';
 export type {
   BatchStats,
@@ -164,6 +166,7 @@ export type {
   ModelLoad,
   RequestAttempt,
   RequestRecord,
+  WorkerCapacity,
   WorkerHeartbeat,
 } from './gen/switchboard/v1/telemetry_pb.js';
 export {
@@ -174,6 +177,7 @@ export {
   ModelLoadSchema,
   RequestAttemptSchema,
   RequestRecordSchema,
+  WorkerCapacitySchema,
   WorkerHeartbeatSchema,
   WorkerState,
   WorkerStateSchema,
@@ -232,6 +236,25 @@ export {
   SetRouteSettingsRequestSchema,
   SetRouteSettingsResponseSchema,
 } from './gen/switchboard/v1/policy_pb.js';
+export type {
+  AssignReply,
+  AssignRequest,
+  GetPlacementRequest,
+  GetPlacementResponse,
+  ModelLoadFailure,
+  ModelPlan,
+  WorkerPlacement,
+} from './gen/switchboard/v1/placement_pb.js';
+export {
+  AssignReplySchema,
+  AssignRequestSchema,
+  GetPlacementRequestSchema,
+  GetPlacementResponseSchema,
+  ModelLoadFailureSchema,
+  ModelPlanSchema,
+  ResourceManagerService,
+  WorkerPlacementSchema,
+} from './gen/switchboard/v1/placement_pb.js';
 export { enumFromShortName, enumToShortName } from './enum-short-name.js';
 export {
   ANONYMOUS_TENANT,

@@ -1,13 +1,12 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { SubjectNames } from '@switchboard/nats';
+import { readQueueDepths } from '@switchboard/nats';
+import type { QueueDepth, SubjectNames } from '@switchboard/nats';
 import { LoadSnapshotSchema, ModelLoadSchema } from '@switchboard/protocol';
 import type { LoadSnapshot, ModelLoad } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
-import { readQueueDepths } from './read-queue-depths.js';
-import type { QueueDepth } from './read-queue-depths.js';
 import type { RecentThroughput } from './recent-throughput.js';
 import { lastMinuteFirstSubWindow } from './select-window.js';
 import type { TelemetryAggregator } from './telemetry-aggregator.js';

@@ -1,6 +1,8 @@
 import type { ConsumerInfo, JetStreamManager } from '@nats-io/jetstream';
-import { isStreamNotFound, PRIORITY_LEVELS, workConsumerName } from '@switchboard/nats';
-import type { SubjectNames } from '@switchboard/nats';
+import { workConsumerName } from './ensure-work-consumer.js';
+import { isStreamNotFound } from './jetstream-errors.js';
+import { PRIORITY_LEVELS } from './priority.js';
+import type { SubjectNames } from './subject-names.js';
 
 /** A model's queue, all priorities together. */
 export interface QueueDepth {
