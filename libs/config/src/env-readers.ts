@@ -29,6 +29,19 @@ export function envInt(fallback: number, bounds: { min?: number; max?: number } 
   );
 }
 
+/** A finite number within [min, max], e.g. a fraction; `fallback` when unset or empty. */
+export function envNumber(fallback: number, bounds: { min?: number; max?: number } = {}) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number()
+      .finite()
+      .min(bounds.min ?? -Number.MAX_VALUE)
+      .max(bounds.max ?? Number.MAX_VALUE)
+      .default(fallback),
+  );
+}
+
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration like `250ms`, `5s`, `2m` or a bare number of milliseconds; returns milliseconds. */

@@ -6,6 +6,7 @@ export {
   envEnum,
   envInt,
   envList,
+  envNumber,
   envOptionalString,
   envString,
   envUrl,

@@ -1,0 +1,2 @@
+export type { DriverName, ResourceManagerConfig, ScalingPolicyName } from './config.js';
+export { loadConfig } from './config.js';
