@@ -6,7 +6,7 @@ import {
   ModalitySchema,
   ModelSpecSchema,
 } from '@switchboard/protocol';
-import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+import type { BatchingSpec, ModelSpec, ScalingSpec, TensorSpec } from '@switchboard/protocol';
 import { enumFromText, enumToText } from './enum-text.js';
 
 /** A tensor spec in jsonb; shapes as numbers (dimensions are far below 2^53). */
@@ -23,6 +23,14 @@ interface BatchingJson {
   maxQueueDelayUs: number;
 }
 
+/** A scaling spec in jsonb; every field is written, 0 meaning the resource manager's default. */
+interface ScalingJson {
+  minReplicas: number;
+  maxReplicas: number;
+  queueWaitSloMs: number;
+  idleUnloadSeconds: number;
+}
+
 /** The `models` columns a ModelSpec determines (everything but timestamps, versions and their artifacts). */
 interface ModelColumns {
   name: string;
@@ -37,6 +45,7 @@ interface ModelColumns {
   quality_score: number;
   memory_bytes: bigint;
   batching: BatchingJson | null;
+  scaling: ScalingJson | null;
   runtime_options: Record<string, string>;
   current_version: string;
   latency_prior_ms: number;
@@ -67,6 +76,7 @@ export function toModelColumns(spec: ModelSpec): ModelColumns {
     quality_score: spec.qualityScore,
     memory_bytes: spec.memoryBytes,
     batching: spec.batching === undefined ? null : toBatchingJson(spec.batching),
+    scaling: spec.scaling === undefined ? null : toScalingJson(spec.scaling),
     runtime_options: { ...spec.runtimeOptions },
     current_version: spec.version,
     latency_prior_ms: spec.latencyPriorMs,
@@ -99,6 +109,7 @@ export function toModelSpec(row: ModelRow): ModelSpec {
             maxBatchSize: row.batching.maxBatchSize,
             maxQueueDelayUs: row.batching.maxQueueDelayUs,
           },
+    scaling: row.scaling ?? undefined,
     runtimeOptions: row.runtime_options,
     latencyPriorMs: row.latency_prior_ms,
     latencyPriorPerUnitUs: row.latency_prior_per_unit_us,
@@ -119,5 +130,14 @@ function toBatchingJson(batching: BatchingSpec): BatchingJson {
     mode: enumToText(BatchingModeSchema, batching.mode),
     maxBatchSize: batching.maxBatchSize,
     maxQueueDelayUs: batching.maxQueueDelayUs,
+  };
+}
+
+function toScalingJson(scaling: ScalingSpec): ScalingJson {
+  return {
+    minReplicas: scaling.minReplicas,
+    maxReplicas: scaling.maxReplicas,
+    queueWaitSloMs: scaling.queueWaitSloMs,
+    idleUnloadSeconds: scaling.idleUnloadSeconds,
   };
 }

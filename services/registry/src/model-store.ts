@@ -118,6 +118,7 @@ function toParameters(sql: Queryable, spec: ModelSpec) {
     inputs: json(columns.inputs),
     outputs: json(columns.outputs),
     batching: columns.batching === null ? null : json(columns.batching),
+    scaling: columns.scaling === null ? null : json(columns.scaling),
     runtime_options: json(columns.runtime_options),
   };
 }

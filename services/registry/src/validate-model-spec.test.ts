@@ -1,7 +1,13 @@
 import { create } from '@bufbuild/protobuf';
 import { InvalidArgumentError } from '@switchboard/errors';
-import { BatchingMode, BatchingSpecSchema, ModelSpecSchema, TensorSpecSchema } from '@switchboard/protocol';
-import type { Modality } from '@switchboard/protocol';
+import {
+  BatchingMode,
+  BatchingSpecSchema,
+  ModelSpecSchema,
+  ScalingSpecSchema,
+  TensorSpecSchema,
+} from '@switchboard/protocol';
+import type { Modality, ScalingSpec } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 import { validateModelSpec } from './validate-model-spec.js';
 
@@ -64,6 +70,51 @@ describe('validateModelSpec', () => {
 
     expect(() => validateModelSpec(spec)).toThrow(
       /version "v 2" must be.*modality 99 is not a known Modality.*quality_score NaN.*cost_per_unit_micros Infinity/,
+    );
+  });
+});
+
+describe('validateModelSpec scaling', () => {
+  const withScaling = (scaling: Partial<Omit<ScalingSpec, '$typeName'>>) => {
+    const spec = minimal();
+    spec.scaling = create(ScalingSpecSchema, scaling);
+    return spec;
+  };
+
+  it('keeps sound bounds, an unbounded maximum and the largest limits', () => {
+    expect(validateModelSpec(withScaling({ minReplicas: 2, maxReplicas: 2 })).scaling).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 2,
+    });
+    expect(validateModelSpec(withScaling({ minReplicas: 5 })).scaling).toMatchObject({
+      minReplicas: 5,
+      maxReplicas: 0,
+    });
+    const largest = { maxReplicas: 1000, queueWaitSloMs: 3_600_000, idleUnloadSeconds: 604_800 };
+    expect(validateModelSpec(withScaling(largest)).scaling).toMatchObject(largest);
+  });
+
+  it('stores a scaling spec of zeros as absent, since it asks for the defaults as no spec does', () => {
+    expect(validateModelSpec(withScaling({})).scaling).toBeUndefined();
+  });
+
+  it('rejects a minimum above a bounded maximum and says how to fix it', () => {
+    expect(() => validateModelSpec(withScaling({ minReplicas: 4, maxReplicas: 3 }))).toThrow(
+      /invalid model "tiny": scaling.min_replicas 4 exceeds scaling.max_replicas 3; lower min_replicas, raise max_replicas or set it to 0/,
+    );
+  });
+
+  it('names every scaling field above its limit in one message', () => {
+    const spec = withScaling({
+      minReplicas: 1001,
+      maxReplicas: 1001,
+      queueWaitSloMs: 3_600_001,
+      idleUnloadSeconds: 604_801,
+    });
+
+    expect(() => validateModelSpec(spec)).toThrow(InvalidArgumentError);
+    expect(() => validateModelSpec(spec)).toThrow(
+      /scaling.min_replicas 1001 must be <= 1000; scaling.max_replicas 1001 must be <= 1000 \(0 = no bound but the pool\); scaling.queue_wait_slo_ms 3600001 must be <= 3600000 \(1 h\); scaling.idle_unload_seconds 604801 must be <= 604800 \(7 days\)$/,
     );
   });
 });

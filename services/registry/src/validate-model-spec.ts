@@ -7,8 +7,9 @@ import {
   ModelSpecSchema,
   isValidVersion,
 } from '@switchboard/protocol';
-import type { BatchingSpec, ModelSpec, TensorSpec } from '@switchboard/protocol';
+import type { BatchingSpec, ModelSpec, ScalingSpec, TensorSpec } from '@switchboard/protocol';
 import { DATATYPES, isDatatype } from '@switchboard/tensors';
+import { checkScaling } from './check-scaling.js';
 import { validateName } from './validate-name.js';
 
 /** Runtimes a worker can execute today. */
@@ -19,8 +20,8 @@ const DEFAULT_VERSION = '1';
 
 /**
  * Checks a model spec from a RegisterModel or UpdateModel request and returns a normalised copy:
- * the version defaults to "1", and the server-owned `versions`, `versionArtifacts` and
- * `updatedAtUnixMs` are cleared.
+ * the version defaults to "1", a scaling spec of zeros becomes absent, and the server-owned
+ * `versions`, `versionArtifacts` and `updatedAtUnixMs` are cleared.
  * Every problem is reported at once so a spec file can be fixed in one go.
  * @throws InvalidArgumentError listing every problem found.
  */
@@ -32,6 +33,8 @@ export function validateModelSpec(spec: ModelSpec | undefined): ModelSpec {
   model.versions = [];
   model.versionArtifacts = {};
   model.updatedAtUnixMs = 0n;
+  // A scaling spec of zeros asks for the manager's defaults, as no spec does: stored as absent.
+  if (model.scaling !== undefined && isAllZero(model.scaling)) model.scaling = undefined;
   const problems = [
     ...checkVersion(model.version),
     ...checkRuntime(model.runtime),
@@ -40,6 +43,7 @@ export function validateModelSpec(spec: ModelSpec | undefined): ModelSpec {
     ...checkTensors('outputs', model.outputs),
     ...checkNumbers(model),
     ...checkBatching(model.batching),
+    ...checkScaling(model.scaling),
     ...checkRuntimeOptions(model.runtimeOptions),
   ];
   if (problems.length > 0) {
@@ -125,4 +129,13 @@ function checkBatching(batching: BatchingSpec | undefined): string[] {
 
 function checkRuntimeOptions(options: Record<string, string>): string[] {
   return Object.keys(options).some((key) => key === '') ? ['runtime_options keys must not be empty'] : [];
+}
+
+function isAllZero(scaling: ScalingSpec): boolean {
+  return (
+    scaling.minReplicas === 0 &&
+    scaling.maxReplicas === 0 &&
+    scaling.queueWaitSloMs === 0 &&
+    scaling.idleUnloadSeconds === 0
+  );
 }

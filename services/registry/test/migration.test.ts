@@ -66,6 +66,8 @@ describe('registry migration 0002', () => {
       expect([route?.policy, route?.cascade]).toEqual([undefined, undefined]);
       const { model } = await client.getModel({ name: 'old-a' });
       expect(model).toMatchObject({ latencyPriorMs: 0, latencyPriorPerUnitUs: 0 });
+      // 0004 leaves models stored before it without a scaling spec: the manager's defaults apply.
+      expect(model?.scaling).toBeUndefined();
     } finally {
       client.close();
     }

@@ -165,6 +165,29 @@ describe('registry admin API errors', () => {
     );
   });
 
+  it('rejects scaling limits out of bounds with INVALID_ARGUMENT, on register and on update', async () => {
+    await expectFailure(
+      fixture.client.registerModel({
+        model: classifierSpec({
+          name: 'over-scaled',
+          scaling: { minReplicas: 8, maxReplicas: 4, queueWaitSloMs: 7_200_000 },
+        }),
+      }),
+      StatusCode.INVALID_ARGUMENT,
+      'scaling.min_replicas 8 exceeds scaling.max_replicas 4',
+      'scaling.queue_wait_slo_ms 7200000 must be <= 3600000 (1 h)',
+    );
+    await expectFailure(
+      fixture.client.updateModel({
+        model: classifierSpec({ name: 'spare', scaling: { idleUnloadSeconds: 700_000 } }),
+      }),
+      StatusCode.INVALID_ARGUMENT,
+      'scaling.idle_unload_seconds 700000 must be <= 604800 (7 days)',
+    );
+    expect(await fixture.modelInBucket('over-scaled')).toBeUndefined();
+    expect((await fixture.modelInBucket('spare'))?.scaling).toBeUndefined();
+  });
+
   it('refuses to give an existing version a different artifact', async () => {
     await expectFailure(
       fixture.client.updateModel({ model: classifierSpec({ name: 'spare', artifact: 'models/other.onnx' }) }),

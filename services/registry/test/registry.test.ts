@@ -99,6 +99,34 @@ describe('registry admin API', () => {
     expect(listed?.versionArtifacts).toEqual(expected);
   });
 
+  it('stores a scaling spec, serves it from GetModel, ListModels and the bucket, and replaces it on update', async () => {
+    const scaling = { minReplicas: 1, maxReplicas: 4, queueWaitSloMs: 500, idleUnloadSeconds: 600 };
+    const { model } = await fixture.client.registerModel({
+      model: classifierSpec({ name: 'hotel', scaling }),
+    });
+
+    expect(model?.scaling).toMatchObject(scaling);
+    expect((await fixture.client.getModel({ name: 'hotel' })).model).toEqual(model);
+    const listed = (await fixture.client.listModels({})).models.find((each) => each.name === 'hotel');
+    expect(listed?.scaling).toMatchObject(scaling);
+    expect(await fixture.modelInBucket('hotel')).toEqual(model);
+
+    const unbounded = await fixture.client.updateModel({
+      model: classifierSpec({ name: 'hotel', scaling: { minReplicas: 2 } }),
+    });
+    expect(unbounded.model?.scaling).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 0,
+      queueWaitSloMs: 0,
+      idleUnloadSeconds: 0,
+    });
+    expect((await fixture.modelInBucket('hotel'))?.scaling).toEqual(unbounded.model?.scaling);
+
+    const defaults = await fixture.client.updateModel({ model: classifierSpec({ name: 'hotel' }) });
+    expect(defaults.model?.scaling).toBeUndefined();
+    expect((await fixture.modelInBucket('hotel'))?.scaling).toBeUndefined();
+  });
+
   it('stores a route with its candidates in preference order and replaces them on a second put', async () => {
     await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-small' }) });
     await fixture.client.registerModel({ model: classifierSpec({ name: 'delta-large' }) });
