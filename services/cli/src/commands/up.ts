@@ -9,12 +9,12 @@ import {
   OptimizerService,
   RegistryService,
 } from '@switchboard/protocol';
+import type { ServiceProcess } from '@switchboard/service-runner';
 import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
 import { startLocalSystem } from '../system/local-system.js';
 import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
-import type { ServiceProcess } from '../system/service-process.js';
 
 /** How long a service gets to answer after it is started, probed every 200 ms. */
 const STARTUP_WAIT = { timeoutMs: 60_000, intervalMs: 200 } as const;

@@ -2,9 +2,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { provideInfrastructure } from '@switchboard/local-infra';
 import type { Infrastructure } from '@switchboard/local-infra';
+import { startServiceProcess } from '@switchboard/service-runner';
+import type { ServiceProcess } from '@switchboard/service-runner';
 import type { Writer } from '../command-context.js';
-import { startServiceProcess } from './service-process.js';
-import type { ServiceProcess } from './service-process.js';
 
 const STOP_GRACE_MS = 10_000;
 
@@ -63,7 +63,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     startService(name, packageName, environment) {
       const service = startServiceProcess(
         name,
-        packageName,
+        import.meta.resolve(packageName),
         { ...shared, ...environment },
         options.logDirectory,
       );
