@@ -3,7 +3,7 @@ import { BatchingMode, ModelSpecSchema } from '@switchboard/protocol';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { applyModelFlags } from './model-flags.js';
-import { parseTensorFlag } from './parse-flag-values.js';
+import { parseDurationMs, parseDurationSeconds, parseTensorFlag } from './parse-flag-values.js';
 
 describe('parseTensorFlag', () => {
   it('reads name, datatype and a shape with variable dimensions', () => {
@@ -61,5 +61,58 @@ describe('applyModelFlags', () => {
     applyModelFlags(spec, { latencyPriorMs: 0.25 });
 
     expect([spec.latencyPriorMs, spec.latencyPriorPerUnitUs]).toEqual([0.25, 3]);
+  });
+});
+
+describe('parseDurationMs and parseDurationSeconds', () => {
+  it('read durations with units, bare milliseconds and zero', () => {
+    expect(['500ms', '2s', '1.5s', '10m', '1h', '250', '0'].map(parseDurationMs)).toEqual([
+      500, 2000, 1500, 600_000, 3_600_000, 250, 0,
+    ]);
+    expect(['90s', '10m', '168h', '0'].map(parseDurationSeconds)).toEqual([90, 600, 604_800, 0]);
+  });
+
+  it('reject text that is no duration, a negative one, an empty one and one beyond a uint32', () => {
+    for (const text of ['soon', '-5s', '', '10 m', '2000h']) {
+      expect(() => parseDurationMs(text), text).toThrow('expected a duration such as 500ms');
+    }
+  });
+
+  it('reject a duration of fractional seconds where whole seconds are stored', () => {
+    expect(() => parseDurationSeconds('1500ms')).toThrow('expected whole seconds, such as 90s, 10m or 1h');
+  });
+});
+
+describe('applyModelFlags scaling', () => {
+  it('creates a scaling spec from the scaling flags, in the units the spec stores', () => {
+    const spec = create(ModelSpecSchema, { name: 'm' });
+
+    applyModelFlags(spec, { minReplicas: 1, maxReplicas: 4, queueWaitSlo: 500, idleUnload: 600 });
+
+    expect(spec.scaling).toMatchObject({
+      minReplicas: 1,
+      maxReplicas: 4,
+      queueWaitSloMs: 500,
+      idleUnloadSeconds: 600,
+    });
+  });
+
+  it('changes only the scaling fields given and leaves a model without scaling flags untouched', () => {
+    const spec = create(ModelSpecSchema, {
+      name: 'm',
+      scaling: { minReplicas: 2, maxReplicas: 8, queueWaitSloMs: 250, idleUnloadSeconds: 60 },
+    });
+
+    applyModelFlags(spec, { maxReplicas: 0 });
+    expect(spec.scaling).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 0,
+      queueWaitSloMs: 250,
+      idleUnloadSeconds: 60,
+    });
+
+    const bare = create(ModelSpecSchema, { name: 'bare' });
+    applyModelFlags(bare, { quality: 0.5 });
+    expect(bare.scaling).toBeUndefined();
   });
 });

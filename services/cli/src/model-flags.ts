@@ -4,6 +4,7 @@ import {
   BatchingModeSchema,
   BatchingSpecSchema,
   ModalitySchema,
+  ScalingSpecSchema,
   TensorSpecSchema,
 } from '@switchboard/protocol';
 import type { Modality, ModelSpec } from '@switchboard/protocol';
@@ -14,6 +15,8 @@ import {
   parseChoice,
   parseCount,
   parseDecimal,
+  parseDurationMs,
+  parseDurationSeconds,
   parseInt64,
   parseKeyValue,
   parseTensorFlag,
@@ -39,6 +42,12 @@ export interface ModelFlags {
   option?: [string, string][];
   latencyPriorMs?: number;
   latencyPriorPerUnitUs?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** `--queue-wait-slo` in milliseconds (commander names it after the flag). */
+  queueWaitSlo?: number;
+  /** `--idle-unload` in seconds. */
+  idleUnload?: number;
 }
 
 /** Adds the flags for every common ModelSpec field to `command` (register and update share them). */
@@ -87,6 +96,26 @@ export function addModelFlags(command: Command): Command {
       '--latency-prior-per-unit-us <us>',
       'added to the latency prior per unit of request complexity, in microseconds',
       parseDecimal,
+    )
+    .option(
+      '--min-replicas <n>',
+      'replicas the resource manager keeps loaded whatever the demand (0: scale to zero when idle)',
+      parseCount,
+    )
+    .option(
+      '--max-replicas <n>',
+      'most replicas the resource manager places (0: only the pool bounds it)',
+      parseCount,
+    )
+    .option(
+      '--queue-wait-slo <duration>',
+      "longest predicted queue wait before replicas are added at once, e.g. 500ms (0: the manager's default)",
+      parseDurationMs,
+    )
+    .option(
+      '--idle-unload <duration>',
+      "time without requests before the model may be unloaded, e.g. 10m (0: the manager's default)",
+      parseDurationSeconds,
     );
 }
 
@@ -107,6 +136,7 @@ export function applyModelFlags(spec: ModelSpec, flags: ModelFlags): void {
   if (flags.latencyPriorMs !== undefined) spec.latencyPriorMs = flags.latencyPriorMs;
   if (flags.latencyPriorPerUnitUs !== undefined) spec.latencyPriorPerUnitUs = flags.latencyPriorPerUnitUs;
   applyBatchingFlags(spec, flags);
+  applyScalingFlags(spec, flags);
   for (const [key, value] of flags.option ?? []) {
     if (value === '') delete spec.runtimeOptions[key];
     else spec.runtimeOptions[key] = value;
@@ -126,4 +156,15 @@ function applyBatchingFlags(spec: ModelSpec, flags: ModelFlags): void {
   }
   if (batching.mode === BatchingMode.NONE && batching.maxBatchSize === 0) batching.maxBatchSize = 1;
   spec.batching = batching;
+}
+
+function applyScalingFlags(spec: ModelSpec, flags: ModelFlags): void {
+  const given = [flags.minReplicas, flags.maxReplicas, flags.queueWaitSlo, flags.idleUnload];
+  if (given.every((value) => value === undefined)) return;
+  const scaling = spec.scaling ?? create(ScalingSpecSchema);
+  if (flags.minReplicas !== undefined) scaling.minReplicas = flags.minReplicas;
+  if (flags.maxReplicas !== undefined) scaling.maxReplicas = flags.maxReplicas;
+  if (flags.queueWaitSlo !== undefined) scaling.queueWaitSloMs = flags.queueWaitSlo;
+  if (flags.idleUnload !== undefined) scaling.idleUnloadSeconds = flags.idleUnload;
+  spec.scaling = scaling;
 }

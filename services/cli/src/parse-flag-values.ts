@@ -1,4 +1,8 @@
+import { envDurationMs } from '@switchboard/config';
 import { InvalidArgumentError } from 'commander';
+
+/** Largest value of a uint32 protobuf field. */
+const MAX_UINT32 = 0xffff_ffff;
 
 /** A tensor as `--input`/`--output` give it, in the form protobuf-es `create` accepts. */
 export interface TensorFlag {
@@ -37,9 +41,30 @@ export function parseKeyValue(text: string): [string, string] {
 /** Parses a whole number >= 0 that fits a uint32 field. @throws InvalidArgumentError otherwise. */
 export function parseCount(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 0xffff_ffff)
+  if (!/^\d+$/.test(text) || value > MAX_UINT32)
     throw new InvalidArgumentError('expected a whole number >= 0');
   return value;
+}
+
+/**
+ * Parses a duration such as `500ms`, `2s`, `10m` or `1h` (a bare number is milliseconds) into
+ * milliseconds that fit a uint32 field; `0` is allowed.
+ * @throws InvalidArgumentError otherwise.
+ */
+export function parseDurationMs(text: string): number {
+  const parsed = envDurationMs(0).safeParse(text);
+  if (text.trim() === '' || !parsed.success || parsed.data > MAX_UINT32) {
+    throw new InvalidArgumentError('expected a duration such as 500ms, 2s, 10m or 1h');
+  }
+  return parsed.data;
+}
+
+/** Parses a duration as {@link parseDurationMs} does into whole seconds. @throws InvalidArgumentError otherwise. */
+export function parseDurationSeconds(text: string): number {
+  const milliseconds = parseDurationMs(text);
+  if (milliseconds % 1000 !== 0)
+    throw new InvalidArgumentError('expected whole seconds, such as 90s, 10m or 1h');
+  return milliseconds / 1000;
 }
 
 /** Parses a whole number for an int64 field; negative values are left for the registry to judge. */

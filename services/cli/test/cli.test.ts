@@ -61,6 +61,7 @@ describe('switchboard CLI', () => {
       '0.8',
       '10',
       'dynamic ≤16',
+      '-',
     ]);
   });
 
@@ -204,6 +205,42 @@ describe('switchboard CLI', () => {
         'INVALID_ARGUMENT: invalid model "timed": latency_prior_ms -1 must be a finite number >= 0',
       ),
     });
+  });
+
+  it('sets a model’s scaling limits from flags, shows them in get and list and changes one on update', async () => {
+    const registered = await cli(
+      ...['models', 'register', 'scaled', '--runtime', 'synthetic', '--min-replicas', '1'],
+      ...['--max-replicas', '4', '--queue-wait-slo', '500ms', '--idle-unload', '10m'],
+    );
+    expect(registered).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse((await cli('models', 'get', 'scaled')).stdout)).toMatchObject({
+      scaling: { minReplicas: 1, maxReplicas: 4, queueWaitSloMs: 500, idleUnloadSeconds: 600 },
+    });
+
+    await cli('models', 'update', 'scaled', '--max-replicas', '0', '--idle-unload', '1h');
+
+    expect(JSON.parse((await cli('models', 'get', 'scaled')).stdout)).toMatchObject({
+      scaling: { minReplicas: 1, queueWaitSloMs: 500, idleUnloadSeconds: 3600 },
+    });
+    const row = (await cli('models', 'list')).stdout.split('\n').find((line) => line.startsWith('scaled '));
+    expect(row?.split(/\s{2,}/).at(-1)).toBe('replicas ≥ 1, queue wait ≤ 500ms, idle unload 1h');
+    expect(await cli('models', 'update', 'scaled', '--max-replicas', '2000')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'INVALID_ARGUMENT: invalid model "scaled": scaling.max_replicas 2000 must be <= 1000',
+      ),
+    });
+  });
+
+  it('rejects a malformed --queue-wait-slo or a fractional --idle-unload before calling the registry', async () => {
+    const slo = await cli('models', 'update', 'scaled', '--queue-wait-slo', 'soon');
+    expect(slo.code).toBe(1);
+    expect(slo.stderr).toContain(
+      "argument 'soon' is invalid. expected a duration such as 500ms, 2s, 10m or 1h",
+    );
+    const idle = await cli('models', 'update', 'scaled', '--idle-unload', '1500ms');
+    expect(idle.code).toBe(1);
+    expect(idle.stderr).toContain('expected whole seconds');
   });
 
   it('rejects a malformed --input before calling the registry', async () => {

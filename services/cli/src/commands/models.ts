@@ -3,6 +3,7 @@ import { BatchingModeSchema, ModalitySchema, ModelSpecSchema } from '@switchboar
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
+import { describeScaling } from '../describe-scaling.js';
 import { enumShortName } from '../enum-names.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../format-table.js';
@@ -75,7 +76,17 @@ function formatModelJson(model: ModelSpec | undefined): string {
 }
 
 function formatModelTable(models: ModelSpec[]): string {
-  const headers = ['NAME', 'VERSION', 'RUNTIME', 'TASK', 'MODALITY', 'QUALITY', 'COST/CALL µ$', 'BATCHING'];
+  const headers = [
+    'NAME',
+    'VERSION',
+    'RUNTIME',
+    'TASK',
+    'MODALITY',
+    'QUALITY',
+    'COST/CALL µ$',
+    'BATCHING',
+    'SCALING',
+  ];
   const rows = models.map((model) => [
     model.name,
     model.version,
@@ -87,6 +98,7 @@ function formatModelTable(models: ModelSpec[]): string {
     model.batching === undefined
       ? '-'
       : `${enumShortName(BatchingModeSchema, model.batching.mode)} ≤${model.batching.maxBatchSize}`,
+    describeScaling(model.scaling),
   ]);
   return formatTable(headers, rows);
 }

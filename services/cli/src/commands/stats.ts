@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { envDurationMs } from '@switchboard/config';
 import { StatusCode } from '@switchboard/errors';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
@@ -8,7 +7,7 @@ import type { GetStatsRequest } from '@switchboard/protocol';
 import { InvalidArgumentError } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
 import { formatStats } from '../format-stats.js';
-import { parseChoice } from '../parse-flag-values.js';
+import { parseChoice, parseDurationMs } from '../parse-flag-values.js';
 import type { CommandRegistration } from '../run-cli.js';
 
 const WINDOWS: ReadonlyMap<string, StatsWindow> = new Map([
@@ -157,8 +156,7 @@ function stopOnInterrupt(): { signal: AbortSignal; dispose(): void } {
 }
 
 function parseInterval(text: string): number {
-  const parsed = envDurationMs(1_000).safeParse(text);
-  if (!parsed.success || parsed.data <= 0)
-    throw new InvalidArgumentError('expected a duration such as 500ms, 1s or 5s');
-  return parsed.data;
+  const intervalMs = parseDurationMs(text);
+  if (intervalMs <= 0) throw new InvalidArgumentError('expected a duration above 0, such as 500ms, 1s or 5s');
+  return intervalMs;
 }
