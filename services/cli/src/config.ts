@@ -7,11 +7,14 @@ const DEFAULT_REGISTRY_ADDRESS = 'localhost:8010';
 const DEFAULT_MONITOR_ADDRESS = 'localhost:8020';
 /** Where the optimizer listens when neither `--optimizer` nor SWITCHBOARD_OPTIMIZER says otherwise. */
 const DEFAULT_OPTIMIZER_ADDRESS = '127.0.0.1:8030';
+/** Where the resource manager listens when neither `--resource-manager` nor SWITCHBOARD_RESOURCE_MANAGER says otherwise. */
+const DEFAULT_RESOURCE_MANAGER_ADDRESS = '127.0.0.1:8040';
 
 const shape = {
   SWITCHBOARD_REGISTRY: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'localhost:8010'),
   SWITCHBOARD_MONITOR: variable(envString(DEFAULT_MONITOR_ADDRESS), 'localhost:8020'),
   SWITCHBOARD_OPTIMIZER: variable(envString(DEFAULT_OPTIMIZER_ADDRESS), '127.0.0.1:8030'),
+  SWITCHBOARD_RESOURCE_MANAGER: variable(envString(DEFAULT_RESOURCE_MANAGER_ADDRESS), '127.0.0.1:8040'),
   SWITCHBOARD_NAMESPACE: variable(envString(''), 'dev'),
   NATS_URL: variable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
   DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:']), 'postgres://postgres@127.0.0.1:5432/postgres'),
@@ -25,6 +28,8 @@ export interface CliConfig {
   readonly monitorAddress: string;
   /** host:port of the optimizer's OptimizerService API; `--optimizer` overrides it. */
   readonly optimizerAddress: string;
+  /** host:port of the resource manager's ResourceManagerService API; `--resource-manager` overrides it. */
+  readonly resourceManagerAddress: string;
   /** Namespace `up` gives the services it starts (see the services' SWITCHBOARD_NAMESPACE). */
   readonly namespace: string;
   /** NATS for `up`; unset means start a throwaway nats-server. */
@@ -43,6 +48,7 @@ export function loadCliConfig(environment: Environment): CliConfig {
     registryAddress: parsed.SWITCHBOARD_REGISTRY,
     monitorAddress: parsed.SWITCHBOARD_MONITOR,
     optimizerAddress: parsed.SWITCHBOARD_OPTIMIZER,
+    resourceManagerAddress: parsed.SWITCHBOARD_RESOURCE_MANAGER,
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     natsUrl: parsed.NATS_URL,
     databaseUrl: parsed.DATABASE_URL,

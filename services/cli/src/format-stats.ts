@@ -1,5 +1,6 @@
 import { StatsWindow } from '@switchboard/protocol';
 import type { BatchStats, GetStatsResponse, RequestStats } from '@switchboard/protocol';
+import { formatRate } from './format-rate.js';
 import { formatTable } from './format-table.js';
 import { formatUtcTime } from './format-utc-time.js';
 
@@ -83,8 +84,4 @@ function toBatchRow(stats: BatchStats): string[] {
 function formatMilliseconds(value: number): string {
   if (value < 10) return value.toFixed(value < 1 ? 3 : 2);
   return value < 100 ? value.toFixed(1) : value.toFixed(0);
-}
-
-function formatRate(perSecond: number): string {
-  return perSecond < 10 ? perSecond.toFixed(2) : perSecond.toFixed(1);
 }

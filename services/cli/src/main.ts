@@ -2,6 +2,7 @@
 import type { CliIo } from './command-context.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerOptimizerCommand } from './commands/optimizer.js';
+import { registerPlacementCommand } from './commands/placement.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerRoutesCommand } from './commands/routes.js';
 import { registerStatsCommand } from './commands/stats.js';
@@ -20,6 +21,7 @@ const COMMANDS: readonly CommandRegistration[] = [
   registerStatsCommand,
   registerOptimizerCommand,
   registerPolicyCommand,
+  registerPlacementCommand,
 ];
 
 /**

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StatusCode } from '@switchboard/errors';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { MonitorService, StatsWindow } from '@switchboard/protocol';
 import type { GetStatsRequest } from '@switchboard/protocol';
 import { InvalidArgumentError } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
+import { explainUnreachable } from '../explain-unreachable.js';
 import { formatStats } from '../format-stats.js';
 import { parseChoice, parseDurationMs } from '../parse-flag-values.js';
 import type { CommandRegistration } from '../run-cli.js';
@@ -127,18 +127,12 @@ async function fetchStats(
   request: Omit<GetStatsRequest, '$typeName'>,
   address: string,
 ) {
-  try {
-    return await client.getStats(request, { timeoutMs: CALL_TIMEOUT_MS });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== StatusCode.UNAVAILABLE && code !== StatusCode.DEADLINE_EXCEEDED) throw error;
-    throw new Error(
-      `cannot reach the monitor at ${address}; is it running? (set --monitor or SWITCHBOARD_MONITOR)`,
-      {
-        cause: error,
-      },
-    );
-  }
+  return explainUnreachable(
+    client.getStats(request, { timeoutMs: CALL_TIMEOUT_MS }),
+    'monitor',
+    address,
+    'set --monitor or SWITCHBOARD_MONITOR',
+  );
 }
 
 function stopOnInterrupt(): { signal: AbortSignal; dispose(): void } {
