@@ -2,7 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/local-infra';
-import { GRPCInferenceService, OptimizerService, RegistryService } from '@switchboard/protocol';
+import {
+  GRPCInferenceService,
+  OptimizerService,
+  RegistryService,
+  ResourceManagerService,
+} from '@switchboard/protocol';
 import type { CleanupStack } from './cleanup-stack.js';
 import { findFreePort } from './find-free-port.js';
 import { startNodeChild } from './node-child.js';
@@ -25,6 +30,8 @@ export interface SwitchboardStack {
   readonly processes: readonly StackProcess[];
   /** The optimizer's OptimizerService address, 127.0.0.1:port, when it was started. */
   readonly optimizerAddress: string | undefined;
+  /** The resource manager's ResourceManagerService address, 127.0.0.1:port, when it was started. */
+  readonly resourceManagerAddress: string | undefined;
 }
 
 /** Migrations plus a cold Node start; generous because CI machines are slow. */
@@ -37,7 +44,7 @@ export interface SwitchboardStackOptions {
   readonly databaseUrl: string;
   /** Unique per run, so the run's streams, subjects and KV bucket are its own. */
   readonly namespace: string;
-  /** One entry per worker process: the models it serves (`WORKER_MODELS`). */
+  /** One entry per worker process: the models it serves (`WORKER_MODELS`). Empty when the resource manager places models. */
   readonly workers: readonly (readonly string[])[];
   /** Registers what the run needs through the admin API, once the registry answers; adds its own undo steps to `cleanup`. */
   readonly provision: (registry: RegistryClient, cleanup: CleanupStack) => Promise<void>;
@@ -52,6 +59,12 @@ export interface SwitchboardStackOptions {
    * each of `routes`. Not started when absent.
    */
   readonly optimizer?: { readonly routes: readonly string[] };
+  /**
+   * Also starts the resource manager with these variables added (`RM_POLICY`, `RM_DRIVER`, …; its
+   * address and NATS, Postgres and namespace are the stack's). With `RM_DRIVER=local` (its default)
+   * it starts and places the workers itself, so `workers` should be empty. Not started when absent.
+   */
+  readonly resourceManager?: { readonly environment: Readonly<Record<string, string>> };
 }
 
 /** The compiled entry point of a service package, found the way Node resolves the package. */
@@ -88,7 +101,8 @@ async function startupStep(children: readonly NodeChild[], what: string, step: (
  * free ports, so several workers (and other Switchboards on the machine) do not collide on the defaults.
  */
 async function createServiceEnvironment(options: SwitchboardStackOptions) {
-  const [registryPort, routerPort, monitorPort, optimizerPort] = await Promise.all([
+  const [registryPort, routerPort, monitorPort, optimizerPort, resourceManagerPort] = await Promise.all([
+    findFreePort(),
     findFreePort(),
     findFreePort(),
     findFreePort(),
@@ -108,6 +122,8 @@ async function createServiceEnvironment(options: SwitchboardStackOptions) {
     MONITOR_PORT: String(monitorPort),
     OPTIMIZER_HOST: '127.0.0.1',
     OPTIMIZER_PORT: String(optimizerPort),
+    RESOURCE_MANAGER_HOST: '127.0.0.1',
+    RESOURCE_MANAGER_PORT: String(resourceManagerPort),
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
@@ -178,9 +194,22 @@ async function waitUntilOptimizerKnows(
   }
 }
 
+/** Waits until the resource manager answers GetPlacement (it then holds its lease or is about to). */
+async function waitUntilManagerAnswers(address: string, children: readonly NodeChild[]) {
+  const probe = createGrpcClient(ResourceManagerService, address);
+  try {
+    await startupStep(children, 'the resource manager to answer GetPlacement', async () => {
+      await probe.getPlacement({});
+      return true;
+    });
+  } finally {
+    probe.close();
+  }
+}
+
 /**
  * Starts Switchboard as separate processes — registry, router, the given workers and optionally the
- * monitor and the optimizer — provisions it through the registry's admin API and waits until the router reports every
+ * monitor, the optimizer and the resource manager (which may start workers of its own) — provisions it through the registry's admin API and waits until the router reports every
  * ready name ready. Every started part is added to `cleanup`, so an interrupted start is torn down
  * like a finished run.
  * @throws Error when a service exits during startup or the names are not ready within 60 s.
@@ -208,8 +237,22 @@ export async function startSwitchboardStack(
     options.optimizer === undefined
       ? []
       : [startService('optimizer', '@switchboard/optimizer', environment, cleanup)];
-  const children = [registry, router, ...workers, ...monitor, ...optimizer];
+  const resourceManager =
+    options.resourceManager === undefined
+      ? []
+      : [
+          startService(
+            'resource-manager',
+            '@switchboard/resource-manager',
+            { ...environment, ...options.resourceManager.environment },
+            cleanup,
+          ),
+        ];
+  const children = [registry, router, ...workers, ...monitor, ...optimizer, ...resourceManager];
   const routerAddress = `127.0.0.1:${environment.ROUTER_PORT}`;
+  const resourceManagerAddress =
+    options.resourceManager === undefined ? undefined : `127.0.0.1:${environment.RESOURCE_MANAGER_PORT}`;
+  if (resourceManagerAddress !== undefined) await waitUntilManagerAnswers(resourceManagerAddress, children);
   await waitUntilReady(routerAddress, options.readyNames, children);
   const optimizerAddress =
     options.optimizer === undefined ? undefined : `127.0.0.1:${environment.OPTIMIZER_PORT}`;
@@ -220,5 +263,6 @@ export async function startSwitchboardStack(
     routerAddress,
     processes: [router, ...workers].map(({ name, pid }) => ({ name, pid })),
     optimizerAddress,
+    resourceManagerAddress,
   };
 }
