@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderChartPng } from '../replay/render-chart.js';
 import { autoscaleChartSpec, toChartPoints } from './autoscale-chart.js';
 import type { PlanSample } from './poll-placement.js';
-import { ReplicaTimeline } from './replica-timeline.js';
+import { ReplicaTimeline } from '../shared/replica-timeline.js';
 
 function plan(atMs: number, model: string, forecastPerSecond: number): PlanSample {
   return {

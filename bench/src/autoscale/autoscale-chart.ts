@@ -4,7 +4,7 @@ import { AUTOSCALE_POLICIES } from './autoscale-results.js';
 import type { WindowClock } from './measure-forecast-error.js';
 import type { ScheduledRequest } from './plan-autoscale-run.js';
 import type { PlanSample } from './poll-placement.js';
-import type { ReplicaTimeline } from './replica-timeline.js';
+import type { ReplicaTimeline } from '../shared/replica-timeline.js';
 
 /** One point of the chart: a series' value at a time, trace seconds after the window's start. */
 export interface ChartPoint {

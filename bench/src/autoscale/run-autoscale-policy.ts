@@ -9,14 +9,14 @@ import type { RunContext } from '../shared/prepare-run.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
 import type { AutoscalePolicy } from './autoscale-results.js';
-import type { ManagerSettings } from './manager-environment.js';
-import { managerEnvironment, managerTimings } from './manager-environment.js';
+import type { ManagerSettings } from '../shared/manager-environment.js';
+import { managerEnvironment, managerTimings } from '../shared/manager-environment.js';
 import { measureForecastError } from './measure-forecast-error.js';
 import type { ScheduledRequest } from './plan-autoscale-run.js';
 import { pollPlacement } from './poll-placement.js';
 import type { PlacementPoller } from './poll-placement.js';
-import { recordHeartbeats } from './record-heartbeats.js';
-import { ReplicaTimeline } from './replica-timeline.js';
+import { recordHeartbeats } from '../shared/record-heartbeats.js';
+import { ReplicaTimeline } from '../shared/replica-timeline.js';
 import { sendRequests } from './send-requests.js';
 import type { PolicyRecord } from './summarise-policy.js';
 
@@ -80,7 +80,9 @@ async function startPolicyStack(
       },
       readyNames: inputs.specs.map((spec) => spec.name),
       monitor: true,
-      resourceManager: { environment: managerEnvironment(policy, inputs.manager) },
+      resourceManager: {
+        environment: managerEnvironment(policy === 'static-peak' ? 'static' : policy, inputs.manager),
+      },
     },
     cleanup,
   );

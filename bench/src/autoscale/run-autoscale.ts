@@ -19,7 +19,7 @@ import {
 import { judgeTargets, predictiveRatios } from './autoscale-results.js';
 import type { AutoscalePolicy, AutoscaleResults, PolicySummary } from './autoscale-results.js';
 import { formatAutoscaleResults } from './format-autoscale-results.js';
-import { managerTimings, TARGET_UTILISATION } from './manager-environment.js';
+import { managerTimings, TARGET_UTILISATION } from '../shared/manager-environment.js';
 import type { AutoscaleFlags } from './parse-autoscale-flags.js';
 import { peakReplicas, poolBound, scheduleRequests } from './plan-autoscale-run.js';
 import { readModelArrivals } from './read-model-arrivals.js';

@@ -2,7 +2,7 @@ import type { AutoscaleOutcome } from './send-requests.js';
 import type { ModelSummary, PolicySummary } from './autoscale-results.js';
 import type { ForecastError, WindowClock } from './measure-forecast-error.js';
 import type { PlanSample } from './poll-placement.js';
-import type { ReplicaTimeline } from './replica-timeline.js';
+import type { ReplicaTimeline } from '../shared/replica-timeline.js';
 
 /** Everything one policy's run left behind, for {@link summarisePolicy}. */
 export interface PolicyRecord {

@@ -1,6 +1,7 @@
 import type { GrpcClient } from '@switchboard/grpc';
 import type { GRPCInferenceService } from '@switchboard/protocol';
 import type { LoadRecorder } from '../shared/load-recorder.js';
+import type { ReplicaTimeline } from '../shared/replica-timeline.js';
 import { reportProgress } from '../shared/report-progress.js';
 import type { ReplayRequest } from './create-replay-workload.js';
 import type { ChooseTarget } from './policies.js';
@@ -26,6 +27,7 @@ export interface CapacitySearch {
   readonly workload: readonly ReplayRequest[];
   readonly client: GrpcClient<typeof GRPCInferenceService>;
   readonly loadRecorder: LoadRecorder;
+  readonly replicas: ReplicaTimeline;
   readonly speedup: number;
 }
 

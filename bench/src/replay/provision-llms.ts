@@ -23,6 +23,12 @@ export const SEQUENCES_PER_REPLICA = 16;
  * a request's input, not how long the answer will be. Roughly the Azure conversation trace's mean.
  */
 const PRIOR_OUTPUT_TOKENS = 200;
+/**
+ * When the resource manager places the models: each LLM's cold start in trace time (loading a
+ * model's weights from local disk and warming it; the autoscale benchmark's figure) and its memory.
+ * Every worker can hold every model, as the fixed workers do, so the hardware is the same.
+ */
+export const PLACED_LLM = { loadMs: 20_000, memoryBytes: 16 * 1024 ** 3 } as const;
 
 /** The SHA-256 of a prompt's UTF-8 bytes, as the synthetic LLM looks its outcome up. */
 export function promptKey(prompt: string): string {
@@ -58,13 +64,22 @@ export async function writeOutcomeFiles(
 /**
  * The registry entry of a simulated LLM. Its runtime times are divided by `speedup`, as the whole
  * replay clock is; its quality score is its accuracy on the training rows; its price is
- * RouterBench's, per input token plus an expected answer's output tokens per call.
+ * RouterBench's, per input token plus an expected answer's output tokens per call. `placed`: the
+ * resource manager places it ({@link PLACED_LLM}).
  */
 export function toLlmSpec(
   model: SimulatedLlm,
-  options: { outcomesFile: string; speedup: number; train: readonly PromptRecord[] },
+  options: { outcomesFile: string; speedup: number; train: readonly PromptRecord[]; placed?: boolean },
 ): ModelSpec {
   const { speedup } = options;
+  // Placed by the resource manager: a cold start to pay, a footprint to pack, one replica kept warm.
+  const placement =
+    options.placed === true
+      ? {
+          memoryBytes: BigInt(PLACED_LLM.memoryBytes),
+          scaling: { minReplicas: 1, maxReplicas: 0, queueWaitSloMs: 0 },
+        }
+      : {};
   return create(ModelSpecSchema, {
     name: model.name,
     version: '1',
@@ -87,7 +102,9 @@ export function toLlmSpec(
       prefill_us_per_token: String(model.prefillUsPerToken / speedup),
       decode_ms_per_token: String(model.decodeMsPerToken / speedup),
       outcomes_file: options.outcomesFile,
+      ...(options.placed === true ? { load_ms: String(PLACED_LLM.loadMs / speedup) } : {}),
     },
+    ...placement,
     qualityScore: accuracyOn(options.train, model),
     // USD per million tokens is micro-dollars per token.
     costPerUnitMicros: model.inputUsdPerMillion,

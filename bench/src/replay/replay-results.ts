@@ -133,6 +133,6 @@ export interface LoadSample {
   readonly arrivalsPerSecond: number;
   /** Jobs waiting or running across every model (the monitor's load snapshot). */
   readonly queueDepth: number;
-  /** Replicas serving models; constant until the resource manager resizes the pool. */
+  /** Replicas held (loaded or loading) over all models, from the workers' heartbeats. */
   readonly replicas: number;
 }

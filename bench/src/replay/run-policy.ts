@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import type { GrpcClient } from '@switchboard/grpc';
 import type { GRPCInferenceService } from '@switchboard/protocol';
 import type { LoadRecorder } from '../shared/load-recorder.js';
+import type { ReplicaTimeline } from '../shared/replica-timeline.js';
 import { readSwitchboardFacts } from '../shared/read-switchboard-facts.js';
 import { reportProgress } from '../shared/report-progress.js';
 import type { ReplayRequest } from './create-replay-workload.js';
@@ -28,6 +29,8 @@ export interface PolicyRunOptions {
   /** Arrival rate multiplier: offsets are divided by it (1 = the trace's own rate). */
   readonly load: number;
   readonly loadRecorder: LoadRecorder;
+  /** Replicas held per model, from the workers' heartbeats. */
+  readonly replicas: ReplicaTimeline;
 }
 
 /** A policy's run: every request's outcome, the load timeline and how long it took in trace time. */
@@ -85,7 +88,8 @@ async function sendOne(
 /**
  * Sends the workload open loop — each request at its (compressed) arrival time, whether or not
  * earlier ones were answered — with its tier's budget as the gRPC deadline, then waits for every
- * answer. Reports progress every 5 s and samples arrivals and the monitor's queue depth every second.
+ * answer. Reports progress every 5 s and samples arrivals, the monitor's queue depth and the replicas
+ * the heartbeats show every second.
  */
 export async function runPolicy(options: PolicyRunOptions): Promise<PolicyRun> {
   const { workload, speedup, load } = options;
@@ -99,7 +103,12 @@ export async function runPolicy(options: PolicyRunOptions): Promise<PolicyRun> {
     const atMs = (performance.now() - startedAt) * speedup;
     const arrivalsPerSecond = ((sent - sentAtLastSample) * 1_000) / (SAMPLE_INTERVAL_MS * speedup);
     sentAtLastSample = sent;
-    samples.push({ policy: options.policy, atMs, arrivalsPerSecond, ...options.loadRecorder.latest });
+    const replicas = [...options.replicas.replicasAt(Date.now()).values()].reduce(
+      (sum, count) => sum + count,
+      0,
+    );
+    const { queueDepth } = options.loadRecorder.latest;
+    samples.push({ policy: options.policy, atMs, arrivalsPerSecond, queueDepth, replicas });
   }, SAMPLE_INTERVAL_MS);
   const progress = setInterval(() => {
     const elapsedS = ((performance.now() - startedAt) / 1_000).toFixed(0);

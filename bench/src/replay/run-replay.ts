@@ -1,14 +1,16 @@
 import { join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
-import { createSubjectNames } from '@switchboard/nats';
+import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import { readOutcomeFiles } from '@switchboard/outcome-files';
 import { GRPCInferenceService } from '@switchboard/protocol';
-import type { CleanupStack } from '../shared/cleanup-stack.js';
+import { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
 import { LoadRecorder } from '../shared/load-recorder.js';
 import { prepareRun } from '../shared/prepare-run.js';
-import type { BenchEnvironment } from '../shared/prepare-run.js';
+import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
+import { recordHeartbeats } from '../shared/record-heartbeats.js';
+import { ReplicaTimeline } from '../shared/replica-timeline.js';
 import { readTraces } from '../shared/read-trace.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { createSeededRandom } from '../shared/seeded-random.js';
@@ -85,22 +87,27 @@ function reportReasons(policy: PolicyName, result: PolicyResult): void {
     reportProgress('  warning: the learned route never answered with its learned policy');
 }
 
-/** Runs every policy on the same workload, one after another, waiting for idle queues in between. */
+/** Runs the given policies on the same workload, one after another, waiting for idle queues in between. */
 async function runPolicies(
   flags: ReplayFlags,
+  policyNames: readonly PolicyName[],
   inputs: {
     workload: readonly ReplayRequest[];
     models: readonly SimulatedLlm[];
     train: readonly PromptRecord[];
   },
-  client: GrpcClient<typeof GRPCInferenceService>,
-  loadRecorder: LoadRecorder,
+  recorders: {
+    client: GrpcClient<typeof GRPCInferenceService>;
+    loadRecorder: LoadRecorder;
+    replicas: ReplicaTimeline;
+  },
 ) {
+  const { client, loadRecorder } = recorders;
   const policies: Partial<Record<PolicyName, PolicyResult>> = {};
   const outcomes: RequestOutcome[] = [];
   const samples: LoadSample[] = [];
   const random = createSeededRandom(flags.seed, 2);
-  for (const policy of flags.policies) {
+  for (const policy of policyNames) {
     if (!(await loadRecorder.waitUntilIdle(IDLE_WAIT_MS)))
       reportProgress(`  queues not idle before ${policy}; going on`);
     const inFlight = new Map<string, number>();
@@ -115,6 +122,7 @@ async function runPolicies(
       speedup: flags.speedup,
       load: flags.load,
       loadRecorder,
+      replicas: recorders.replicas,
     });
     const capacity = flags.capacity
       ? await findCapacity({
@@ -124,6 +132,7 @@ async function runPolicies(
           inFlight,
           client,
           loadRecorder,
+          replicas: recorders.replicas,
           speedup: flags.speedup,
         })
       : null;
@@ -135,11 +144,84 @@ async function runPolicies(
   return { policies, outcomes, samples };
 }
 
+type ReplayInputs = Awaited<ReturnType<typeof prepareWorkload>>;
+
+/**
+ * Starts a stack for some of the policies — fixed workers, or the resource manager placing the
+ * models on workers it starts (in a namespace of its own) — runs them on it and tears it down.
+ */
+async function runOnStack(
+  flags: ReplayFlags,
+  inputs: ReplayInputs,
+  group: { policies: readonly PolicyName[]; resourceManager: boolean },
+  context: RunContext,
+  outerCleanup: CleanupStack,
+) {
+  const cleanup = new CleanupStack();
+  outerCleanup.add('replay stack', () => cleanup.run());
+  try {
+    const namespace = group.resourceManager ? `${context.namespace}rm` : context.namespace;
+    if (group.resourceManager)
+      cleanup.add(`${namespace} streams`, async () => {
+        await deleteNamespaceStreams(context.connection, namespace);
+      });
+    const replicas = new ReplicaTimeline();
+    const heartbeats = recordHeartbeats(
+      context.connection,
+      createSubjectNames(namespace).workerHeartbeatSubject,
+      replicas,
+    );
+    cleanup.add('heartbeat recorder', async () => heartbeats.unsubscribe());
+    const learned = group.policies.includes('switchboard');
+    const stack = await startReplayStack(
+      { ...context, namespace },
+      { ...inputs, prompts: [...inputs.train, ...inputs.evaluation] },
+      {
+        speedup: flags.speedup,
+        workers: flags.workers,
+        optimizer: learned,
+        resourceManager: group.resourceManager,
+      },
+      cleanup,
+    );
+    const client = createGrpcClient(GRPCInferenceService, stack.routerAddress);
+    cleanup.add('router client', async () => client.close());
+    const learnedRoute: LearnedRouteDescription | null = learned
+      ? await prepareLearnedRoute(
+          {
+            costWeight: flags.costWeight,
+            costTarget: flags.costTarget,
+            seed: flags.seed,
+            connection: context.connection,
+            namespace,
+            optimizerAddress: stack.optimizerAddress ?? '',
+            client,
+            train: inputs.trainRows,
+            models: inputs.models,
+            specs: stack.specs,
+            arrivals: inputs.arrivals,
+          },
+          cleanup,
+        )
+      : null;
+    const loadRecorder = new LoadRecorder(
+      context.connection,
+      createSubjectNames(namespace).monitorLoadSubject,
+    );
+    cleanup.add('load recorder', async () => loadRecorder.stop());
+    const run = await runPolicies(flags, group.policies, inputs, { client, loadRecorder, replicas });
+    return { ...run, learnedRoute };
+  } finally {
+    await cleanup.run();
+  }
+}
+
 /**
  * The replay benchmark: reads the trace and the prompts, starts Switchboard with the 11 simulated
- * LLMs (and the optimizer, whose policy the `switchboard` route learns from the training rows before
- * any policy runs), sends the same request sequence under every policy, and writes results.json,
- * report.md and the charts to `--out`.
+ * LLMs on fixed workers for the baselines and `switchboard-rules`, and — for `switchboard` — a
+ * second Switchboard whose resource manager places the models on workers it starts, with the
+ * optimizer, whose policy the route learns from the training rows first. Every policy is sent the
+ * same request sequence; results.json, report.md and the charts go to `--out`.
  */
 export async function runReplay(
   flags: ReplayFlags,
@@ -148,39 +230,21 @@ export async function runReplay(
 ): Promise<void> {
   const inputs = await prepareWorkload(flags);
   const context = await prepareRun(environment, 'bench-replay', cleanup);
-  const learned = flags.policies.includes('switchboard');
-  const stack = await startReplayStack(
-    context,
-    { ...inputs, prompts: [...inputs.train, ...inputs.evaluation] },
-    { speedup: flags.speedup, workers: flags.workers, optimizer: learned },
-    cleanup,
-  );
-  const client = createGrpcClient(GRPCInferenceService, stack.routerAddress);
-  cleanup.add('router client', async () => client.close());
-  const learnedRoute: LearnedRouteDescription | null = learned
-    ? await prepareLearnedRoute(
-        {
-          costWeight: flags.costWeight,
-          costTarget: flags.costTarget,
-          seed: flags.seed,
-          connection: context.connection,
-          namespace: context.namespace,
-          optimizerAddress: stack.optimizerAddress ?? '',
-          client,
-          train: inputs.trainRows,
-          models: inputs.models,
-          specs: stack.specs,
-          arrivals: inputs.arrivals,
-        },
-        cleanup,
-      )
-    : null;
-  const loadRecorder = new LoadRecorder(
-    context.connection,
-    createSubjectNames(context.namespace).monitorLoadSubject,
-  );
-  cleanup.add('load recorder', async () => loadRecorder.stop());
-  const { policies, outcomes, samples } = await runPolicies(flags, inputs, client, loadRecorder);
+  const groups = [
+    { policies: flags.policies.filter((policy) => policy !== 'switchboard'), resourceManager: false },
+    { policies: flags.policies.filter((policy) => policy === 'switchboard'), resourceManager: true },
+  ].filter((group) => group.policies.length > 0);
+  const runs = [];
+  for (const group of groups) runs.push(await runOnStack(flags, inputs, group, context, cleanup));
+  const merged = Object.assign({}, ...runs.map((run) => run.policies)) as Partial<
+    Record<PolicyName, PolicyResult>
+  >;
+  const policies = Object.fromEntries(
+    flags.policies.flatMap((policy) => (merged[policy] === undefined ? [] : [[policy, merged[policy]]])),
+  ) as Partial<Record<PolicyName, PolicyResult>>;
+  const outcomes = runs.flatMap((run) => run.outcomes);
+  const samples = runs.flatMap((run) => run.samples);
+  const learnedRoute = runs.find((run) => run.learnedRoute !== null)?.learnedRoute ?? null;
   const results: ReplayResults = {
     run: {
       trace: flags.trace,

@@ -49,16 +49,9 @@ export class LoadRecorder {
     return this.#busiest;
   }
 
-  /**
-   * Jobs queued or running across every model, and replicas (live workers × models they serve),
-   * in the latest snapshot; zeros before the first.
-   */
-  get latest(): { readonly queueDepth: number; readonly replicas: number } {
-    const models = this.#latest ?? [];
-    return {
-      queueDepth: jobsOf(models),
-      replicas: models.reduce((sum, load) => sum + load.liveWorkers, 0),
-    };
+  /** Jobs queued or running across every model in the latest snapshot; 0 before the first. */
+  get latest(): { readonly queueDepth: number } {
+    return { queueDepth: jobsOf(this.#latest ?? []) };
   }
 
   resetBusiest(): void {

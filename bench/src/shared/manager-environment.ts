@@ -1,5 +1,3 @@
-import type { AutoscalePolicy } from './autoscale-results.js';
-
 /** What the resource manager of a run is told, besides its policy. */
 export interface ManagerSettings {
   /** Wall-clock time runs this many times faster than trace time. */
@@ -36,15 +34,15 @@ export function managerTimings(speedup: number) {
   };
 }
 
-/** The resource manager's environment for one policy (`static-peak` runs the `static` policy). */
-export function managerEnvironment(
-  policy: AutoscalePolicy,
-  settings: ManagerSettings,
-): Record<string, string> {
+/** The resource manager's scaling policies (RM_POLICY). */
+export type ManagerPolicy = 'predictive' | 'reactive' | 'static';
+
+/** The resource manager's environment for a compressed run: its policy, the local driver, the pool and scaled timings. */
+export function managerEnvironment(policy: ManagerPolicy, settings: ManagerSettings): Record<string, string> {
   const timings = managerTimings(settings.speedup);
   const ms = (value: number) => `${value}ms`;
   return {
-    RM_POLICY: policy === 'static-peak' ? 'static' : policy,
+    RM_POLICY: policy,
     RM_DRIVER: 'local',
     RM_INTERVAL: ms(timings.intervalMs),
     RM_FORECAST_STEP: ms(timings.forecastStepMs),
