@@ -1,7 +1,8 @@
 import type { InferenceSession, Tensor as OnnxTensor } from 'onnxruntime-node';
 import { ExecutionError } from '@switchboard/errors';
+import type { TensorSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
-import { tensorFromOnnx, tensorToOnnx } from './onnx-runtime-tensors.js';
+import { tensorFromOnnx, tensorToOnnx, zeroOnnxTensor } from './onnx-runtime-tensors.js';
 import type { BatchOutput, LoadedModel } from './runtime.js';
 
 /** Tasks whose first FP32 output is a per-row class distribution, so its maximum is a confidence. */
@@ -12,6 +13,8 @@ export interface OnnxModelOptions {
   modelName: string;
   task: string;
   footprintBytes: number;
+  /** The inputs the registry declares; the warm-up feeds zeros of these shapes. */
+  inputs: readonly TensorSpec[];
 }
 
 /**
@@ -48,6 +51,34 @@ export class OnnxModel implements LoadedModel {
     this.#running.add(run);
     try {
       return await run;
+    } finally {
+      this.#running.delete(run);
+    }
+  }
+
+  /**
+   * Runs a batch of one with zero-filled inputs of the declared shapes (-1 dimensions as 1), so
+   * onnxruntime allocates its buffers and picks its kernels before the first job.
+   * @throws ExecutionError (not retryable) when the session cannot run the declared inputs.
+   */
+  async warmUp(): Promise<void> {
+    const name = this.#options.modelName;
+    const run = (async () => {
+      try {
+        const feeds = Object.fromEntries(
+          this.#options.inputs.map((input) => [input.name, zeroOnnxTensor(input)]),
+        );
+        await this.#session.run(feeds);
+      } catch (error) {
+        throw new ExecutionError(`onnx model ${name} failed its warm-up run`, {
+          cause: error,
+          retryable: false,
+        });
+      }
+    })();
+    this.#running.add(run);
+    try {
+      await run;
     } finally {
       this.#running.delete(run);
     }

@@ -1,4 +1,5 @@
 import { Tensor as OnnxTensor } from 'onnxruntime-node';
+import type { TensorSpec } from '@switchboard/protocol';
 import type { Datatype, Tensor, TensorData } from '@switchboard/tensors';
 
 /** The onnxruntime element type names this module maps to and from. */
@@ -69,4 +70,36 @@ function toTensorData(datatype: Datatype, data: OnnxTensor['data']): TensorData 
   // Where a runtime offers Float16Array, onnxruntime returns float16 as one; keep the raw bits instead.
   if (datatype === 'FP16') return new Uint16Array(view.buffer, view.byteOffset, view.length);
   return data as TensorData;
+}
+
+/** Zeroed storage per numeric onnxruntime type; float16 travels as raw 16-bit patterns. */
+const ZEROS_BY_ONNX_TYPE: Readonly<Partial<Record<OnnxType, (length: number) => OnnxTensor['data']>>> = {
+  bool: (length) => new Uint8Array(length),
+  uint8: (length) => new Uint8Array(length),
+  uint16: (length) => new Uint16Array(length),
+  uint32: (length) => new Uint32Array(length),
+  uint64: (length) => new BigUint64Array(length),
+  int8: (length) => new Int8Array(length),
+  int16: (length) => new Int16Array(length),
+  int32: (length) => new Int32Array(length),
+  int64: (length) => new BigInt64Array(length),
+  float16: (length) => new Uint16Array(length),
+  float32: (length) => new Float32Array(length),
+  float64: (length) => new Float64Array(length),
+  string: (length) => Array.from({ length }, () => ''),
+};
+
+/**
+ * A tensor of zeros (empty strings for BYTES) of the declared shape, each variable dimension (-1)
+ * taken as 1: a batch of one, e.g. to warm a session up before it serves.
+ * @throws Error when the datatype has no onnxruntime equivalent.
+ */
+export function zeroOnnxTensor(spec: TensorSpec): OnnxTensor {
+  const type = ONNX_TYPE_BY_DATATYPE[spec.datatype as Datatype];
+  const zeros = type === undefined ? undefined : ZEROS_BY_ONNX_TYPE[type];
+  if (type === undefined || zeros === undefined)
+    throw new Error(`input ${spec.name}: onnxruntime has no ${spec.datatype} tensors`);
+  const dims = spec.shape.map((dimension) => (dimension > 0n ? Number(dimension) : 1));
+  const length = dims.reduce((product, dimension) => product * dimension, 1);
+  return new OnnxTensor(type, zeros(length) as OnnxTensor.DataTypeMap[typeof type], dims);
 }

@@ -5,7 +5,7 @@ import { create } from '@bufbuild/protobuf';
 import { ExecutionError, FailedPreconditionError } from '@switchboard/errors';
 import { readModelManifest } from '@switchboard/models';
 import { runReferenceModel } from '@switchboard/models/testing';
-import { ModelSpecSchema } from '@switchboard/protocol';
+import { ModelSpecSchema, TensorSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ function specFor(name: string, overrides: { task?: string; artifact?: string } =
     task: 'classification',
     runtime: 'onnx',
     artifact: artifactOf(name).path,
+    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1n, 4n] }],
     ...overrides,
   });
 }
@@ -112,6 +113,16 @@ describe('createOnnxRuntime', () => {
     ]);
     expect(left.outputs).toEqual(right.outputs);
     expect(() => createOnnxRuntime({ intraOpThreads: 0 })).toThrow(RangeError);
+  });
+
+  it('warms up on a batch of one of zeros of the declared shape, and fails the warm-up on a shape the model refuses', async () => {
+    const model = await load(specFor('classifier-small'));
+    await expect(model.warmUp?.()).resolves.toBeUndefined();
+
+    const spec = specFor('classifier-small');
+    spec.inputs = [create(TensorSpecSchema, { name: 'features', datatype: 'FP32', shape: [-1n, 5n] })];
+    const misdeclared = await load(spec);
+    await expect(misdeclared.warmUp?.()).rejects.toMatchObject({ name: 'ExecutionError', retryable: false });
   });
 
   it('names the path in a FailedPreconditionError when the artifact is missing', async () => {

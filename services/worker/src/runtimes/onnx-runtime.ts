@@ -75,5 +75,10 @@ async function loadOnnxModel(spec: ModelSpec, options: ResolvedOnnxRuntimeOption
       cause: error,
     });
   }
-  return new OnnxModel(session, { modelName: spec.name, task: spec.task, footprintBytes: sizeBytes });
+  return new OnnxModel(session, {
+    modelName: spec.name,
+    task: spec.task,
+    footprintBytes: sizeBytes,
+    inputs: spec.inputs,
+  });
 }

@@ -10,19 +10,26 @@ const REQUIRED = {
 };
 
 describe('parseLlmOptions', () => {
-  it('reads the required options and fills in 4 bytes per token, no jitter and seed 0', () => {
+  it('reads the required options and fills in 4 bytes per token, no jitter, seed 0 and no load time', () => {
     expect(parseLlmOptions({ ...REQUIRED, jitter: '' })).toEqual({
       timing: { ttftMs: 200, prefillUsPerToken: 100, decodeMsPerToken: 20, jitter: 0 },
       outcomesFile: '/data/routerbench/gpt-4.jsonl',
       bytesPerToken: 4,
       seed: 0,
+      loadMs: 0,
     });
   });
 
-  it('takes bytes_per_token, jitter and seed when given', () => {
-    const options = parseLlmOptions({ ...REQUIRED, bytes_per_token: '3.5', jitter: '0.2', seed: '42' });
+  it('takes bytes_per_token, jitter, seed and load_ms when given', () => {
+    const options = parseLlmOptions({
+      ...REQUIRED,
+      bytes_per_token: '3.5',
+      jitter: '0.2',
+      seed: '42',
+      load_ms: '1500',
+    });
 
-    expect(options).toMatchObject({ bytesPerToken: 3.5, seed: 42, timing: { jitter: 0.2 } });
+    expect(options).toMatchObject({ bytesPerToken: 3.5, seed: 42, timing: { jitter: 0.2 }, loadMs: 1500 });
   });
 
   it.each([

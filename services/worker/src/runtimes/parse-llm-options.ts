@@ -22,6 +22,8 @@ export interface ResolvedLlmOptions {
   readonly bytesPerToken: number;
   /** Seed of the jitter generator. @default 0 */
   readonly seed: number;
+  /** How long loading takes, ms: a simulated cold start. @default 0 */
+  readonly loadMs: number;
 }
 
 /** The router's estimate for text (services/router/src/analyse-request.ts), so both count alike. */
@@ -38,6 +40,7 @@ const KNOWN_OPTIONS = [
   'bytes_per_token',
   'jitter',
   'seed',
+  'load_ms',
 ];
 
 /** Plain decimal notation only: `Number()` would also take "0x10", " 5" and "Infinity". */
@@ -66,8 +69,8 @@ function createReader(options: Record<string, string>): OptionReader {
 /**
  * Reads a `synthetic-llm` model's runtime options: `ttft_ms`, `prefill_us_per_token`,
  * `decode_ms_per_token` (numbers >= 0) and `outcomes_file` (an absolute path) are required;
- * `bytes_per_token` (> 0, default 4), `jitter` (0 to 2, default 0) and `seed` (an integer >= 0,
- * default 0) are optional. An empty value counts as absent, as in the `synthetic` runtime.
+ * `bytes_per_token` (> 0, default 4), `jitter` (0 to 2, default 0), `seed` (an integer >= 0,
+ * default 0) and `load_ms` (the simulated cold start, >= 0, default 0) are optional. An empty value counts as absent, as in the `synthetic` runtime.
  * @throws FailedPreconditionError naming the option when one is missing, malformed or unknown (a
  *   misspelt optional option would otherwise be ignored without a word).
  */
@@ -96,5 +99,5 @@ export function parseLlmOptions(options: Record<string, string>): ResolvedLlmOpt
   if (bytesPerToken === 0) refuse('bytes_per_token', options['bytes_per_token'] ?? '', 'must be > 0');
   const seed = read('seed', DEFAULT_SEED);
   if (!Number.isSafeInteger(seed)) refuse('seed', options['seed'] ?? '', 'must be an integer >= 0');
-  return { timing, outcomesFile, bytesPerToken, seed };
+  return { timing, outcomesFile, bytesPerToken, seed, loadMs: read('load_ms', 0) };
 }

@@ -21,6 +21,12 @@ export interface LoadedModel {
    * @throws ExecutionError when the runtime fails.
    */
   infer(inputs: Tensor[]): Promise<BatchOutput>;
+  /**
+   * Runs one inference before the model serves, so its first job does not pay for lazy
+   * initialisation (allocations, kernel selection). Runtimes without such costs leave it out.
+   * @throws ExecutionError when the model cannot run; the model is then not served.
+   */
+  warmUp?(): Promise<void>;
   /** Releases the model's resources. Idempotent. */
   unload(): Promise<void>;
 }

@@ -136,6 +136,13 @@ describe('the synthetic-llm runtime', () => {
     expect(confidences).toBeUndefined();
   });
 
+  it('takes load_ms to load, a simulated cold start', async () => {
+    const startedAt = performance.now();
+    await createSyntheticLlmRuntime().load(llmSpec({ load_ms: '120' }));
+
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(120);
+  });
+
   it('waits for the slowest sequence of a batch, not their sum, counting context bytes as input tokens', async () => {
     // One byte per token and 1 ms per token either way, so each sequence's latency is easy to add up.
     const model = await createSyntheticLlmRuntime().load(

@@ -9,6 +9,7 @@ import { readLlmOutcomes } from './read-llm-outcomes.js';
 import type { LlmOutcome } from './read-llm-outcomes.js';
 import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
 import { createSeededRandom } from './create-seeded-random.js';
+import { simulateLoad } from './simulate-load.js';
 
 /** The inputs the runtime reads, with their datatypes; `context` may be left out of a spec. */
 const LLM_INPUTS: Readonly<Record<string, string>> = {
@@ -150,7 +151,8 @@ class SyntheticLlmModel implements LoadedModel {
  * The `synthetic-llm` runtime: simulates an LLM answering benchmark prompts. Each prompt gets the
  * outcome (correctness and cost) recorded for it in the model's `outcomes_file`, after a latency of
  * time to first token, prefill and decode; a batch is a set of concurrent sequences and takes as long
- * as its slowest one. Every answer is flagged synthetic. Options: see `parseLlmOptions`.
+ * as its slowest one. Every answer is flagged synthetic; the footprint is the spec's `memory_bytes`
+ * and `load_ms` simulates a cold start. Options: see `parseLlmOptions`.
  * @throws FailedPreconditionError at load when the spec's tensors, its options or its outcomes file
  *   are unusable, and from `infer` when a prompt of the batch has no recorded outcome.
  */
@@ -162,7 +164,9 @@ export function createSyntheticLlmRuntime(): Runtime {
       if (problem !== undefined)
         throw new FailedPreconditionError(`synthetic-llm model ${spec.name} ${problem}`);
       const options = parseLlmOptions(spec.runtimeOptions);
-      return new SyntheticLlmModel(spec, options, await readLlmOutcomes(options.outcomesFile));
+      const outcomes = await readLlmOutcomes(options.outcomesFile);
+      await simulateLoad(options.loadMs);
+      return new SyntheticLlmModel(spec, options, outcomes);
     },
   };
 }

@@ -58,6 +58,15 @@ describe('the synthetic runtime', () => {
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(55);
   });
 
+  it('takes load_ms to load, a simulated cold start, and holds the memory the spec declares', async () => {
+    const startedAt = performance.now();
+    const model = await createSyntheticRuntime().load(
+      create(ModelSpecSchema, { ...spec({ load_ms: '120' }), memoryBytes: 5_000_000n }),
+    );
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(120);
+    expect(model.footprintBytes).toBe(5_000_000);
+  });
+
   it('fails every batch with a retryable error at failure_rate 1', async () => {
     const model = await createSyntheticRuntime().load(spec({ failure_rate: '1' }));
     await expect(model.infer([rows([[1, 1]])])).rejects.toMatchObject({

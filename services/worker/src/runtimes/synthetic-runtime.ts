@@ -5,6 +5,7 @@ import type { Tensor } from '@switchboard/tensors';
 import { elementCount } from '@switchboard/tensors';
 import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
 import { createSeededRandom } from './create-seeded-random.js';
+import { simulateLoad } from './simulate-load.js';
 
 /**
  * The calibrated latency and confidence model behind a synthetic model, read from
@@ -14,7 +15,8 @@ import { createSeededRandom } from './create-seeded-random.js';
  * - `confidence_mean`, `confidence_spread`: each row's confidence is drawn uniformly around the mean,
  *   keyed by the row's content, so the same input always gets the same confidence;
  * - `failure_rate`: fraction of batches that fail with a retryable error;
- * - `seed`: makes jitter and failures reproducible.
+ * - `seed`: makes jitter and failures reproducible;
+ * - `load_ms`: how long loading takes, a simulated cold start.
  */
 interface SyntheticBehaviour {
   baseLatencyMs: number;
@@ -25,6 +27,7 @@ interface SyntheticBehaviour {
   confidenceSpread: number;
   failureRate: number;
   seed: number;
+  loadMs: number;
 }
 
 /** Parses runtime options into a behaviour. @throws FailedPreconditionError on a non-numeric option. */
@@ -47,6 +50,7 @@ function parseSyntheticBehaviour(options: Record<string, string>): SyntheticBeha
     confidenceSpread: read('confidence_spread', 0),
     failureRate: Math.min(1, read('failure_rate', 0)),
     seed: read('seed', 1),
+    loadMs: read('load_ms', 0),
   };
 }
 
@@ -118,7 +122,8 @@ class SyntheticModel implements LoadedModel {
 
 /**
  * The `synthetic` runtime: no real model, a seeded latency and confidence model instead. Used for
- * benchmarks and scheduling tests; every answer it produces is flagged synthetic.
+ * benchmarks and scheduling tests; every answer it produces is flagged synthetic. A loaded model's
+ * footprint is the spec's `memory_bytes`, so placement by memory can be exercised without weights.
  */
 export function createSyntheticRuntime(): Runtime {
   return {
@@ -130,7 +135,9 @@ export function createSyntheticRuntime(): Runtime {
           `synthetic model ${spec.name} declares output ${unsupported.name} as ${unsupported.datatype}; synthetic outputs are FP32`,
         );
       }
-      return new SyntheticModel(spec, parseSyntheticBehaviour(spec.runtimeOptions));
+      const behaviour = parseSyntheticBehaviour(spec.runtimeOptions);
+      await simulateLoad(behaviour.loadMs);
+      return new SyntheticModel(spec, behaviour);
     },
   };
 }
