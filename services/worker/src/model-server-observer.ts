@@ -16,4 +16,6 @@ export interface ModelServerObserver {
   batchFinished(record: BatchRecord): void;
   /** One job of `model` was settled. */
   jobSettled(model: string, disposition: JobDisposition): void;
+  /** A version of `model` was loaded and warmed up, which took `loadMs`. */
+  modelLoaded(model: string, loadMs: number): void;
 }

@@ -29,6 +29,8 @@ export interface ModelServerOptions {
   /** The hosted spec; `model` is its (current) version, loaded. */
   spec: ModelSpec;
   model: LoadedModel;
+  /** How long `model` took to load and warm up, ms. */
+  loadMs: number;
   /** The runtime that loaded `model`; other versions jobs ask for are loaded with it. */
   runtime: Runtime;
   /** The model's batching knob in force when it starts serving, if any; see {@link ModelServer.applyBatchingKnob}. */
@@ -40,8 +42,18 @@ export interface ModelServerOptions {
   maxAttempts: number;
   maxRequestBytes: number;
   logger: Logger;
-  /** Told about every batch and every settled job, e.g. for Prometheus metrics. */
+  /** Told about every batch, every settled job and every version loaded, e.g. for Prometheus metrics. */
   observer?: ModelServerObserver;
+  /** Memory the worker has free, bytes, checked before another version loads; see ModelVersions. */
+  memoryFreeBytes?: () => number;
+  /** Called after another version was loaded or unloaded on demand. */
+  onChange?: () => void;
+}
+
+/** A loaded version of the model and the jobs it holds. */
+export interface HostedVersion extends LoadedVersion {
+  /** Jobs of this version queued in its batcher or running. */
+  readonly inFlight: number;
 }
 
 /**
@@ -70,9 +82,13 @@ export class ModelServer {
     this.#versions = new ModelVersions({
       spec: options.spec,
       current: options.model,
+      currentLoadMs: options.loadMs,
       runtime: options.runtime,
       latestSpec: options.latestSpec,
       logger: this.#logger,
+      memoryFreeBytes: options.memoryFreeBytes,
+      onLoaded: (_version, loadMs) => options.observer?.modelLoaded(options.spec.name, loadMs),
+      onChange: options.onChange,
     });
     const limits = toBatchLimits(options.spec, options.knob?.maxQueueDelayUs);
     this.#maxQueueDelayMs = limits.maxQueueDelayMs;
@@ -144,8 +160,10 @@ export class ModelServer {
   }
 
   /** The versions loaded: the current one first, then those loaded on demand. */
-  loadedVersions(): LoadedVersion[] {
-    return this.#versions.loaded();
+  loadedVersions(): HostedVersion[] {
+    return this.#versions
+      .loaded()
+      .map((loaded) => ({ ...loaded, inFlight: this.#batchers.heldCount(loaded.version) }));
   }
 
   /**

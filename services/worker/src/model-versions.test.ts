@@ -41,9 +41,20 @@ const oneRow: Tensor[] = [
 describe('ModelVersions', () => {
   const opened: Array<{ versions: ModelVersions; current: LoadedModel }> = [];
 
-  async function openVersions(spec = versionedSpec()): Promise<ModelVersions> {
+  async function openVersions(
+    spec = versionedSpec(),
+    memoryFreeBytes?: () => number,
+  ): Promise<ModelVersions> {
     const current = await runtime.load(spec);
-    const versions = new ModelVersions({ spec, current, runtime, latestSpec: () => undefined, logger });
+    const versions = new ModelVersions({
+      spec,
+      current,
+      currentLoadMs: 0,
+      runtime,
+      latestSpec: () => undefined,
+      logger,
+      memoryFreeBytes,
+    });
     opened.push({ versions, current });
     return versions;
   }
@@ -74,6 +85,33 @@ describe('ModelVersions', () => {
     expect(lease.served.spec).toMatchObject({ name: 'versioned', version: '1', artifact: small.artifact });
     await expect(lease.served.model.infer(oneRow)).resolves.toBeDefined();
     lease.release();
+  });
+
+  it("reports each version's cold start, its last batch start and the time its batches ran", async () => {
+    const versions = await openVersions();
+    const startedAtMs = Date.now();
+
+    const lease = await versions.acquire('1');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    lease.release();
+
+    const [current, other] = versions.loaded();
+    expect(current).toMatchObject({ version: '4', lastUsedUnixMs: 0, busyMs: 0 });
+    expect(other?.version).toBe('1');
+    expect(other?.loadMs).toBeGreaterThan(0);
+    expect(other?.lastUsedUnixMs).toBeGreaterThanOrEqual(startedAtMs);
+    expect(other?.busyMs).toBeGreaterThanOrEqual(25);
+  });
+
+  it('refuses, as retryable, another version whose declared memory exceeds what the worker has free', async () => {
+    const spec = create(ModelSpecSchema, { ...versionedSpec(), memoryBytes: 1_000n });
+    const versions = await openVersions(spec, () => 999);
+
+    const refused = versions.acquire('1');
+
+    await expect(refused).rejects.toMatchObject({ name: 'UnavailableError', retryable: true });
+    await expect(refused).rejects.toThrow(/cannot load version "1".*needs 1000 bytes.*999 free/);
+    expect(versions.loaded().map((loaded) => loaded.version)).toEqual(['4']);
   });
 
   it('keeps at most two other versions loaded, unloading the least recently used', async () => {

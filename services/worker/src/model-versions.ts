@@ -8,7 +8,9 @@ import {
 import type { Logger } from '@switchboard/logging';
 import { ModelSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
+import { loadWarmModel } from './load-warm-model.js';
 import type { LoadedModel, Runtime } from './runtimes/runtime.js';
+import { VersionUsage } from './version-usage.js';
 
 /**
  * Versions other than the current one a model keeps loaded at most. Each holds its own copy of the
@@ -31,10 +33,16 @@ export interface VersionLease {
   release(): void;
 }
 
-/** A loaded version and what it holds, e.g. for heartbeats. */
+/** A loaded version, what it holds and how it is used, e.g. for heartbeats. */
 export interface LoadedVersion {
   readonly version: string;
   readonly footprintBytes: number;
+  /** Its cold start: load plus warm-up, ms. */
+  readonly loadMs: number;
+  /** When a batch last started on it, Unix ms; 0 when none has. */
+  readonly lastUsedUnixMs: number;
+  /** Time batches have run on it since it loaded, ms; only grows. */
+  readonly busyMs: number;
 }
 
 /** What {@link ModelVersions} needs: the hosted version and how to load others. */
@@ -42,8 +50,19 @@ export interface ModelVersionsOptions {
   /** The hosted spec; its version is the current one, served by `current`. */
   spec: ModelSpec;
   current: LoadedModel;
+  /** How long `current` took to load and warm up, ms. */
+  currentLoadMs: number;
   /** The runtime that loaded `current`; other versions load with it too. */
   runtime: Runtime;
+  /**
+   * Memory the worker has free, bytes: another version whose registry `memory_bytes` exceeds it is
+   * not loaded. Unbounded when left out.
+   */
+  memoryFreeBytes?: () => number;
+  /** Told of every other version loaded, with its cold start. */
+  onLoaded?: (version: string, loadMs: number) => void;
+  /** Called after another version was loaded or unloaded. */
+  onChange?: () => void;
   /**
    * The model's latest spec in the registry snapshot, for versions registered after `spec` was
    * loaded (the router may see an update a moment before this worker reloads).
@@ -57,6 +76,9 @@ interface ExtraVersion {
   readonly loading: Promise<ServedVersion>;
   /** Set once loaded. */
   served?: ServedVersion;
+  /** Set once loaded: load plus warm-up, ms. */
+  loadMs?: number;
+  readonly usage: VersionUsage;
   /** Batches holding a lease on it. */
   users: number;
   /** Out of the cache; unloaded when the last user releases it. */
@@ -74,6 +96,7 @@ export class ModelVersions {
   readonly #extras = new Map<string, ExtraVersion>();
   readonly #unloading = new Set<Promise<void>>();
   readonly #current: ServedVersion;
+  readonly #currentUsage = new VersionUsage();
   #closed = false;
 
   constructor(private readonly options: ModelVersionsOptions) {
@@ -103,7 +126,7 @@ export class ModelVersions {
    * @throws UnavailableError once the model is being unloaded.
    */
   async acquire(version: string): Promise<VersionLease> {
-    if (version === this.options.spec.version) return { served: this.#current, release: () => undefined };
+    if (version === this.options.spec.version) return this.#lease(this.#current, this.#currentUsage);
     if (this.#closed) {
       throw new UnavailableError(`model ${JSON.stringify(this.options.spec.name)} is being unloaded`);
     }
@@ -118,29 +141,55 @@ export class ModelVersions {
     }
     const used = entry;
     used.users += 1;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.#release(used);
-    };
+    let served: ServedVersion;
     try {
-      return { served: await used.loading, release };
+      served = await used.loading;
     } catch (error) {
-      release();
+      this.#release(used);
       throw error;
     }
+    const lease = this.#lease(served, used.usage);
+    let released = false;
+    return {
+      served,
+      release: () => {
+        if (released) return;
+        released = true;
+        lease.release();
+        this.#release(used);
+      },
+    };
+  }
+
+  /** A lease that counts the batch's time as the version's use. */
+  #lease(served: ServedVersion, usage: VersionUsage): VersionLease {
+    usage.begin();
+    let released = false;
+    return {
+      served,
+      release: () => {
+        if (released) return;
+        released = true;
+        usage.end();
+      },
+    };
   }
 
   /** The current version first, then every other version that finished loading. */
   loaded(): LoadedVersion[] {
-    const extras = [...this.#extras.values()].flatMap(({ version, served }) =>
-      served === undefined ? [] : [{ version, footprintBytes: served.model.footprintBytes }],
+    const nowMs = Date.now();
+    const describe = (version: string, model: LoadedModel, loadMs: number, usage: VersionUsage) => ({
+      version,
+      footprintBytes: model.footprintBytes,
+      loadMs,
+      lastUsedUnixMs: usage.lastUsedUnixMs,
+      busyMs: usage.busyMs(nowMs),
+    });
+    const extras = [...this.#extras.values()].flatMap(({ version, served, loadMs, usage }) =>
+      served === undefined ? [] : [describe(version, served.model, loadMs ?? 0, usage)],
     );
-    return [
-      { version: this.options.spec.version, footprintBytes: this.options.current.footprintBytes },
-      ...extras,
-    ];
+    const { spec, current, currentLoadMs } = this.options;
+    return [describe(spec.version, current, currentLoadMs, this.#currentUsage), ...extras];
   }
 
   /**
@@ -171,15 +220,15 @@ export class ModelVersions {
       version,
       users: 0,
       evicted: false,
-      loading: (artifact === undefined
-        ? Promise.reject(
-            new NotFoundError(`model ${JSON.stringify(spec.name)} has no version ${JSON.stringify(version)}`),
-          )
-        : this.options.runtime.load(spec)
-      ).then(
-        (model) => {
+      usage: new VersionUsage(),
+      loading: this.#loadExtra(spec, artifact).then(
+        ({ model, loadMs }) => {
           entry.served = { spec, model };
-          this.options.logger.info({ version, synthetic: model.synthetic }, 'model version loaded');
+          entry.loadMs = loadMs;
+          const { footprintBytes, synthetic } = model;
+          this.options.logger.info({ version, loadMs, footprintBytes, synthetic }, 'model version loaded');
+          this.options.onLoaded?.(version, loadMs);
+          this.options.onChange?.();
           return entry.served;
         },
         (error: unknown) => {
@@ -189,6 +238,23 @@ export class ModelVersions {
       ),
     };
     return entry;
+  }
+
+  /** @throws NotFoundError without an artifact, UnavailableError when it does not fit the free memory. */
+  async #loadExtra(spec: ModelSpec, artifact: string | undefined) {
+    if (artifact === undefined) {
+      throw new NotFoundError(
+        `model ${JSON.stringify(spec.name)} has no version ${JSON.stringify(spec.version)}`,
+      );
+    }
+    const freeBytes = this.options.memoryFreeBytes?.() ?? Infinity;
+    // Each version holds its own copy of the weights; another worker may have the room.
+    if (Number(spec.memoryBytes) > freeBytes) {
+      throw new UnavailableError(
+        `it needs ${spec.memoryBytes} bytes of memory and the worker has ${freeBytes} free`,
+      );
+    }
+    return loadWarmModel(this.options.runtime, spec);
   }
 
   #toLoadError(error: unknown, version: string): SwitchboardError {
@@ -225,6 +291,7 @@ export class ModelVersions {
         async ({ model }) => {
           await model.unload();
           this.options.logger.info({ version: entry.version }, 'model version unloaded');
+          this.options.onChange?.();
         },
         // It never loaded, so there is nothing to release; the failure was answered to its jobs.
         () => undefined,

@@ -44,6 +44,11 @@ export class VersionBatchers<T> {
     batcher.push(item, level);
   }
 
+  /** Items of `version` queued or running. */
+  heldCount(version: string): number {
+    return this.#batchers.get(version)?.held().length ?? 0;
+  }
+
   /** Items queued or running, of every version. */
   held(): T[] {
     return [...this.#batchers.values()].flatMap((batcher) => batcher.held());

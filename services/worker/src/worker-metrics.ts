@@ -21,6 +21,8 @@ export interface HostedModelState {
 }
 
 const MICROS_PER_SECOND = 1_000_000;
+/** Cold starts run from milliseconds (a small onnx file) to minutes (large weights). */
+const LOAD_BUCKETS_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 /** The worker's batch and job metric families, registered on `registry`. */
 function createInstruments(registry: Registry) {
@@ -53,6 +55,12 @@ function createInstruments(registry: Registry) {
       'Jobs settled, by outcome: ok, error, retried, dead_lettered or expired.',
       ['model', 'outcome'],
     ),
+    // Observed only for versions that loaded, so the model label stays within the registry's names.
+    load: perModelHistogram(
+      'switchboard_worker_model_load_seconds',
+      'Cold start of a model version: load plus warm-up inference.',
+      LOAD_BUCKETS_SECONDS,
+    ),
   };
 }
 
@@ -66,7 +74,7 @@ export function createWorkerMetrics(
   registry: Registry,
   hosted: () => HostedModelState[],
 ): ModelServerObserver {
-  const { batches, batchSize, execute, busy, jobs } = createInstruments(registry);
+  const { batches, batchSize, execute, busy, jobs, load } = createInstruments(registry);
   const windows = new Map<string, BusyWindow>();
   registerHostedGauges(registry, hosted, windows);
   return {
@@ -83,6 +91,9 @@ export function createWorkerMetrics(
     },
     jobSettled(model: string, disposition: JobDisposition) {
       jobs.inc({ model, outcome: disposition });
+    },
+    modelLoaded(model: string, loadMs: number) {
+      load.observe({ model }, loadMs / 1000);
     },
   };
 }
