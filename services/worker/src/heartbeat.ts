@@ -3,10 +3,10 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { WorkerHeartbeatSchema } from '@switchboard/protocol';
 
-/** What the heartbeat reports; read fresh each beat. */
-export type HeartbeatState = () => Pick<
-  MessageInitShape<typeof WorkerHeartbeatSchema> & { $typeName?: undefined },
-  'workerId' | 'state' | 'models' | 'inFlight'
+/** What the heartbeat reports besides its time and interval; read fresh each beat. */
+export type HeartbeatState = () => Omit<
+  MessageInitShape<typeof WorkerHeartbeatSchema>,
+  '$typeName' | 'atUnixMs' | 'intervalMs'
 >;
 
 /**
