@@ -13,7 +13,10 @@ export type BatchingKnobListener = (model: string, knob: BatchingKnob | undefine
 export interface BatchingKnobsOptions {
   /** KV `policy`, where the optimizer publishes each model's knob under `batching.<model>`. */
   bucket: KV;
-  /** The models this worker serves. Knobs of other models are ignored, so what is kept stays bounded. */
+  /**
+   * The models this worker serves at the start; {@link BatchingKnobs.follow} changes them. Knobs
+   * of other models are ignored, so what is kept stays bounded.
+   */
   models: readonly string[];
   logger: Logger;
   onChange: BatchingKnobListener;
@@ -27,16 +30,14 @@ export interface BatchingKnobsOptions {
  * force stays.
  */
 export class BatchingKnobs {
-  readonly #served: ReadonlySet<string>;
+  #served: ReadonlySet<string> = new Set();
   readonly #knobs = new Map<string, BatchingKnob>();
   /** The KV revision last seen per served model, so a value delivered twice is applied once. */
   readonly #revisions = new Map<string, number>();
   #watcher: QueuedIterator<KvWatchEntry> | undefined;
   #watching: Promise<void> | undefined;
 
-  constructor(private readonly options: BatchingKnobsOptions) {
-    this.#served = new Set(options.models);
-  }
+  constructor(private readonly options: BatchingKnobsOptions) {}
 
   /**
    * Starts watching and resolves once the knobs in force for the served models are known.
@@ -49,10 +50,26 @@ export class BatchingKnobs {
     this.#watching = (async () => {
       for await (const entry of watcher) this.#apply(entry);
     })().catch((error: unknown) => logger.error({ err: error }, 'batching knob watch failed'));
-    // The watch delivers the current values too, but never says when it has delivered them all:
-    // reading the served models' keys lets their models load with the knob in force.
-    for (const model of this.#served) {
-      const entry = await bucket.get(batchingKnobKey(model));
+    await this.follow(this.options.models);
+  }
+
+  /**
+   * Makes `models` the served set: forgets the knobs of models no longer served and resolves once
+   * the knobs in force for the newly served ones are known, so they load with them.
+   * @throws Error (from NATS) when the bucket cannot be read.
+   */
+  async follow(models: readonly string[]): Promise<void> {
+    const added = models.filter((model) => !this.#served.has(model));
+    this.#served = new Set(models);
+    for (const model of [...this.#revisions.keys()]) {
+      if (this.#served.has(model)) continue;
+      this.#revisions.delete(model);
+      this.#knobs.delete(model);
+    }
+    // The watch delivers the current values too, but never says when it has delivered them all,
+    // and it skipped the values of models not served then: reading their keys fills them in.
+    for (const model of added) {
+      const entry = await this.options.bucket.get(batchingKnobKey(model));
       if (entry !== null) this.#apply(entry);
     }
   }

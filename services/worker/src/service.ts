@@ -5,9 +5,11 @@ import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nat
 import { WorkerState } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import { openPolicyStore } from '@switchboard/routing-policy';
+import { AssignmentListener } from './assignment-listener.js';
 import { BatchingKnobs } from './batching-knobs.js';
 import type { WorkerConfig } from './config.js';
 import { Heartbeat } from './heartbeat.js';
+import { createHeartbeatState } from './heartbeat-state.js';
 import { ModelHost } from './model-host.js';
 import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
@@ -26,8 +28,8 @@ export interface RunningWorker {
 
 /**
  * Starts a worker: connects to NATS, makes sure the INFER and DEADLETTER streams exist, follows the
- * registry snapshot and the batching knobs and serves the configured models, announcing itself on
- * worker.heartbeat.
+ * registry snapshot and the batching knobs and serves the configured models until an assignment on
+ * `worker.<id>.assign` replaces them, announcing itself on worker.heartbeat.
  */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const names = createSubjectNames(config.namespace);
@@ -50,23 +52,15 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     connection,
     names.workerHeartbeatSubject,
     config.heartbeatIntervalMs,
-    () => {
-      const loaded = host.loaded();
-      return {
-        workerId: config.workerId,
-        state,
-        // One entry per loaded version, so the pool sees what versions loaded on demand hold.
-        models: loaded.flatMap(({ spec, versions }) =>
-          versions.map(({ version, footprintBytes }) => ({
-            name: spec.name,
-            version,
-            runtime: spec.runtime,
-            memoryBytes: BigInt(footprintBytes),
-          })),
-        ),
-        inFlight: loaded.reduce((sum, model) => sum + model.inFlight, 0),
-      };
-    },
+    createHeartbeatState({
+      workerId: config.workerId,
+      memoryBytes: config.memoryBytes,
+      slots: config.slots,
+      state: () => state,
+      loaded: () => host.loaded(),
+      loading: () => host.loading(),
+      assignmentEpoch: () => assignments.epoch,
+    }),
   );
   const host: ModelHost = new ModelHost({
     connection,
@@ -79,6 +73,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ackWaitMs: config.ackWaitMs,
     maxAttempts: config.maxAttempts,
     drainGraceMs: config.drainGraceMs,
+    memoryBytes: config.memoryBytes,
     logger,
     onChange: () => heartbeat.beat(),
     observer: createWorkerMetrics(metricsRegistry, () =>
@@ -97,6 +92,23 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     logger: logger.child({ component: 'batching-knobs' }),
     onChange: (model, knob) => host.applyBatchingKnob(model, knob),
   });
+  const assignments: AssignmentListener = new AssignmentListener({
+    connection,
+    subject: names.workerAssignSubject(config.workerId),
+    memoryBytes: config.memoryBytes,
+    target: {
+      memoryNeededBytes: (model) => host.memoryNeededBytes(model),
+      // The knobs first, so newly assigned models load with the knob in force.
+      serve: async (models) => {
+        await knobs.follow(models);
+        await host.serve(models);
+      },
+      serving: () => host.loaded().map(({ spec }) => spec.name),
+      failures: () => host.failures(),
+    },
+    logger: logger.child({ component: 'assignments' }),
+    onEpoch: () => heartbeat.beat(),
+  });
   // Before the models load, so they start with the knobs in force.
   await knobs.start();
   const stopWatching = snapshot.onChange(() => {
@@ -105,6 +117,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       .catch((error: unknown) => logger.error({ err: error }, 'applying a registry change failed'));
   });
   await host.serve(config.models);
+  assignments.start();
   heartbeat.start();
   const metrics = await startMetricsServer({
     host: config.metricsHost,
@@ -113,7 +126,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     logger,
   });
   logger.info(
-    { workerId: config.workerId, models: config.models, metricsPort: metrics.port },
+    {
+      workerId: config.workerId,
+      models: config.models,
+      memoryBytes: config.memoryBytes,
+      slots: config.slots,
+      metricsPort: metrics.port,
+    },
     'worker started',
   );
 
@@ -121,6 +140,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const stop = async () => {
     state = WorkerState.DRAINING;
     heartbeat.beat();
+    // No new assignments; one being applied finishes first, so the host drains what it loaded.
+    await assignments.stop();
     stopWatching();
     await knobs.stop();
     await host.stop();
