@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
-import { readOutcomeFiles } from '@switchboard/outcome-files';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
@@ -11,18 +10,17 @@ import { prepareRun } from '../shared/prepare-run.js';
 import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
 import { recordHeartbeats } from '../shared/record-heartbeats.js';
 import { ReplicaTimeline } from '../shared/replica-timeline.js';
-import { readTraces } from '../shared/read-trace.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { createSeededRandom } from '../shared/seeded-random.js';
-import { createReplayWorkload, DEFAULT_TIERS, splitPrompts } from './create-replay-workload.js';
+import { DEFAULT_TIERS } from './create-replay-workload.js';
 import type { ReplayRequest } from './create-replay-workload.js';
 import { findCapacity } from './find-capacity.js';
-import { simulatedLlmOf } from './llm-catalogue.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
 import { accuracyOn, createPolicy } from './policies.js';
 import type { ReplayFlags } from './parse-replay-flags.js';
 import { prepareLearnedRoute } from './prepare-learned-route.js';
-import { toPromptRecord } from './prompt-record.js';
+import { prepareReplayWorkload } from './prepare-replay-workload.js';
+import type { ReplayInputs } from './prepare-replay-workload.js';
 import type { PromptRecord } from './prompt-record.js';
 import type {
   LearnedRouteDescription,
@@ -39,37 +37,6 @@ import { formatResultTables, writeReport } from './write-report.js';
 
 /** How long the queues get to drain between policies, wall-clock ms. */
 const IDLE_WAIT_MS = 60_000;
-/** Share of the prompts evaluated when no training files are given; the rest train the policies. */
-const EVALUATION_SHARE = 0.5;
-
-/**
- * The prompts, split into what policies learn from and what they are judged on, as rows of the
- * outcome files (the training rows go to the optimizer as they are).
- */
-async function readPrompts(flags: ReplayFlags) {
-  const prompts = await readOutcomeFiles(flags.prompts);
-  if (flags.train.length > 0) return { train: await readOutcomeFiles(flags.train), evaluation: prompts };
-  return splitPrompts(prompts, EVALUATION_SHARE, createSeededRandom(flags.seed, 0));
-}
-
-/** Replay inputs: the request sequence every policy is sent, the training rows and the trace. */
-async function prepareWorkload(flags: ReplayFlags) {
-  const [arrivals, split] = await Promise.all([readTraces([flags.trace]), readPrompts(flags)]);
-  const evaluation = split.evaluation.map(toPromptRecord);
-  const train = split.train.map(toPromptRecord);
-  const models = [...(evaluation[0]?.outcomes.keys() ?? [])].map(simulatedLlmOf);
-  const workload = createReplayWorkload(arrivals, evaluation, {
-    durationMs: flags.durationSeconds * 1_000,
-    tiers: DEFAULT_TIERS,
-    random: createSeededRandom(flags.seed, 1),
-  });
-  reportProgress(
-    `${workload.length} requests over ${flags.durationSeconds} s of ${flags.trace}; ` +
-      `${evaluation.length} evaluation and ${train.length} training prompts, ${models.length} models`,
-  );
-  return { workload, train, trainRows: split.train, evaluation, models, arrivals };
-}
-
 /** Answers per router reason, as a progress line: `learned_policy 1203, degraded_fastest 200`. */
 function describeReasons(result: PolicyResult): string {
   const counts = Object.entries(result.reasons).sort(([, left], [, right]) => right - left);
@@ -143,8 +110,6 @@ async function runPolicies(
   }
   return { policies, outcomes, samples };
 }
-
-type ReplayInputs = Awaited<ReturnType<typeof prepareWorkload>>;
 
 /**
  * Starts a stack for some of the policies — fixed workers, or the resource manager placing the
@@ -228,7 +193,7 @@ export async function runReplay(
   environment: BenchEnvironment,
   cleanup: CleanupStack,
 ): Promise<void> {
-  const inputs = await prepareWorkload(flags);
+  const inputs = await prepareReplayWorkload(flags);
   const context = await prepareRun(environment, 'bench-replay', cleanup);
   const groups = [
     { policies: flags.policies.filter((policy) => policy !== 'switchboard'), resourceManager: false },
