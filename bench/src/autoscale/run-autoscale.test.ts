@@ -10,8 +10,8 @@ import type { AutoscaleResults } from './autoscale-results.js';
 import { parseAutoscaleFlags } from './parse-autoscale-flags.js';
 import { runAutoscale } from './run-autoscale.js';
 
-const TRACE = fileURLToPath(new URL('./__fixtures__/azure-code-1500-1620s.csv', import.meta.url));
-const WINDOW_SECONDS = 60;
+const TRACE = fileURLToPath(new URL('./__fixtures__/azure-1500-1620s_code.csv', import.meta.url));
+const WINDOW_SECONDS = 120;
 
 describe('pnpm bench autoscale', () => {
   let out: string;
@@ -19,9 +19,9 @@ describe('pnpm bench autoscale', () => {
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'autoscale-test-'));
-    // 60 s of a real burst after 20 s of lead-in, at 10×: 8 s of replay per policy.
+    // The fixture's 120 s of real bursts and lulls, at 10×: 12 s of replay per policy.
     const flags = parseAutoscaleFlags([
-      ...['--trace', TRACE, '--duration', String(WINDOW_SECONDS), '--lead-in', '20'],
+      ...['--trace', TRACE, '--duration', String(WINDOW_SECONDS), '--lead-in', '0'],
       ...['--speedup', '10', '--out', out],
     ]);
     const cleanup = new CleanupStack();
@@ -51,7 +51,7 @@ describe('pnpm bench autoscale', () => {
 
   it('sends every policy the same requests and measures simulated latencies in trace time', () => {
     const requests = Object.values(results.policies).map((result) => result.requests);
-    expect(requests[0]).toBeGreaterThan(50);
+    expect(requests[0]).toBe(162);
     expect(new Set(requests).size).toBe(1);
     // A request takes at least a batch's base time, 1.5 s of trace time.
     for (const result of Object.values(results.policies)) expect(result.p50_ms).toBeGreaterThan(1_500);
