@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,26 +27,24 @@ export function startServiceProcess(
   logDirectory: string,
 ): ServiceProcess {
   const logFile = join(logDirectory, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', packageEntryUrl))], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Two streams feed one file: neither may end it, or the other's last lines fail with "write after end".
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  // The child writes to the file itself: its log needs no relay through this process and survives it.
+  const log = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', packageEntryUrl))], {
+      env: { ...process.env, ...environment },
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
   const exited = new Promise<number | null>((resolve) => {
-    let settled = false;
-    const settle = (code: number | null, lastLine = ''): void => {
-      if (settled) return;
-      settled = true;
-      log.end(lastLine);
-      resolve(code);
-    };
-    // 'close' comes after 'exit' once both pipes are drained, so the log holds the last lines.
-    child.once('close', (code) => settle(code));
-    // A process that could not be spawned emits 'error' and never closes.
-    child.once('error', (error) => settle(null, `could not start ${name}: ${error.message}\n`));
+    child.once('exit', (code) => resolve(code));
+    // A process that could not be spawned emits 'error' and never exits.
+    child.once('error', (error) => {
+      appendFileSync(logFile, `could not start ${name}: ${error.message}\n`);
+      resolve(null);
+    });
   });
   return {
     name,
