@@ -84,6 +84,22 @@ describe('WorkerPresence', () => {
     expect(presence.countByState()).toEqual({ ready: 3, draining: 1 });
   });
 
+  it('lists the latest heartbeat of every live worker, ready or draining, and not the gone ones', () => {
+    const { clock, presence } = createPresence();
+    presence.record(heartbeat({ workerId: 'a' }));
+    presence.record(heartbeat({ workerId: 'b', state: WorkerState.DRAINING }));
+    presence.record(heartbeat({ workerId: 'gone', atMs: STARTED_AT_MS - 10 * INTERVAL_MS }));
+    clock.nowMs += INTERVAL_MS;
+    presence.record(heartbeat({ workerId: 'a', models: [], atMs: clock.nowMs }));
+
+    expect(presence.workers().map(({ workerId, models }) => ({ workerId, models: models.length }))).toEqual([
+      { workerId: 'a', models: 0 },
+      { workerId: 'b', models: 1 },
+    ]);
+    clock.nowMs = STARTED_AT_MS + 3 * INTERVAL_MS + 1;
+    expect(presence.workers().map(({ workerId }) => workerId)).toEqual(['a']);
+  });
+
   it('counts a worker whose state is unspecified as neither ready nor draining', () => {
     const { presence } = createPresence();
     presence.record(heartbeat({ workerId: 'a', state: WorkerState.UNSPECIFIED }));

@@ -48,6 +48,14 @@ export class WorkerPresence {
     return live;
   }
 
+  /**
+   * The latest heartbeat of every live worker, ready or draining, in the order they were first
+   * heard: what the resource manager places models on (capacity, loaded models, utilisation).
+   */
+  workers(): WorkerHeartbeat[] {
+    return [...this.#live()];
+  }
+
   /** Live workers by heartbeat state, whatever they serve. */
   countByState(): WorkerCounts {
     const counts = { ready: 0, draining: 0 };
