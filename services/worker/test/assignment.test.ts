@@ -5,6 +5,7 @@ import { classifierSpec } from '@switchboard/models/testing';
 import {
   AssignReplySchema,
   AssignRequestSchema,
+  BatchingKnobSchema,
   BatchingMode,
   BatchingSpecSchema,
   ModelSpecSchema,
@@ -13,6 +14,7 @@ import {
 import type { AssignReply, JobResult, ModelSpec, WorkerHeartbeat } from '@switchboard/protocol';
 import { startRegistryFixture } from '@switchboard/registry/testing';
 import type { RegistryFixture } from '@switchboard/registry/testing';
+import { batchingKnobKey, openPolicyStore } from '@switchboard/routing-policy';
 import { scrapeMetrics, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWorker } from '../src/index.js';
@@ -26,6 +28,8 @@ const LOAD_MS = 300;
 /** How long a batch of `slow` runs: long enough for an assignment to arrive while it runs. */
 const SLOW_BATCH_MS = 1_500;
 const SLOW_JOBS = 4;
+/** The optimizer's queue delay for `fast`, published before the worker was assigned it. */
+const FAST_KNOB_DELAY_US = 7_000;
 
 /**
  * A synthetic classifier taking `memoryBytes`, `LOAD_MS` to load and `latencyMs` per batch of at
@@ -99,6 +103,13 @@ describe('a worker taking assignments on worker.<id>.assign', () => {
       },
     });
     for (const model of MODELS) await registry.client.registerModel({ model });
+    const policy = await openPolicyStore(registry.connection, registry.names);
+    const knob = create(BatchingKnobSchema, {
+      model: 'fast',
+      maxQueueDelayUs: FAST_KNOB_DELAY_US,
+      version: 1n,
+    });
+    await policy.announcements.put(batchingKnobKey('fast'), toBinary(BatchingKnobSchema, knob));
     worker = await startTestWorker(registry, '', undefined, {
       WORKER_ID: workerId,
       WORKER_MEMORY_BYTES: String(MEMORY_BYTES),
@@ -123,6 +134,15 @@ describe('a worker taking assignments on worker.<id>.assign', () => {
     const [fast, slow] = await Promise.all([infer('fast'), infer('slow')]);
     expect(fast.status?.code).toBe(0);
     expect(slow.status?.code).toBe(0);
+  });
+
+  it('serves an assigned model with the batching knob in force for it', async () => {
+    const scrape = await scrapeMetrics(worker.metricsPort);
+
+    expect(scrape.value('switchboard_worker_max_queue_delay_seconds', { model: 'fast' })).toBe(
+      FAST_KNOB_DELAY_US / 1e6,
+    );
+    expect(scrape.value('switchboard_worker_max_queue_delay_seconds', { model: 'slow' })).toBe(0.02);
   });
 
   it("heartbeats its capacity, the epoch, each model's measured cold start and its utilisation", async () => {
