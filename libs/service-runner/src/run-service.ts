@@ -44,8 +44,11 @@ function readConfig<C extends ServiceConfig>(service: ServiceDefinition<C>): C {
 }
 
 function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing, logger: Logger): void {
-  const shutdown = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'stopping');
+  let stopping = false;
+  const shutdown = (cause: { signal: NodeJS.Signals } | { reason: string }) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(cause, 'stopping');
     // After the stop, so the spans of the work it finished on the way out are exported too.
     started
       .then((running) => running.stop())
@@ -58,15 +61,21 @@ function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing
         },
       );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', (signal) => shutdown({ signal }));
+  process.once('SIGINT', (signal) => shutdown({ signal }));
+  // Started by startServiceProcess, the service has an IPC channel to its parent, which closes when
+  // the parent goes however it goes (even SIGKILL): the service stops rather than run on orphaned.
+  if (process.channel !== undefined) {
+    process.channel.unref();
+    process.once('disconnect', () => shutdown({ reason: 'parent exited' }));
+  }
 }
 
 /**
  * Runs a service as its process: the whole body of a service's main.ts. Reads the config from
  * `process.env`, creates the process's pino logger at `config.logLevel`, starts tracing (before the
- * service, so every span finds the provider), starts the service and, on SIGTERM or SIGINT, stops
- * it, exports the buffered spans and exits. A signal that arrives while the service starts waits for
+ * service, so every span finds the provider), starts the service and, on SIGTERM or SIGINT (or when
+ * the parent that started it with an IPC channel exits), stops it, exports the buffered spans and exits. A signal that arrives while the service starts waits for
  * the start, so no signal skips the stop. An uncaught exception or unhandled rejection is logged and
  * does not end the process (see {@link surviveStrayErrors}).
  *

@@ -33,8 +33,12 @@ export function startServiceProcess(
   try {
     child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', packageEntryUrl))], {
       env: { ...process.env, ...environment },
-      stdio: ['ignore', log, log],
+      // The IPC channel is never used for messages: its closing tells runService in the child that this
+      // process is gone, so the service stops instead of running on orphaned.
+      stdio: ['ignore', log, log, 'ipc'],
     });
+    // Nor does it keep this process alive.
+    child.channel?.unref();
   } finally {
     closeSync(log);
   }

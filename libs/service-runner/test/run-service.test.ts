@@ -55,6 +55,7 @@ interface LogLine {
   msg: string;
   service?: string;
   signal?: string;
+  reason?: string;
   err?: { message: string };
 }
 
@@ -76,31 +77,34 @@ const children = new Set<ChildProcess>();
 
 /**
  * Runs the example service with `environment` (and nothing else) until it exits; sends `signal`
- * once it logged `signalAfter`.
+ * once it logged `signalAfter`, or closes the IPC channel as a parent that exits does.
  */
 function runExample(
   environment: Record<string, string>,
-  signal?: NodeJS.Signals,
+  signal?: NodeJS.Signals | 'disconnect',
   signalAfter = 'example serving',
 ): Promise<ExampleRun> {
   const child = spawn(process.execPath, ['--input-type=module', '--eval', EXAMPLE_MAIN], {
     cwd: PACKAGE_DIRECTORY,
     env: environment,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   children.add(child);
   const lines: LogLine[] = [];
   createInterface({ input: child.stdout! }).on('line', (text) => {
     const line = JSON.parse(text) as LogLine;
     lines.push(line);
-    if (line.msg === signalAfter && signal !== undefined) child.kill(signal);
+    if (line.msg !== signalAfter || signal === undefined) return;
+    if (signal === 'disconnect') child.disconnect();
+    else child.kill(signal);
   });
-  return new Promise((resolve) =>
-    child.once('close', (exitCode) => {
-      children.delete(child);
-      resolve({ exitCode, lines });
-    }),
-  );
+  // Not 'close': after the parent closed the IPC channel itself, Node never emits it.
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const read = new Promise((resolve) => child.stdout!.once('close', resolve));
+  return Promise.all([exited, read]).then(([exitCode]) => {
+    children.delete(child);
+    return { exitCode, lines };
+  });
 }
 
 /** A stand-in OTLP/HTTP collector on a free loopback port that keeps the bodies it receives. */
@@ -143,6 +147,14 @@ describe('runService', () => {
     expect(exitCode).toBe(0);
     expect(messagesOf(lines)).toEqual(['example serving', 'example starting', 'example stopped', 'stopping']);
     expect(lines.find((line) => line.msg === 'stopping')).toMatchObject({ service: 'example', signal });
+  });
+
+  it('stops the service and exits with code 0 when the parent that started it goes away', async () => {
+    const { exitCode, lines } = await runExample({}, 'disconnect');
+
+    expect(exitCode).toBe(0);
+    expect(messagesOf(lines)).toEqual(['example serving', 'example starting', 'example stopped', 'stopping']);
+    expect(lines.find((line) => line.msg === 'stopping')).toMatchObject({ reason: 'parent exited' });
   });
 
   it('waits for a start that a signal interrupted, then stops the service', async () => {
