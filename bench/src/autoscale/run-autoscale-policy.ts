@@ -34,6 +34,8 @@ export interface PolicyRunInputs {
   readonly coldStartMs: number;
 }
 
+/** Stack starts tried before a policy fails. */
+const START_ATTEMPTS = 2;
 /** How long the manager gets to load every model's minimum, wall clock. */
 const SETTLE_TIMEOUT_MS = 120_000;
 
@@ -90,6 +92,34 @@ async function startPolicyStack(
 }
 
 /**
+ * Starts the policy's stack, once more in a fresh namespace if a service died while starting: ports
+ * are chosen free and bound moments later by the service, and on a machine where other programs —
+ * and this stack's own workers — take ephemeral ports, one is now and then taken in between.
+ */
+async function startWithRetry(
+  policy: AutoscalePolicy,
+  namespace: string,
+  context: RunContext,
+  inputs: PolicyRunInputs,
+  outerCleanup: CleanupStack,
+) {
+  for (let attempt = 1; ; attempt += 1) {
+    const cleanup = new CleanupStack();
+    outerCleanup.add(`${policy} stack`, () => cleanup.run());
+    const attemptNamespace = attempt === 1 ? namespace : `${namespace}r${attempt}`;
+    reportProgress(`${policy}: starting a fresh stack (namespace ${attemptNamespace})`);
+    try {
+      return { cleanup, ...(await startPolicyStack(policy, attemptNamespace, context, inputs, cleanup)) };
+    } catch (error) {
+      await cleanup.run();
+      const died = error instanceof Error && error.message.includes('exited during startup');
+      if (!died || attempt === START_ATTEMPTS) throw error;
+      reportProgress(`  ${policy}: ${error.message}; starting again`);
+    }
+  }
+}
+
+/**
  * Runs one policy on a fresh stack: starts it, waits for every model's minimum replicas, replays
  * the requests open loop while recording heartbeats and the manager's plan, then tears it down.
  */
@@ -100,11 +130,8 @@ export async function runAutoscalePolicy(
   inputs: PolicyRunInputs,
   outerCleanup: CleanupStack,
 ): Promise<PolicyRecord> {
-  const cleanup = new CleanupStack();
-  outerCleanup.add(`${policy} stack`, () => cleanup.run());
+  const { cleanup, stack, timeline } = await startWithRetry(policy, namespace, context, inputs, outerCleanup);
   try {
-    reportProgress(`${policy}: starting a fresh stack (namespace ${namespace})`);
-    const { stack, timeline } = await startPolicyStack(policy, namespace, context, inputs, cleanup);
     const poller = pollPlacement(stack.resourceManagerAddress ?? '');
     cleanup.add('placement poller', async () => poller.stop());
     const minReplicas = new Map(inputs.specs.map((spec) => [spec.name, spec.scaling?.minReplicas ?? 0]));
@@ -123,12 +150,15 @@ export async function runAutoscalePolicy(
       label: policy,
       onWindowStart: (atMs) => (windowStartMs = atMs),
     });
-    poller.stop();
     const clock = {
       startUnixMs: windowStartMs,
       endUnixMs: windowStartMs + inputs.durationMs / speedup,
       speedup,
     };
+    // The window is measured to its end even when its last request was answered earlier.
+    const remainingMs = clock.endUnixMs - Date.now();
+    if (remainingMs > 0) await sleep(remainingMs);
+    poller.stop();
     const timings = managerTimings(speedup);
     const forecastError = measureForecastError(poller.samples, inputs.requests, clock, {
       stepMs: timings.forecastStepMs,

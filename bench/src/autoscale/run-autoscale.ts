@@ -98,6 +98,7 @@ async function runPolicies(
   const sloMs = flags.sloSeconds * 1_000;
   const policies: Partial<Record<AutoscalePolicy, PolicySummary>> = {};
   const points: ChartPoint[] = [];
+  const planLines: string[] = [];
   for (const [index, policy] of flags.policies.entries()) {
     const specs = plan.models.map((model) =>
       toAutoscaleModelSpec(model, REPLICA_PROFILE, {
@@ -128,12 +129,15 @@ async function runPolicies(
     const summary = summarisePolicy(record, sloMs);
     policies[policy] = summary;
     points.push(...toChartPoints(policy, { ...record, requests: plan.requests }));
+    const windowStart = record.clock.startUnixMs;
+    for (const sample of record.samples)
+      planLines.push(JSON.stringify({ policy, window_offset_ms: sample.atMs - windowStart, ...sample }));
     reportProgress(
       `  ${policy}: SLO miss ${(summary.slo_miss_rate * 100).toFixed(2)}%, ` +
         `${summary.replica_seconds.toFixed(0)} replica-seconds, ${summary.cold_starts} cold starts`,
     );
   }
-  return { policies, points, infrastructure: context.infrastructure };
+  return { policies, points, planLines, infrastructure: context.infrastructure };
 }
 
 /**
@@ -149,7 +153,12 @@ export async function runAutoscale(
   const plan = await planRun(flags);
   const description = describePlan(flags, plan);
   reportProgress(description);
-  const { policies, points, infrastructure } = await runPolicies(flags, plan, environment, cleanup);
+  const { policies, points, planLines, infrastructure } = await runPolicies(
+    flags,
+    plan,
+    environment,
+    cleanup,
+  );
   const timings = managerTimings(flags.speedup);
   const results: AutoscaleResults = {
     policies,
@@ -177,7 +186,8 @@ export async function runAutoscale(
   };
   await mkdir(flags.out, { recursive: true });
   await writeFile(join(flags.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(flags.out, 'placement.jsonl'), planLines.map((line) => `${line}\n`).join(''));
   await writeFile(join(flags.out, 'autoscale.png'), await renderChartPng(autoscaleChartSpec(points)));
   process.stdout.write(`${description}\n\n${formatAutoscaleResults(results)}\n`);
-  reportProgress(`wrote ${join(flags.out, 'results.json')} and autoscale.png`);
+  reportProgress(`wrote ${join(flags.out, 'results.json')}, placement.jsonl and autoscale.png`);
 }
