@@ -10,6 +10,14 @@ describe('createDampedHoltPredictor', () => {
     expect(predictor.forecast(3)).toBe(7);
   });
 
+  it('takes the first difference as its trend once two steps are known', () => {
+    const predictor = createDampedHoltPredictor({ damping: 0.5 });
+    predictor.observe(10, 10_000);
+    predictor.observe(20, 20_000);
+    expect(predictor.forecast(1)).toBe(25);
+    expect(predictor.forecast(2)).toBe(27.5);
+  });
+
   it('holds a flat series flat however far ahead', () => {
     const predictor = createDampedHoltPredictor();
     for (let step = 1; step <= 20; step += 1) predictor.observe(5, step * 10_000);

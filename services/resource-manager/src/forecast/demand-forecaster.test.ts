@@ -156,14 +156,26 @@ describe('createDemandForecaster', () => {
     expect(forecaster.chosen().name).not.toMatch(/^seasonal-/);
   });
 
-  it('ignores a step it has seen, and never forecasts below zero', () => {
-    const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1, warmupSamples: 2 });
-    for (let step = 1; step <= 10; step += 1)
-      forecaster.observe(Math.max(0, 100 - step * 20), step * STEP_MS);
+  it('ignores a step it has seen', () => {
+    const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1 });
+    for (let step = 1; step <= 10; step += 1) forecaster.observe(5, step * STEP_MS);
     forecaster.observe(500, 10 * STEP_MS);
     forecaster.observe(500, 9 * STEP_MS);
 
-    expect(forecaster.errors().find((error) => error.name === 'naive')!.samples).toBe(9);
+    expect(forecaster.errors().find((error) => error.name === 'naive')).toEqual({
+      name: 'naive',
+      meanAbsoluteError: 0,
+      samples: 9,
+    });
+    expect(forecaster.forecast(1)).toBe(5);
+  });
+
+  it('never forecasts below zero, though a falling trend points there', () => {
+    const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1, warmupSamples: 2 });
+    for (let step = 1; step <= 10; step += 1) forecaster.observe(110 - step * 10, step * STEP_MS);
+
+    expect(forecaster.chosen().name).toBe('damped-holt');
+    expect(forecaster.forecast(1)).toBeGreaterThan(0);
     expect(forecaster.forecast(10)).toBe(0);
   });
 
@@ -174,17 +186,28 @@ describe('createDemandForecaster', () => {
     expect(() => createDemandForecaster({ stepMs: 0, horizonSteps: 1 })).toThrow(RangeError);
   });
 
-  it('keeps only the error window, and scores a new horizon only with forecasts made for it', () => {
+  it('keeps only the newest errors in its window', () => {
     const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1, errorWindowSteps: 5 });
-    for (let step = 1; step <= 20; step += 1) forecaster.observe(step, step * STEP_MS);
+    for (let step = 1; step <= 20; step += 1) forecaster.observe(step === 10 ? 100 : step, step * STEP_MS);
     expect(forecaster.errors().map((error) => error.samples)).toEqual([5, 5, 0, 0]);
     expect(errorOf(forecaster, 'naive')).toBe(1);
+  });
+
+  it('scores a new horizon only with forecasts made for it', () => {
+    const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1 });
+    for (let step = 1; step <= 20; step += 1) forecaster.observe(step, step * STEP_MS);
+    expect(forecaster.errors()[0]).toEqual({ name: 'naive', meanAbsoluteError: 1, samples: 19 });
 
     forecaster.setHorizon(3);
-    for (let step = 21; step <= 22; step += 1) forecaster.observe(step, step * STEP_MS);
-    // The forecasts made for one step ahead were dropped; those for three ahead are not due yet.
-    expect(errorOf(forecaster, 'naive')).toBe(1);
-    for (let step = 23; step <= 30; step += 1) forecaster.observe(step, step * STEP_MS);
-    expect(errorOf(forecaster, 'naive')).toBe(3);
+    // The forecast made at step 20 for one step ahead was dropped; the first for three steps
+    // ahead, made at step 21, comes due at step 24.
+    for (let step = 21; step <= 23; step += 1) forecaster.observe(step, step * STEP_MS);
+    expect(forecaster.errors()[0]!.samples).toBe(19);
+    for (let step = 24; step <= 30; step += 1) forecaster.observe(step, step * STEP_MS);
+    expect(forecaster.errors()[0]).toEqual({
+      name: 'naive',
+      meanAbsoluteError: (19 + 7 * 3) / 26,
+      samples: 26,
+    });
   });
 });

@@ -110,9 +110,11 @@ export function createDemandForecaster(options: ForecasterOptions): DemandForeca
     samples: score.samples(),
   });
 
-  /** Competing predictors, best first; the baseline alone during warm-up. */
+  /**
+   * Predictors that compete, best first: those with `warmupSamples` scores that can forecast the
+   * horizon. None during warm-up, when the baseline stands in.
+   */
   const ranking = (): Entry[] => {
-    if (baseline.score.samples() < warmupSamples) return [baseline];
     const competing = entries.filter(
       (entry) =>
         entry.score.samples() >= warmupSamples && entry.predictor.forecast(horizonSteps) !== undefined,

@@ -59,12 +59,14 @@ describe('SeasonalPredictor', () => {
 
   it('averages the seasons the history covers', () => {
     const predictor = daily();
-    // Yesterday 60 requests a minute, the six days before 120: 7 seasons average 720 / 7 a minute.
-    predictor.setHistory(history(DAY_MS, NINE_TODAY_MS, (minute) => (minute >= 7 * DAY_MS ? 60 : 120)));
-    // Today as usual, so the profile applies unscaled.
-    observeUntil(predictor, NINE_TODAY_MS - 30 * MINUTE_MS, 5, 720 / 7 / 60);
+    // 1 rps before nine every day; from nine 1 rps yesterday but 2 rps the six days before.
+    const perMinute = (minute: number): number =>
+      minute % DAY_MS < 9 * HOUR_MS || minute >= 7 * DAY_MS ? 60 : 120;
+    predictor.setHistory(history(DAY_MS, NINE_TODAY_MS, perMinute));
+    observeUntil(predictor, NINE_TODAY_MS - MINUTE_MS, 5, 1);
 
-    expect(predictor.forecast(6)).toBeCloseTo(720 / 7 / 60, 9);
+    expect(predictor.forecast(1)).toBeCloseTo(1, 9);
+    expect(predictor.forecast(7)).toBeCloseTo((1 + 6 * 2) / 7, 9);
   });
 
   it('does not forecast times its history does not cover', () => {

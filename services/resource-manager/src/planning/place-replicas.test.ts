@@ -79,6 +79,37 @@ describe('placeReplicas', () => {
       'unload a w2 (scale-down)',
       'unload a w3 (scale-down)',
     ]);
+    // A keepUpTo below the replicas wanted keeps them all.
+    expect(placeReplicas(workers, [want('a', 3, 1, 0)]).moves).toEqual([]);
+  });
+
+  it('places larger models first, so smaller ones fill the gaps', () => {
+    const placement = placeReplicas(
+      [worker('w1', 4), worker('w2', 2)],
+      [want('a-small', 1, 2), want('z-large', 1, 4)],
+    );
+    expect(placement.assignments).toEqual(
+      new Map([
+        ['w1', ['z-large']],
+        ['w2', ['a-small']],
+      ]),
+    );
+    expect(placement.unplaced).toEqual([]);
+  });
+
+  it('evicts from the worker needing fewer evictions when their replicas were last used alike', () => {
+    const workers = [
+      worker('w1', 2, [
+        ['x', 1, 100],
+        ['y', 1, 100],
+      ]),
+      worker('w2', 2, [['z', 2, 100]]),
+    ];
+    const wants = [want('x', 0, 1, 1), want('y', 0, 1, 1), want('z', 0, 2, 1), want('new', 1, 2)];
+    expect(movesOf(placeReplicas(workers, wants))).toEqual([
+      'unload z w2 (memory)',
+      'load new w2 (replica-needed)',
+    ]);
   });
 
   it('evicts the least recently used surplus replicas when memory is needed, on the worker they free', () => {

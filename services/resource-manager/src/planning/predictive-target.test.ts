@@ -30,6 +30,12 @@ describe('predictiveTarget', () => {
       predictedWaitMs: 0,
     });
     expect(predictiveTarget(demandOf({ forecastPerSecond: 20 }), options).replicas).toBe(4);
+    // 2.1 / 0.7 is 3.0000000000000004 in floating point: still 3 replicas.
+    expect(
+      predictiveTarget(demandOf({ forecastPerSecond: 2.1, capacityPerReplica: 0.7 }), {
+        targetUtilisation: 1,
+      }).replicas,
+    ).toBe(3);
   });
 
   it('follows the measured demand when it runs above the forecast', () => {
