@@ -248,6 +248,34 @@ describe('placeReplicas', () => {
     ]);
   });
 
+  it('places the example of docs/decisions.md as described there', () => {
+    const workers = [
+      worker('w1', 8, [
+        ['a', 2, 1_000],
+        ['b', 3, 500],
+      ]),
+      worker('w2', 8, [['a', 2, 900]]),
+      worker('w3', 8, [['c', 4, 800]], true),
+    ];
+    const wants = [want('a', 1, 2, 2), want('b', 0, 3, 1), want('c', 1, 4), want('d', 2, 3)];
+    const placement = placeReplicas(workers, wants);
+    expect(movesOf(placement)).toEqual([
+      'unload c w3 (draining)',
+      'unload a w2 (memory)',
+      'load c w2 (replica-needed)',
+      'load d w1 (replica-needed)',
+      'load d w2 (replica-needed)',
+    ]);
+    expect(placement.assignments).toEqual(
+      new Map([
+        ['w1', ['a', 'b', 'd']],
+        ['w2', ['c', 'd']],
+        ['w3', []],
+      ]),
+    );
+    expect(desiredWorkerCount(wants, 8 * GB, { min: 1, max: 4 })).toBe(2);
+  });
+
   it("never exceeds a worker's memory, doubles a replica on a worker or moves one twice, whatever the pool and the wants", () => {
     const random = seededRandom(11);
     const pick = (count: number): number => Math.floor(random() * count);
