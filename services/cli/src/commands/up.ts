@@ -8,6 +8,7 @@ import {
   MonitorService,
   OptimizerService,
   RegistryService,
+  ResourceManagerService,
 } from '@switchboard/protocol';
 import type { ServiceProcess } from '@switchboard/service-runner';
 import type { Command } from 'commander';
@@ -28,12 +29,24 @@ interface UpOptions {
   registryPort: string;
   monitorPort: string;
   optimizerPort: string;
+  resourceManagerPort: string;
+  maxWorkers: string;
   metricsPortBase: string;
   logDir: string;
 }
 
-/** Offsets from --metrics-port-base: router 9401, registry 9402, worker 9403, monitor 9404, optimizer 9405 by default. */
-const METRICS_PORT_OFFSETS = { router: 0, registry: 1, worker: 2, monitor: 3, optimizer: 4 } as const;
+/**
+ * Offsets from --metrics-port-base: router 9401, registry 9402, monitor 9404, optimizer 9405,
+ * resource manager 9406 by default. Workers (9403 when run alone) take free ports: the resource
+ * manager starts as many as demand needs.
+ */
+const METRICS_PORT_OFFSETS = {
+  router: 0,
+  registry: 1,
+  monitor: 3,
+  optimizer: 4,
+  resourceManager: 5,
+} as const;
 
 function metricsPort(options: UpOptions, service: keyof typeof METRICS_PORT_OFFSETS): string {
   const base = Number(options.metricsPortBase);
@@ -46,24 +59,28 @@ interface SystemClients {
   readonly router: GrpcClient<typeof GRPCInferenceService>;
   readonly monitor: GrpcClient<typeof MonitorService>;
   readonly optimizer: GrpcClient<typeof OptimizerService>;
+  readonly resourceManager: GrpcClient<typeof ResourceManagerService>;
   readonly addresses: {
     readonly registry: string;
     readonly router: string;
     readonly monitor: string;
     readonly optimizer: string;
+    readonly resourceManager: string;
   };
   close(): void;
 }
 
 /**
  * Adds `up`: starts NATS and Postgres when none are given (NATS_URL / DATABASE_URL), then the
- * registry, monitor, optimizer, router and a worker as processes; with --demo registers the generated classifiers and
+ * registry, monitor, optimizer, router and resource manager (which starts the workers) as processes; with --demo registers the generated classifiers and
  * the `classify` route and sends a first request. Runs until Ctrl-C (or, with --once, until the demo is done).
  */
 export function registerUpCommand(program: Command, context: CommandContext): void {
   program
     .command('up')
-    .description('start the whole system locally (registry, monitor, optimizer, router, worker)')
+    .description(
+      'start the whole system locally (registry, monitor, optimizer, router, resource manager and its workers)',
+    )
     .option('--demo', 'register the demo classifiers and the classify route, then send a request', false)
     .option('--once', 'stop everything after the demo instead of running until Ctrl-C', false)
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
@@ -71,8 +88,14 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
     .option('--monitor-port <port>', 'MonitorService gRPC port of the monitor', '8020')
     .option('--optimizer-port <port>', 'OptimizerService gRPC port of the optimizer', '8030')
     .option(
+      '--resource-manager-port <port>',
+      'ResourceManagerService gRPC port of the resource manager',
+      '8040',
+    )
+    .option('--max-workers <count>', 'most worker processes the resource manager may start', '2')
+    .option(
       '--metrics-port-base <port>',
-      'first Prometheus /metrics port (router; registry +1, worker +2, monitor +3, optimizer +4); 0 picks free ports',
+      'first Prometheus /metrics port (router; registry +1, monitor +3, optimizer +4, resource manager +5; workers take free ports); 0 picks free ports',
       '9401',
     )
     .option('--log-dir <dir>', 'where service logs go', '.switchboard/logs')
@@ -96,12 +119,12 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       // Canary verdicts are applied through the registry's API.
       REGISTRY_ADDRESS: `127.0.0.1:${options.registryPort}`,
     });
-    const models = options.demo ? await registerDemoModels(clients.registry) : [];
-    startRouterAndWorker(system, options, models);
+    if (options.demo) await registerDemoModels(clients.registry);
+    startRouterAndResourceManager(system, options, logDirectory);
     await waitUntilAnswering(clients);
-    const { registry, router, monitor, optimizer } = clients.addresses;
+    const { registry, router, monitor, optimizer, resourceManager } = clients.addresses;
     out.write(
-      `registry ${registry}, monitor ${monitor}, optimizer ${optimizer}, router ${router}; logs in ${logDirectory}\n`,
+      `registry ${registry}, monitor ${monitor}, optimizer ${optimizer}, resource manager ${resourceManager}, router ${router}; logs in ${logDirectory}\n`,
     );
     if (options.demo) await runDemo(clients.router, out);
     out.write(describeHowToCall(clients.addresses));
@@ -118,22 +141,26 @@ function createClients(options: UpOptions): SystemClients {
     router: `127.0.0.1:${options.routerPort}`,
     monitor: `127.0.0.1:${options.monitorPort}`,
     optimizer: `127.0.0.1:${options.optimizerPort}`,
+    resourceManager: `127.0.0.1:${options.resourceManagerPort}`,
   };
   const registry = createGrpcClient(RegistryService, addresses.registry);
   const router = createGrpcClient(GRPCInferenceService, addresses.router);
   const monitor = createGrpcClient(MonitorService, addresses.monitor);
   const optimizer = createGrpcClient(OptimizerService, addresses.optimizer);
+  const resourceManager = createGrpcClient(ResourceManagerService, addresses.resourceManager);
   return {
     registry,
     router,
     monitor,
     optimizer,
+    resourceManager,
     addresses,
     close() {
       registry.close();
       router.close();
       monitor.close();
       optimizer.close();
+      resourceManager.close();
     },
   };
 }
@@ -150,14 +177,22 @@ async function startRegistry(system: LocalSystem, clients: SystemClients, option
   );
 }
 
-function startRouterAndWorker(system: LocalSystem, options: UpOptions, models: readonly string[]): void {
+/**
+ * Starts the router and the resource manager, which starts worker processes itself (the local
+ * driver: one to begin with, up to --max-workers) and places the registered models on them.
+ */
+function startRouterAndResourceManager(system: LocalSystem, options: UpOptions, logDirectory: string): void {
   system.startService('router', '@switchboard/router', {
     ROUTER_PORT: options.routerPort,
     METRICS_PORT: metricsPort(options, 'router'),
   });
-  system.startService('worker', '@switchboard/worker', {
-    WORKER_MODELS: models.join(','),
-    METRICS_PORT: metricsPort(options, 'worker'),
+  system.startService('resource-manager', '@switchboard/resource-manager', {
+    RESOURCE_MANAGER_PORT: options.resourceManagerPort,
+    METRICS_PORT: metricsPort(options, 'resourceManager'),
+    RM_DRIVER: 'local',
+    RM_MIN_WORKERS: '1',
+    RM_MAX_WORKERS: options.maxWorkers,
+    RM_LOCAL_LOG_DIR: logDirectory,
   });
 }
 
@@ -182,6 +217,11 @@ async function waitUntilAnswering(clients: SystemClients): Promise<void> {
           (error: unknown) => (error as { code?: number }).code === StatusCode.INVALID_ARGUMENT,
         ),
       { ...STARTUP_WAIT, message: 'the optimizer to answer' },
+    ),
+    waitFor(
+      async () =>
+        (await clients.resourceManager.getPlacement({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
+      { ...STARTUP_WAIT, message: 'the resource manager to answer' },
     ),
   ]);
 }

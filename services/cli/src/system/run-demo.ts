@@ -70,10 +70,17 @@ export interface SystemAddresses {
   readonly registry: string;
   readonly monitor: string;
   readonly optimizer: string;
+  readonly resourceManager: string;
 }
 
 /** How to call the running system with stock tools, and where to see its figures. */
-export function describeHowToCall({ router, registry, monitor, optimizer }: SystemAddresses): string {
+export function describeHowToCall({
+  router,
+  registry,
+  monitor,
+  optimizer,
+  resourceManager,
+}: SystemAddresses): string {
   return `
 Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${router}.
 
@@ -85,5 +92,6 @@ Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is serv
   switchboard --registry ${registry} models list
   switchboard stats --monitor ${monitor} --watch      # latency percentiles, errors, throughput, cost, batching
   switchboard --optimizer ${optimizer} policy show ${DEMO_ROUTE}   # what the learned routing policy knows
+  switchboard placement --resource-manager ${resourceManager}   # workers, their models, demand and forecast
 `;
 }
