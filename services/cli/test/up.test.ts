@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
 
 describe('switchboard up', () => {
-  it('starts registry, monitor, optimizer, router and worker, answers a demo request through the classify route and stops', async () => {
+  it('starts registry, monitor, optimizer, router and a resource manager whose worker answers a demo request through the classify route and stops', async () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
     const namespace = createTestNamespace('up');
     try {
-      const [routerPort, registryPort, monitorPort, optimizerPort] = [
+      const [routerPort, registryPort, monitorPort, optimizerPort, resourceManagerPort] = [
+        await findFreePort(),
         await findFreePort(),
         await findFreePort(),
         await findFreePort(),
@@ -34,6 +35,8 @@ describe('switchboard up', () => {
           String(monitorPort),
           '--optimizer-port',
           String(optimizerPort),
+          '--resource-manager-port',
+          String(resourceManagerPort),
           '--metrics-port-base',
           '0',
           '--log-dir',
@@ -53,17 +56,24 @@ describe('switchboard up', () => {
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
       // Printed only once the monitor has answered GetStats.
       expect(stdout).toContain(
-        `monitor 127.0.0.1:${monitorPort}, optimizer 127.0.0.1:${optimizerPort}, router 127.0.0.1:${routerPort}`,
+        `monitor 127.0.0.1:${monitorPort}, optimizer 127.0.0.1:${optimizerPort}, resource manager 127.0.0.1:${resourceManagerPort}, router 127.0.0.1:${routerPort}`,
       );
+      expect(stdout).toContain(`switchboard placement --resource-manager 127.0.0.1:${resourceManagerPort}`);
       expect(stdout).toContain(`switchboard stats --monitor 127.0.0.1:${monitorPort}`);
-      expect((await readdir(logDirectory)).sort()).toEqual([
+      // The resource manager started the worker (its id: the manager's id, then -w1).
+      const logs = (await readdir(logDirectory)).sort();
+      expect(logs.filter((name) => !/-w\d+\.log$/.test(name))).toEqual([
         'infrastructure.log',
         'monitor.log',
         'optimizer.log',
         'registry.log',
+        'resource-manager.log',
         'router.log',
-        'worker.log',
       ]);
+      expect(logs.some((name) => /-w1\.log$/.test(name))).toBe(true);
+      const managerLog = await readFile(join(logDirectory, 'resource-manager.log'), 'utf8');
+      expect(managerLog).toContain(`"port":${resourceManagerPort}`);
+      expect(managerLog).toContain('"msg":"resource manager stopped"');
       const monitorLog = (await readFile(join(logDirectory, 'monitor.log'), 'utf8'))
         .split('\n')
         .filter((line) => line.startsWith('{'))
@@ -82,6 +92,6 @@ describe('switchboard up', () => {
       await connection.close();
       await database.drop();
     }
-    // Five processes start and load models; on a busy 2-core machine that can take a while.
+    // Six processes start, the resource manager starts a worker and it loads models; on a busy 2-core machine that can take a while.
   }, 120_000);
 });
