@@ -261,8 +261,13 @@ export class PlacementLoop {
       if (empty || nowMs - since >= RETIRE_TIMEOUT_MS) removable.push(worker.workerId);
       else stillRetiring += 1;
     }
+    // A worker the driver stopped keeps heart-beating in presence for a few intervals; it stays
+    // retiring until it is gone, so it is never mistaken for one the driver did not start.
     const external =
-      driver.name === 'local' ? workers.filter((worker) => !driver.owns(worker.workerId)).length : 0;
+      driver.name === 'local'
+        ? workers.filter((worker) => !driver.owns(worker.workerId) && !this.#retiring.has(worker.workerId))
+            .length
+        : 0;
     await driver.resize(Math.max(0, desired + stillRetiring - external), removable);
   }
 
@@ -306,7 +311,9 @@ export class PlacementLoop {
             forecaster: input.demand.forecaster.name,
             capacityPerReplica: round(input.capacityPerReplica),
             queued: input.queued,
-            predictedWaitMs: round(target.predictedWaitMs),
+            predictedWaitMs: Number.isFinite(target.predictedWaitMs)
+              ? round(target.predictedWaitMs)
+              : 'unbounded',
           },
           'replica target changed',
         );
@@ -350,5 +357,5 @@ export class PlacementLoop {
 }
 
 function round(value: number): number {
-  return Number.isFinite(value) ? Math.round(value * 100) / 100 : value;
+  return Math.round(value * 100) / 100;
 }

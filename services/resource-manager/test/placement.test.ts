@@ -170,6 +170,7 @@ describe('resource manager placement', () => {
       RM_MIN_WORKERS: '1',
       RM_MAX_WORKERS: '4',
       RM_QUEUE_WAIT_SLO: '1s',
+      RM_SCALE_DOWN_DELAY: '3s',
       RM_LOCAL_LOG_DIR: '/tmp/switchboard-rm-test-logs',
     });
     // 50 ms per request, one at a time: one replica serves 20/s, 14/s at the 70% target.
@@ -198,7 +199,25 @@ describe('resource manager placement', () => {
     expect(p95).toBeLessThan(1_000 + 50);
     expect(ramp?.forecaster).not.toBe('');
     expect(Number.isFinite(ramp?.forecastErrorPerSecond)).toBe(true);
-  });
+
+    // Demand gone: the pool shrinks back to one worker, and the model is served throughout.
+    let fewestServing = Number.POSITIVE_INFINITY;
+    let shrunkAt: number | undefined;
+    const watchUntil = Date.now() + 40_000;
+    while (Date.now() < watchUntil && (shrunkAt === undefined || Date.now() - shrunkAt < 3_000)) {
+      const view = await client.getPlacement({});
+      fewestServing = Math.min(
+        fewestServing,
+        view.models.find((model) => model.model === 'ramp')?.servingReplicas ?? 0,
+      );
+      if (view.workers.length === 1) shrunkAt ??= Date.now();
+      await sleep(200);
+    }
+    expect(shrunkAt).toBeDefined();
+    expect(fewestServing).toBeGreaterThanOrEqual(1);
+    await system.router.modelInfer(inferRequest('ramp', 'after-the-ramp'), { timeoutMs: 10_000 });
+    // A 24 s ramp, then the scale-down delay and the retiring worker's drain.
+  }, 90_000);
 
   it('lets only one of two managers on a namespace act, and the standby takes over when it stops', async () => {
     const first = await system.startResourceManager({ RM_DRIVER: 'none', RM_ID: 'lease-one' });
