@@ -73,8 +73,9 @@ describe('resource manager placement', () => {
       model: syntheticModel('steady', { latencyMs: 20, scaling: { minReplicas: 1, maxReplicas: 1 } }),
     });
     const recorder = system.recordHeartbeats();
-    const first = system.spawnWorker('kill-a');
-    const second = system.spawnWorker('kill-b');
+    // The workers' default heartbeat (1 s): presumed gone after 3 missed beats.
+    const first = system.spawnWorker('kill-a', { WORKER_HEARTBEAT_INTERVAL: '1s' });
+    const second = system.spawnWorker('kill-b', { WORKER_HEARTBEAT_INTERVAL: '1s' });
     await system.startResourceManager({ RM_DRIVER: 'none', RM_ID: 'kill-manager' });
     const host = await waitFor(
       () => recorder.heartbeats.find((heartbeat) => serves(heartbeat, 'steady'))?.workerId,
