@@ -1,3 +1,9 @@
+import { connect } from '@nats-io/transport-node';
+import { createLogger } from '@switchboard/logging';
+import { deleteNamespaceStreams } from '@switchboard/nats';
+import { loadConfig, start } from '@switchboard/resource-manager';
+import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
+import { loadConfig as loadWorkerConfig, startWorker } from '@switchboard/worker';
 import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
 
@@ -29,5 +35,57 @@ describe('switchboard placement', () => {
     const overview = (await runCliInProcess(['--help'], {})).stdout;
     expect(overview).toMatch(/placement \[options\]\s+workers, their models/);
     expect(overview).toMatch(/--resource-manager <host:port>\s+resource manager API address/);
+  });
+
+  it('shows a running manager as active with the workers it sees', async () => {
+    const infrastructure = testInfrastructure();
+    const database = await createTestDatabase(infrastructure.databaseUrl);
+    const namespace = createTestNamespace('placement');
+    const environment = {
+      NATS_URL: infrastructure.natsUrl,
+      DATABASE_URL: database.url,
+      SWITCHBOARD_NAMESPACE: namespace,
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
+    };
+    const logger = createLogger({ service: 'test', level: 'silent' });
+    const worker = await startWorker(
+      loadWorkerConfig({ ...environment, WORKER_ID: 'placement-w1', WORKER_MEMORY_BYTES: '1073741824' }),
+      logger,
+    );
+    const manager = await start(
+      loadConfig({
+        ...environment,
+        RESOURCE_MANAGER_HOST: '127.0.0.1',
+        RESOURCE_MANAGER_PORT: '0',
+        RM_ID: 'placement-manager',
+        RM_DRIVER: 'none',
+        RM_INTERVAL: '200ms',
+      }),
+      logger,
+    );
+    try {
+      const address = `127.0.0.1:${manager.port}`;
+      const shown = await waitFor(
+        async () => {
+          const result = await runCliInProcess(['placement', '--resource-manager', address], {});
+          return result.stdout.includes('placement-w1') ? result : undefined;
+        },
+        { timeoutMs: 10_000, message: 'the worker never showed in the placement' },
+      );
+      expect(shown?.code).toBe(0);
+      expect(shown?.stdout).toMatch(
+        /resource manager placement-manager: active \(lease epoch \d+\); policy predictive, driver none/,
+      );
+      expect(shown?.stdout).toMatch(/placement-w1\s+ready\s+0 B \/ 1 GiB/);
+    } finally {
+      await manager.stop();
+      await worker.stop();
+      const connection = await connect({ servers: infrastructure.natsUrl });
+      await deleteNamespaceStreams(connection, namespace);
+      await connection.close();
+      await database.drop();
+    }
   });
 });
