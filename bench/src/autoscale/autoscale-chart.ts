@@ -79,6 +79,8 @@ export function autoscaleChartSpec(points: readonly ChartPoint[]): TopLevelSpec 
     field: 'timeS',
     type: 'quantitative',
     title: 'Trace seconds after the window starts',
+    // Not rounded out: a nice domain would add an empty stretch before the lead-in.
+    scale: { nice: false },
   } as const;
   const series = { field: 'series', type: 'nominal', scale: SERIES, title: 'Series' } as const;
   return {

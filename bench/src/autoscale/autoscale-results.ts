@@ -27,6 +27,8 @@ export interface PolicySummary {
   readonly p99_ms: number;
   readonly requests: number;
   readonly errors: number;
+  /** The errors by gRPC status name, e.g. `{"DEADLINE_EXCEEDED": 12}`. */
+  readonly errors_by_status: Readonly<Record<string, number>>;
   readonly p50_ms: number;
   readonly mean_replicas: number;
   readonly peak_replicas: number;

@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import type { AutoscaleOutcome } from './send-requests.js';
 import type { ModelSummary, PolicySummary } from './autoscale-results.js';
 import type { ForecastError, WindowClock } from './measure-forecast-error.js';
@@ -13,6 +14,17 @@ export interface PolicyRecord {
   readonly forecastError: ForecastError | null;
   /** ScalingSpec.min_replicas per model. */
   readonly minReplicas: ReadonlyMap<string, number>;
+}
+
+/** Errors counted by gRPC status name. */
+function countByStatus(outcomes: readonly AutoscaleOutcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    if (outcome.code === 0) continue;
+    const name = status[outcome.code] ?? String(outcome.code);
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** Nearest-rank percentile of ascending values; 0 for none. */
@@ -88,6 +100,7 @@ export function summarisePolicy(record: PolicyRecord, sloMs: number): PolicySumm
     p99_ms: percentile(answered, 0.99),
     requests: measured.length,
     errors: measured.filter((outcome) => outcome.code !== 0).length,
+    errors_by_status: countByStatus(measured),
     p50_ms: percentile(answered, 0.5),
     mean_replicas: windowSeconds > 0 ? replicaSeconds / windowSeconds : 0,
     peak_replicas: peakReplicas(record),
