@@ -31,8 +31,12 @@ const DEFAULT_TARGET_UTILISATION = 0.7;
 const DEFAULT_QUEUE_WAIT_SLO_MS = 500;
 /** Scale-to-zero after this long without requests; shorter idles pay a cold start too often. */
 const DEFAULT_IDLE_UNLOAD_MS = 10 * 60_000;
-/** Surplus replicas stay this long after demand fell, so a dip between bursts does not unload them. */
-const DEFAULT_SCALE_DOWN_DELAY_MS = 60_000;
+/**
+ * Surplus replicas stay this long after demand fell: bursts in real traffic recur within minutes,
+ * and a replica unloaded between two costs a cold start at the next one, when it is needed most.
+ * The same as the HPA's default scale-down stabilisation window.
+ */
+const DEFAULT_SCALE_DOWN_DELAY_MS = 300_000;
 /** Another replica takes over this long after the active one stopped renewing its lease. */
 const DEFAULT_LEASE_TTL_MS = 6_000;
 /** KEDA's JetStream scaler defaults: 10 pending jobs per replica, HPA sync 15 s, 5 min down-stabilisation. */
@@ -53,7 +57,7 @@ const shape = {
   RM_TARGET_UTILISATION: variable(envNumber(DEFAULT_TARGET_UTILISATION, { min: 0.05, max: 1 }), '0.7'),
   RM_QUEUE_WAIT_SLO: variable(envDurationMs(DEFAULT_QUEUE_WAIT_SLO_MS), '500ms'),
   RM_IDLE_UNLOAD: variable(envDurationMs(DEFAULT_IDLE_UNLOAD_MS), '10m'),
-  RM_SCALE_DOWN_DELAY: variable(envDurationMs(DEFAULT_SCALE_DOWN_DELAY_MS), '60s'),
+  RM_SCALE_DOWN_DELAY: variable(envDurationMs(DEFAULT_SCALE_DOWN_DELAY_MS), '5m'),
   RM_KEEP_ROUTE_WARM: variable(envBoolean(true), 'true'),
   RM_MIN_WORKERS: variable(envInt(1, { min: 0, max: 10_000 }), '1'),
   RM_MAX_WORKERS: variable(envInt(4, { min: 1, max: 10_000 }), '4'),
