@@ -27,7 +27,7 @@ export function managerTimings(speedup: number) {
   return {
     intervalMs,
     forecastStepMs: Math.max(2 * intervalMs, scaled(10_000)),
-    scaleDownDelayMs: scaled(60_000),
+    scaleDownDelayMs: scaled(300_000),
     idleUnloadMs: scaled(600_000),
     reactivePollMs: Math.max(intervalMs, scaled(15_000)),
     reactiveStabilisationMs: scaled(300_000),

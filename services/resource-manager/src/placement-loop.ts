@@ -59,6 +59,8 @@ export class PlacementLoop {
   readonly #workerPeak: RecentPeak;
   readonly #lastTargets = new Map<string, string>();
   readonly #coldStartsSeen = new Map<string, number>();
+  /** Per model, the unplaced replicas last logged, so each change is logged once. */
+  #lastUnplaced = new Map<string, string>();
   /** Workers being emptied before the driver stops them, with when that began. */
   readonly #retiring = new Map<string, number>();
   readonly #startedMs: number;
@@ -101,7 +103,7 @@ export class PlacementLoop {
     let placement: Placement | undefined;
     if (held) {
       placement = placeReplicas(this.#slotsOf(workers, specs, pool, nowMs), wants);
-      this.#assign(placement, lease.epoch() ?? 0n, nowMs);
+      this.#assign(placement, lease.epoch() ?? 0n, nowMs, desiredWorkers > workers.length);
       await this.#resizePool(workers, desiredWorkers, nowMs);
     }
     this.#show(inputs, targets, desiredWorkers, placement, workers, held, nowMs);
@@ -204,8 +206,8 @@ export class PlacementLoop {
     });
   }
 
-  #assign(placement: Placement, epoch: bigint, nowMs: number): void {
-    const { assignments, metrics, logger } = this.dependencies;
+  #assign(placement: Placement, epoch: bigint, nowMs: number, poolGrowing: boolean): void {
+    const { assignments, metrics } = this.dependencies;
     const reasons = new Map<string, string[]>();
     for (const move of placement.moves) {
       metrics.placementMove(move.action, move.reason as PlacementMoveReason);
@@ -222,11 +224,24 @@ export class PlacementLoop {
         nowMs,
       );
     }
-    for (const unplaced of placement.unplaced)
-      logger.warn(
-        { model: unplaced.model, replicas: unplaced.replicas, reason: unplaced.reason },
-        'replicas could not be placed',
-      );
+    this.#reportUnplaced(placement, poolGrowing);
+  }
+
+  /**
+   * Logs replicas that found no worker once per change, not every round: at info while the pool is
+   * still growing (they wait for a worker being started), at warn otherwise.
+   */
+  #reportUnplaced(placement: Placement, poolGrowing: boolean): void {
+    const current = new Map(
+      placement.unplaced.map((unplaced) => [unplaced.model, `${unplaced.replicas} ${unplaced.reason}`]),
+    );
+    for (const unplaced of placement.unplaced) {
+      if (this.#lastUnplaced.get(unplaced.model) === current.get(unplaced.model)) continue;
+      const fields = { model: unplaced.model, replicas: unplaced.replicas, reason: unplaced.reason };
+      if (poolGrowing) this.dependencies.logger.info(fields, 'replicas wait for workers being started');
+      else this.dependencies.logger.warn(fields, 'replicas could not be placed');
+    }
+    this.#lastUnplaced = current;
   }
 
   /**
