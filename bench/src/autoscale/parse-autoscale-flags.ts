@@ -26,6 +26,13 @@ const TRACES = fileURLToPath(new URL('../../../../shared/data/traces/', import.m
 const DEFAULT_TRACES = ['code', 'conv'].map((name) => `${TRACES}AzureLLMInferenceTrace_${name}.csv`);
 const DEFAULT_OUT = fileURLToPath(new URL('../../results/autoscale', import.meta.url));
 
+/**
+ * A resource manager in production has run for hours before any burst; 15 minutes of the trace
+ * before the stretch give its forecasters a history that spans several of the within-hour cycles
+ * real traffic has (a cycle is recognised after two), instead of judging a cold start.
+ */
+const DEFAULT_LEAD_IN_SECONDS = 900;
+
 export const AUTOSCALE_USAGE = `usage: pnpm bench autoscale [--trace FILE...] [--speedup N] [--duration SECONDS] [--lead-in SECONDS]
                            [--slo SECONDS] [--policies LIST] [--out DIR]
   --trace FILE...     arrivals: Azure LLM inference CSVs (TIMESTAMP,ContextTokens,GeneratedTokens) or JSON
@@ -34,7 +41,7 @@ export const AUTOSCALE_USAGE = `usage: pnpm bench autoscale [--trace FILE...] [-
   --speedup N         run N times faster than trace time: arrivals, model times, cold starts and the
                       managers' delays; figures are reported in trace time (default 10)
   --duration SECONDS  trace seconds of the measured stretch, the burstiest of the trace (default 600)
-  --lead-in SECONDS   trace seconds before the stretch replayed first, not measured (default 120)
+  --lead-in SECONDS   trace seconds before the stretch replayed first, not measured (default 900)
   --slo SECONDS       a request misses its SLO when not answered within this, trace time (default 10)
   --policies LIST     which of ${AUTOSCALE_POLICIES.join(', ')} (default all)
   --out DIR           where results.json and the chart go (default bench/results/autoscale)
@@ -66,7 +73,7 @@ export function parseAutoscaleFlags(args: readonly string[]): AutoscaleFlags {
     traces: collectFileFlags(tokens, ['trace']).get('trace') ?? DEFAULT_TRACES,
     speedup: readPositiveNumber('speedup', values.speedup, 10),
     durationSeconds: readPositiveNumber('duration', values.duration, 600),
-    leadInSeconds: leadIn === '0' ? 0 : readPositiveNumber('lead-in', leadIn, 120),
+    leadInSeconds: leadIn === '0' ? 0 : readPositiveNumber('lead-in', leadIn, DEFAULT_LEAD_IN_SECONDS),
     sloSeconds: readPositiveNumber('slo', values.slo, 10),
     policies: readChoiceList('policies', values.policies, AUTOSCALE_POLICIES),
     out: values.out ?? DEFAULT_OUT,

@@ -46,6 +46,7 @@ async function planRun(flags: AutoscaleFlags) {
     arrivals.map((arrival) => arrival.offsetMs),
     durationMs,
     durationMs / bins,
+    flags.leadInSeconds * 1_000,
   );
   const requests = scheduleRequests(arrivals, window, flags.leadInSeconds * 1_000);
   const capacityPerSecond = replicaCapacityPerSecond(REPLICA_PROFILE);

@@ -19,6 +19,22 @@ describe('selectBurstWindow', () => {
     expect(window.meanPerSecond).toBeCloseTo(4.5);
   });
 
+  it('starts the window no earlier than asked, so the lead-in before it is whole', () => {
+    // A burst in the first bins, a smaller one later: the early one is out of reach.
+    const offsets = [
+      ...Array.from({ length: 30 }, () => 500),
+      2_500,
+      4_500,
+      ...Array.from({ length: 8 }, () => 6_500),
+      8_500,
+    ];
+    expect(selectBurstWindow(offsets, 4_000, 1_000, 3_000)).toMatchObject({
+      startMs: 3_000,
+      peakAtMs: 6_000,
+    });
+    expect(selectBurstWindow(offsets, 4_000, 1_000)).toMatchObject({ startMs: 0, peakAtMs: 0 });
+  });
+
   it('takes the earliest of equally bursty windows', () => {
     const offsets = arrivals([1, 5, 1, 1, 5, 1], 500);
     expect(selectBurstWindow(offsets, 1_500, 500).startMs).toBe(0);

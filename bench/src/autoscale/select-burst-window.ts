@@ -41,8 +41,9 @@ function describeWindow(counts: readonly number[], first: number, binCount: numb
 /**
  * The burstiest stretch of a trace: of all windows of `windowMs` that start on a bin boundary and
  * lie inside the trace, the one whose busiest bin of `binMs` holds the most arrivals relative to
- * the window's mean bin (the earliest on a tie). A trace shorter than the window gives the window
- * from its start. Bursts are what scaling has to follow; a steady stretch would not tell a forecast
+ * the window's mean bin (the earliest on a tie), starting no earlier than `earliestStartMs` (so the
+ * lead-in before it is whole) where the trace is long enough. A trace shorter than that gives the
+ * latest window it holds, or the window from its start. Bursts are what scaling has to follow; a steady stretch would not tell a forecast
  * from a fixed pool.
  * @param offsetsMs arrival times, ms after the trace's first request.
  * @throws Error when `windowMs` is not a whole number of bins, or the trace is empty.
@@ -51,6 +52,7 @@ export function selectBurstWindow(
   offsetsMs: readonly number[],
   windowMs: number,
   binMs: number,
+  earliestStartMs = 0,
 ): BurstWindow {
   const binCount = Math.round(windowMs / binMs);
   if (binCount < 1 || Math.abs(binCount * binMs - windowMs) > 1e-6) {
@@ -59,8 +61,9 @@ export function selectBurstWindow(
   if (offsetsMs.length === 0) throw new Error('the trace has no arrivals');
   const counts = countPerBin(offsetsMs, binMs);
   const lastFirst = Math.max(0, counts.length - binCount);
-  let best = { first: 0, ratio: -1, ...describeWindow(counts, 0, binCount) };
-  for (let first = 0; first <= lastFirst; first += 1) {
+  const firstFirst = Math.min(lastFirst, Math.ceil(earliestStartMs / binMs));
+  let best = { first: firstFirst, ratio: -1, ...describeWindow(counts, firstFirst, binCount) };
+  for (let first = firstFirst; first <= lastFirst; first += 1) {
     const window = describeWindow(counts, first, binCount);
     if (window.total === 0) continue;
     const ratio = (window.peak * binCount) / window.total;
