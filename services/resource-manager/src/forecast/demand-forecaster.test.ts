@@ -93,16 +93,39 @@ describe('createDemandForecaster', () => {
     }
   });
 
-  it('chooses the damped Holt predictor on a noisy demand ramp and extrapolates it', () => {
+  it('chooses the damped Holt predictor on a noisy demand ramp and extrapolates it, finding no period in it', () => {
     const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 3 });
     // 5 rps rising by 1 rps per step, for 20 minutes.
     feed(forecaster, 0, 20 * MINUTE_MS, (timeMs) => 5 + timeMs / STEP_MS, seededRandom(1));
 
     expect(forecaster.chosen().name).toBe('damped-holt');
     expect(errorOf(forecaster, 'damped-holt')).toBeLessThan(errorOf(forecaster, 'naive'));
+    // A ramp correlates with itself at every lag, most at the shortest: no period.
+    expect(forecaster.errors().find((error) => error.name === 'periodic')!.samples).toBe(0);
     // The last step's middle ran at 124.5 rps; three steps on the ramp is at 127.5.
     expect(forecaster.forecast(3)).toBeGreaterThan(122);
     expect(forecaster.forecast(3) - forecaster.forecast(1)).toBeGreaterThan(1);
+  });
+
+  it('chooses the periodic predictor on bursts that recur within the hour, and foresees the next burst', () => {
+    // 5 rps, and 40 rps for two steps every 29 steps (4 min 50 s), each burst a step early or late.
+    const random = seededRandom(7);
+    const bursts = new Set<number>();
+    for (let start = 10; start < 400; start += 29) {
+      const jittered = start + Math.floor(random() * 3) - 1;
+      bursts.add(jittered);
+      bursts.add(jittered + 1);
+    }
+    const bursty = (timeMs: number): number => (bursts.has(Math.floor(timeMs / STEP_MS)) ? 40 : 5);
+    const nextBurst = [...bursts].filter((step) => step >= 360).sort((a, b) => a - b)[0]!;
+    const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 3 });
+    // An hour of steps, up to three steps before the next burst begins.
+    feed(forecaster, 0, (nextBurst - 3) * STEP_MS, bursty, seededRandom(8));
+
+    expect(forecaster.chosen().name).toBe('periodic');
+    expect(errorOf(forecaster, 'periodic')).toBeLessThan(0.8 * errorOf(forecaster, 'damped-holt'));
+    expect(errorOf(forecaster, 'periodic')).toBeLessThan(0.8 * errorOf(forecaster, 'naive'));
+    expect(forecaster.forecast(3)).toBeGreaterThan(30);
   });
 
   it('chooses a seasonal predictor on a daily pattern its history knows, and foresees the daily rise a horizon ahead', () => {
@@ -189,7 +212,7 @@ describe('createDemandForecaster', () => {
   it('keeps only the newest errors in its window', () => {
     const forecaster = createDemandForecaster({ stepMs: STEP_MS, horizonSteps: 1, errorWindowSteps: 5 });
     for (let step = 1; step <= 20; step += 1) forecaster.observe(step === 10 ? 100 : step, step * STEP_MS);
-    expect(forecaster.errors().map((error) => error.samples)).toEqual([5, 5, 0, 0]);
+    expect(forecaster.errors().map((error) => error.samples)).toEqual([5, 5, 0, 0, 0]);
     expect(errorOf(forecaster, 'naive')).toBe(1);
   });
 

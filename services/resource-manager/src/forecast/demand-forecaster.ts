@@ -1,6 +1,7 @@
 import { createDampedHoltPredictor } from './damped-holt-predictor.js';
 import { HorizonScore } from './horizon-score.js';
 import { createNaivePredictor } from './naive-predictor.js';
+import { createPeriodicPredictor } from './periodic-predictor.js';
 import type { Predictor } from './predictor.js';
 import { SeasonalPredictor } from './seasonal-predictor.js';
 import type { MinuteCounts } from './seasonal-predictor.js';
@@ -61,12 +62,13 @@ interface Entry {
 
 /**
  * Creates a forecaster that runs a naive baseline (the last step again), a damped Holt level and
- * trend, and daily and weekly seasonal profiles from the history side by side. After every step,
- * each forecasts the step `horizonSteps` ahead; when that step is measured the absolute error is
- * scored. The predictor with the lowest mean absolute error over the error window is chosen;
+ * trend, a period found within the last hour, and daily and weekly seasonal profiles from the
+ * history side by side. After every step, each forecasts the step `horizonSteps` ahead; when
+ * that step is measured the absolute error is scored. The predictor with the lowest mean absolute error over the error window is chosen;
  * until the baseline has `warmupSamples` scores it is the baseline, and the others compete once
- * they have as many (a seasonal one only for steps its history covers). Ties go to the simpler.
- * Memory per forecaster: the error window, the horizon's pending forecasts and the level window.
+ * they have as many (a seasonal one only for steps its history covers, the periodic one only
+ * while it has a period). Ties go to the simpler. Memory per forecaster: the error window, the
+ * horizon's pending forecasts, the level window and the periodic predictor's 360 steps.
  * @throws RangeError when stepMs is not a positive number.
  */
 export function createDemandForecaster(options: ForecasterOptions): DemandForecaster {
@@ -93,12 +95,15 @@ export function createDemandForecaster(options: ForecasterOptions): DemandForeca
     }),
   ];
   // In order of simplicity, which breaks ties: the baseline first.
-  const entries: Entry[] = [createNaivePredictor(), createDampedHoltPredictor(), ...seasonal].map(
-    (predictor) => ({
-      predictor,
-      score: new HorizonScore(windowSize),
-    }),
-  );
+  const entries: Entry[] = [
+    createNaivePredictor(),
+    createDampedHoltPredictor(),
+    createPeriodicPredictor(),
+    ...seasonal,
+  ].map((predictor) => ({
+    predictor,
+    score: new HorizonScore(windowSize),
+  }));
   const baseline = entries[0]!;
   let horizonSteps = toSteps(options.horizonSteps);
   let lastStepEndMs: number | undefined;
