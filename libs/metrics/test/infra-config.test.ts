@@ -72,6 +72,7 @@ describe('Prometheus and Grafana configuration', () => {
       worker: ['worker:9403'],
       monitor: ['monitor:9404'],
       optimizer: ['optimizer:9405'],
+      'resource-manager': ['resource-manager:9406'],
     });
   });
 
