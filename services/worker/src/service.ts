@@ -11,6 +11,7 @@ import type { WorkerConfig } from './config.js';
 import { Heartbeat } from './heartbeat.js';
 import { createHeartbeatState } from './heartbeat-state.js';
 import { ModelHost } from './model-host.js';
+import { createKserveRuntime } from './runtimes/kserve-runtime.js';
 import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { createSyntheticLlmRuntime } from './runtimes/synthetic-llm-runtime.js';
@@ -42,6 +43,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const runtimes = new Map<string, Runtime>(
     [
       createOnnxRuntime({ intraOpThreads: config.onnxThreads }),
+      createKserveRuntime(),
       createSyntheticRuntime(),
       createSyntheticLlmRuntime(),
     ].map((runtime) => [runtime.name, runtime]),
