@@ -13,6 +13,7 @@ import { createHeartbeatState } from './heartbeat-state.js';
 import { ModelHost } from './model-host.js';
 import { createKserveRuntime } from './runtimes/kserve-runtime.js';
 import { createOnnxRuntime } from './runtimes/onnx-runtime.js';
+import { createOpenAiRuntime } from './runtimes/openai-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { createSyntheticLlmRuntime } from './runtimes/synthetic-llm-runtime.js';
 import { createSyntheticRuntime } from './runtimes/synthetic-runtime.js';
@@ -46,6 +47,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       createKserveRuntime(),
       createSyntheticRuntime(),
       createSyntheticLlmRuntime(),
+      createOpenAiRuntime({ environment: process.env, logger }),
     ].map((runtime) => [runtime.name, runtime]),
   );
   let state = WorkerState.READY;
