@@ -2,7 +2,13 @@ import { connect } from '@nats-io/transport-node';
 import { createLogger } from '@switchboard/logging';
 import { deleteNamespaceStreams } from '@switchboard/nats';
 import { loadConfig, start } from '@switchboard/resource-manager';
-import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  serviceTestEnvironment,
+  testInfrastructure,
+  waitFor,
+} from '@switchboard/testkit';
 import { loadConfig as loadWorkerConfig, startWorker } from '@switchboard/worker';
 import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './run-cli-in-process.js';
@@ -41,14 +47,11 @@ describe('switchboard placement', () => {
     const infrastructure = testInfrastructure();
     const database = await createTestDatabase(infrastructure.databaseUrl);
     const namespace = createTestNamespace('placement');
-    const environment = {
-      NATS_URL: infrastructure.natsUrl,
-      DATABASE_URL: database.url,
-      SWITCHBOARD_NAMESPACE: namespace,
-      METRICS_HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-      TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
-    };
+    const environment = serviceTestEnvironment({
+      natsUrl: infrastructure.natsUrl,
+      databaseUrl: database.url,
+      namespace,
+    });
     const logger = createLogger({ service: 'test', level: 'silent' });
     const worker = await startWorker(
       loadWorkerConfig({ ...environment, WORKER_ID: 'placement-w1', WORKER_MEMORY_BYTES: '1073741824' }),

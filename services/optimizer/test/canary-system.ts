@@ -17,7 +17,12 @@ import {
 import type { ModelSpec } from '@switchboard/protocol';
 import { loadConfig as loadRegistryConfig, start as startRegistry } from '@switchboard/registry';
 import { loadConfig as loadRouterConfig, startRouter } from '@switchboard/router';
-import { createTestDatabase, createTestNamespace, testInfrastructure } from '@switchboard/testkit';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  serviceTestEnvironment,
+  testInfrastructure,
+} from '@switchboard/testkit';
 import { loadConfig as loadWorkerConfig, startWorker } from '@switchboard/worker';
 import type { RunningWorker } from '@switchboard/worker';
 import { loadConfig as loadOptimizerConfig, start as startOptimizer } from '../src/index.js';
@@ -47,16 +52,11 @@ export async function startCanarySystem(label: string, logger: Logger): Promise<
   const infrastructure = testInfrastructure();
   const namespace = createTestNamespace(label);
   const database = await createTestDatabase(infrastructure.databaseUrl, { label });
-  const environment = {
-    NATS_URL: infrastructure.natsUrl,
-    DATABASE_URL: database.url,
-    SWITCHBOARD_NAMESPACE: namespace,
-    LOG_LEVEL: 'silent',
-    METRICS_HOST: '127.0.0.1',
-    METRICS_PORT: '0',
-    TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
-    ROUTER_DECISIONS_MAX_BYTES: String(16 * 1024 ** 2),
-  };
+  const environment = serviceTestEnvironment({
+    natsUrl: infrastructure.natsUrl,
+    databaseUrl: database.url,
+    namespace,
+  });
   const registry = await startRegistry(
     loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
     logger.child({ service: 'registry' }),

@@ -10,7 +10,13 @@ import type { RunningMonitor } from '@switchboard/monitor';
 import { RegistryService } from '@switchboard/protocol';
 import { loadConfig as loadRegistryConfig, start as startRegistry } from '@switchboard/registry';
 import type { RunningRegistry } from '@switchboard/registry';
-import { createTestDatabase, createTestNamespace, testInfrastructure, waitFor } from '@switchboard/testkit';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  serviceTestEnvironment,
+  testInfrastructure,
+  waitFor,
+} from '@switchboard/testkit';
 import type { TestDatabase } from '@switchboard/testkit';
 import { loadConfig as loadWorkerConfig, startWorker } from '@switchboard/worker';
 import type { RunningWorker } from '@switchboard/worker';
@@ -52,18 +58,11 @@ export async function startTestSystem(
   const infrastructure = testInfrastructure();
   const namespace = createTestNamespace(label);
   const database: TestDatabase = await createTestDatabase(infrastructure.databaseUrl);
-  const environment = {
-    NATS_URL: infrastructure.natsUrl,
-    DATABASE_URL: database.url,
-    SWITCHBOARD_NAMESPACE: namespace,
-    LOG_LEVEL: 'silent',
-    // Every service's /metrics on a free port: test files run in parallel.
-    METRICS_HOST: '127.0.0.1',
-    METRICS_PORT: '0',
-    // Reserves little of the shared NATS server's storage (the default is 1 GiB per namespace).
-    TELEMETRY_MAX_BYTES: String(16 * 1024 ** 2),
-    ROUTER_DECISIONS_MAX_BYTES: String(16 * 1024 ** 2),
-  };
+  const environment = serviceTestEnvironment({
+    natsUrl: infrastructure.natsUrl,
+    databaseUrl: database.url,
+    namespace,
+  });
   const registry: RunningRegistry = await startRegistry(
     loadRegistryConfig({ ...environment, REGISTRY_HOST: '127.0.0.1', REGISTRY_PORT: '0' }),
     logger.child({ service: 'registry' }),
