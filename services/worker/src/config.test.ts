@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).workerId).toMatch(/^[A-Za-z0-9_-]+-[0-9a-f]{6}$/);
   });
 
+  it('reads an upstream credential from the environment it was loaded from, and none when unset or empty', () => {
+    const config = loadConfig({ UPSTREAM_KEY: 'sk-test', EMPTY_KEY: '' });
+    expect(config.credential('UPSTREAM_KEY')).toBe('sk-test');
+    expect(config.credential('EMPTY_KEY')).toBeUndefined();
+    expect(config.credential('MISSING_KEY')).toBeUndefined();
+  });
+
   it('reads the memory bound and the slots', () => {
     expect(loadConfig({ WORKER_MEMORY_BYTES: '2147483648', WORKER_SLOTS: '8' })).toMatchObject({
       memoryBytes: 2_147_483_648,

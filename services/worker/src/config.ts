@@ -64,6 +64,12 @@ export interface WorkerConfig extends ServiceConfig {
   /** How long SIGTERM waits for queued and running batches before giving their jobs back. */
   drainGraceMs: number;
   onnxThreads: number;
+  /**
+   * Reads an upstream runtime's credential from the environment the config was loaded from, by the
+   * variable name a model's runtime options give (e.g. the openai runtime's `api_key_env`): the name
+   * is known only when the model loads, and the value must never be logged.
+   */
+  credential(variable: string): string | undefined;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
@@ -81,6 +87,7 @@ export function loadConfig(environment: Environment): WorkerConfig {
     heartbeatIntervalMs: values.WORKER_HEARTBEAT_INTERVAL,
     drainGraceMs: values.WORKER_DRAIN_GRACE,
     onnxThreads: values.WORKER_ONNX_THREADS,
+    credential: (variable: string) => environment[variable] || undefined,
   });
 }
 

@@ -47,7 +47,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       createKserveRuntime(),
       createSyntheticRuntime(),
       createSyntheticLlmRuntime(),
-      createOpenAiRuntime({ environment: process.env, logger }),
+      createOpenAiRuntime({ credential: config.credential, logger }),
     ].map((runtime) => [runtime.name, runtime]),
   );
   let state = WorkerState.READY;

@@ -123,7 +123,10 @@ async function loadModel(
     level: 'debug',
     destination: { write: (line: string) => logLines.push(line) },
   });
-  return createOpenAiRuntime({ environment: { UPSTREAM_KEY: API_KEY }, logger }).load(spec);
+  return createOpenAiRuntime({
+    credential: (variable) => ({ UPSTREAM_KEY: API_KEY })[variable],
+    logger,
+  }).load(spec);
 }
 
 function batchOf(prompts: string[], maxTokens = prompts.map(() => 64)): Tensor[] {

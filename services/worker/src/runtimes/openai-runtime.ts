@@ -1,4 +1,3 @@
-import type { Environment } from '@switchboard/config';
 import { ExecutionError, FailedPreconditionError, InvalidArgumentError } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
 import type { ModelSpec, TensorSpec } from '@switchboard/protocol';
@@ -15,8 +14,8 @@ import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
 
 /** What `createOpenAiRuntime` needs from its host. */
 export interface OpenAiRuntimeOptions {
-  /** Where the variable named by a model's `api_key_env` is looked up, at load. */
-  readonly environment: Environment;
+  /** Reads the variable a model's `api_key_env` names, at load (the worker's config does). */
+  readonly credential: (variable: string) => string | undefined;
   /** Receives retried attempts at `warn`, with the model's name; never the key. */
   readonly logger: Logger;
 }
@@ -58,11 +57,11 @@ function describeSpecProblem(spec: ModelSpec): string | undefined {
 
 function readApiKey(
   options: ResolvedOpenAiOptions,
-  environment: Environment,
+  credential: (variable: string) => string | undefined,
   modelName: string,
 ): string | undefined {
   if (options.apiKeyEnv === undefined) return undefined;
-  const key = environment[options.apiKeyEnv] ?? '';
+  const key = credential(options.apiKeyEnv) ?? '';
   if (key === '') {
     throw new FailedPreconditionError(
       `openai model ${modelName} reads its API key from environment variable ${options.apiKeyEnv}, which is not set`,
@@ -190,7 +189,7 @@ export function createOpenAiRuntime(runtimeOptions: OpenAiRuntimeOptions): Runti
       const options = parseOpenAiOptions(spec.runtimeOptions);
       const target: OpenAiTarget = {
         url: options.baseUrl + ENDPOINT_PATHS[options.api],
-        apiKey: readApiKey(options, runtimeOptions.environment, spec.name),
+        apiKey: readApiKey(options, runtimeOptions.credential, spec.name),
         timeoutMs: options.timeoutMs,
         retry: options.retry,
         context: `openai model ${spec.name}`,
