@@ -82,6 +82,7 @@ export class PlacementLoop {
     demand.add(arrivals.take());
     demand.advance(nowMs, [...known]);
     const workers = presence.workers();
+    this.dependencies.assignments.retain(new Set(workers.map((worker) => worker.workerId)));
     const pool = new PoolFacts(workers);
     this.#recordColdStarts(workers);
     const depths = await readQueueDepths(this.dependencies.manager, this.dependencies.names, [...known]);
@@ -367,7 +368,7 @@ export class PlacementLoop {
     arrivals.retain((model) => known.has(model));
     demand.retain(known);
     this.#targets.retain(known);
-    this.dependencies.capacity.retain?.(known);
+    this.dependencies.capacity.retain(known);
   }
 }
 

@@ -104,8 +104,8 @@ async function startWith(
     holderId: config.managerId,
     ttlMs: config.leaseTtlMs,
     logger: logger.child({ component: 'lease' }),
+    // The planning round sets the lease gauge every interval.
     onChange: (held) => {
-      metrics.leaseHeld(held);
       logger.info(
         { managerId: config.managerId, held, epoch: lease.epoch()?.toString() },
         held ? 'lease acquired: planning' : 'lease lost: standing by',
