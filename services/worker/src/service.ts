@@ -17,6 +17,7 @@ import { createOpenAiRuntime } from './runtimes/openai-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { createSyntheticLlmRuntime } from './runtimes/synthetic-llm-runtime.js';
 import { createSyntheticRuntime } from './runtimes/synthetic-runtime.js';
+import { createSyntheticStepwiseRuntime } from './runtimes/synthetic-stepwise-runtime.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 /** A started worker. */
@@ -47,6 +48,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       createKserveRuntime(),
       createSyntheticRuntime(),
       createSyntheticLlmRuntime(),
+      createSyntheticStepwiseRuntime(),
       createOpenAiRuntime({ credential: config.credential, logger }),
     ].map((runtime) => [runtime.name, runtime]),
   );

@@ -13,17 +13,33 @@ export interface LlmTiming {
   readonly jitter: number;
 }
 
-/** The complete runtime options of a `synthetic-llm` model. */
-export interface ResolvedLlmOptions {
-  readonly timing: LlmTiming;
+/** The options every simulated LLM runtime reads, whatever its latency model. */
+export interface ResolvedLlmSharedOptions {
   /** Absolute path of the JSON Lines file of recorded outcomes. */
   readonly outcomesFile: string;
   /** Bytes of text per input token. @default 4 */
   readonly bytesPerToken: number;
-  /** Seed of the jitter generator. @default 0 */
-  readonly seed: number;
   /** How long loading takes, ms: a simulated cold start. @default 0 */
   readonly loadMs: number;
+}
+
+/** The complete runtime options of a `synthetic-llm` model. */
+export interface ResolvedLlmOptions extends ResolvedLlmSharedOptions {
+  readonly timing: LlmTiming;
+  /** Seed of the jitter generator. @default 0 */
+  readonly seed: number;
+}
+
+/** A runtime's shared options, and the means to read its own. */
+export interface LlmOptionReaders {
+  readonly shared: ResolvedLlmSharedOptions;
+  /**
+   * Reads a number >= 0; without a fallback the option is required.
+   * @throws FailedPreconditionError naming the option when it is missing or malformed.
+   */
+  readonly read: (key: string, fallback?: number) => number;
+  /** @throws FailedPreconditionError always, naming the option, its value and the rule it breaks. */
+  readonly refuse: (key: string, rule: string) => never;
 }
 
 /** The router's estimate for text (services/router/src/analyse-request.ts), so both count alike. */
@@ -32,38 +48,53 @@ const DEFAULT_JITTER = 0;
 const MAX_JITTER = 2;
 const DEFAULT_SEED = 0;
 
-const KNOWN_OPTIONS = [
-  'ttft_ms',
-  'prefill_us_per_token',
-  'decode_ms_per_token',
-  'outcomes_file',
-  'bytes_per_token',
-  'jitter',
-  'seed',
-  'load_ms',
-];
+const SHARED_OPTIONS = ['outcomes_file', 'bytes_per_token', 'load_ms'];
+const SYNTHETIC_LLM_OPTIONS = ['ttft_ms', 'prefill_us_per_token', 'decode_ms_per_token', 'jitter', 'seed'];
 
 /** Plain decimal notation only: `Number()` would also take "0x10", " 5" and "Infinity". */
 const DECIMAL_PATTERN = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-type OptionReader = (key: string, fallback?: number) => number;
-
-function refuse(key: string, text: string, rule: string): never {
-  throw new FailedPreconditionError(`synthetic-llm runtime option ${key}="${text}" ${rule}`);
-}
-
-/** A reader of numeric options; without a fallback the option is required. */
-function createReader(options: Record<string, string>): OptionReader {
-  return (key, fallback) => {
+/**
+ * Checks a simulated LLM's runtime options against its own keys and the shared ones
+ * (`outcomes_file`, an absolute path, required; `bytes_per_token`, > 0, default 4; `load_ms`, >= 0,
+ * default 0), and reads the shared ones. An empty value counts as absent, as in the `synthetic` runtime.
+ * @param runtimeName names the runtime in every refusal: `<runtimeName> runtime option ...`.
+ * @throws FailedPreconditionError naming the option when a shared one is missing or malformed, or
+ *   when a key is unknown (a misspelt optional option would otherwise be ignored without a word).
+ */
+export function parseSharedLlmOptions(
+  runtimeName: string,
+  options: Record<string, string>,
+  ownKeys: readonly string[],
+): LlmOptionReaders {
+  const known = [...ownKeys, ...SHARED_OPTIONS];
+  const unknown = Object.keys(options).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new FailedPreconditionError(
+      `${runtimeName} runtime option ${unknown} is not known; the options are ${known.join(', ')}`,
+    );
+  }
+  const refuse = (key: string, rule: string): never => {
+    throw new FailedPreconditionError(`${runtimeName} runtime option ${key}="${options[key] ?? ''}" ${rule}`);
+  };
+  const read = (key: string, fallback?: number): number => {
     const text = options[key] ?? '';
     if (text === '') {
       if (fallback !== undefined) return fallback;
-      throw new FailedPreconditionError(`synthetic-llm runtime option ${key} is required`);
+      throw new FailedPreconditionError(`${runtimeName} runtime option ${key} is required`);
     }
     const value = Number(text);
-    if (!DECIMAL_PATTERN.test(text) || !Number.isFinite(value)) refuse(key, text, 'must be a number >= 0');
+    if (!DECIMAL_PATTERN.test(text) || !Number.isFinite(value)) refuse(key, 'must be a number >= 0');
     return value;
   };
+  const outcomesFile = options['outcomes_file'] ?? '';
+  if (outcomesFile === '') {
+    throw new FailedPreconditionError(`${runtimeName} runtime option outcomes_file is required`);
+  }
+  if (!isAbsolute(outcomesFile)) refuse('outcomes_file', 'must be an absolute path');
+  const bytesPerToken = read('bytes_per_token', DEFAULT_BYTES_PER_TOKEN);
+  if (bytesPerToken === 0) refuse('bytes_per_token', 'must be > 0');
+  return { shared: { outcomesFile, bytesPerToken, loadMs: read('load_ms', 0) }, read, refuse };
 }
 
 /**
@@ -75,13 +106,7 @@ function createReader(options: Record<string, string>): OptionReader {
  *   misspelt optional option would otherwise be ignored without a word).
  */
 export function parseLlmOptions(options: Record<string, string>): ResolvedLlmOptions {
-  const unknown = Object.keys(options).find((key) => !KNOWN_OPTIONS.includes(key));
-  if (unknown !== undefined) {
-    throw new FailedPreconditionError(
-      `synthetic-llm runtime option ${unknown} is not known; the options are ${KNOWN_OPTIONS.join(', ')}`,
-    );
-  }
-  const read = createReader(options);
+  const { shared, read, refuse } = parseSharedLlmOptions('synthetic-llm', options, SYNTHETIC_LLM_OPTIONS);
   const timing = {
     ttftMs: read('ttft_ms'),
     prefillUsPerToken: read('prefill_us_per_token'),
@@ -89,15 +114,8 @@ export function parseLlmOptions(options: Record<string, string>): ResolvedLlmOpt
     jitter: read('jitter', DEFAULT_JITTER),
   };
   // Past 2 the factor 1 + jitter × (uniform − 0.5) can turn negative.
-  if (timing.jitter > MAX_JITTER) refuse('jitter', options['jitter'] ?? '', `must be at most ${MAX_JITTER}`);
-  const outcomesFile = options['outcomes_file'] ?? '';
-  if (outcomesFile === '') {
-    throw new FailedPreconditionError('synthetic-llm runtime option outcomes_file is required');
-  }
-  if (!isAbsolute(outcomesFile)) refuse('outcomes_file', outcomesFile, 'must be an absolute path');
-  const bytesPerToken = read('bytes_per_token', DEFAULT_BYTES_PER_TOKEN);
-  if (bytesPerToken === 0) refuse('bytes_per_token', options['bytes_per_token'] ?? '', 'must be > 0');
+  if (timing.jitter > MAX_JITTER) refuse('jitter', `must be at most ${MAX_JITTER}`);
   const seed = read('seed', DEFAULT_SEED);
-  if (!Number.isSafeInteger(seed)) refuse('seed', options['seed'] ?? '', 'must be an integer >= 0');
-  return { timing, outcomesFile, bytesPerToken, seed, loadMs: read('load_ms', 0) };
+  if (!Number.isSafeInteger(seed)) refuse('seed', 'must be an integer >= 0');
+  return { timing, ...shared, seed };
 }

@@ -38,3 +38,34 @@ export interface Runtime {
   /** @throws FailedPreconditionError when the artifact cannot be loaded. */
   load(spec: ModelSpec): Promise<LoadedModel>;
 }
+
+/** A sequence that finished in a step, with its answer. */
+export interface FinishedSequence {
+  /** The id `admit` gave the sequence. */
+  readonly id: number;
+  /** Output tensors of the sequence's one row, in the order the model declares them. */
+  readonly outputs: Tensor[];
+}
+
+/**
+ * A loaded model that also runs step by step, as iteration-level (continuous) batching drives it:
+ * sequences are admitted between steps, each step generates one token for every active sequence,
+ * and a sequence leaves as soon as it finishes. Calls must not overlap: await each before the next.
+ */
+export interface StepwiseModel extends LoadedModel {
+  /** Sequences admitted and not yet returned by `step`. */
+  readonly activeSequences: number;
+  /**
+   * Starts one sequence per row of `inputs` (the model's declared inputs, rows along the first
+   * dimension) and resolves once their prefill is done.
+   * @returns the new sequences' ids, in row order.
+   * @throws ExecutionError when a call overlaps another, and the runtime's errors for rows it refuses.
+   */
+  admit(inputs: Tensor[]): Promise<number[]>;
+  /**
+   * Advances every active sequence by one token.
+   * @returns the sequences that finished in this step; they are no longer active.
+   * @throws ExecutionError when a call overlaps another.
+   */
+  step(): Promise<FinishedSequence[]>;
+}
