@@ -12,9 +12,18 @@ describe('toBatchLimits', () => {
     expect(toBatchLimits(specWith(BatchingMode.DYNAMIC, 2_000))).toEqual({
       maxBatchSize: 8,
       maxQueueDelayMs: 2,
+      fixedSize: false,
     });
-    expect(toBatchLimits(specWith(BatchingMode.DYNAMIC, 0))).toEqual({ maxBatchSize: 8, maxQueueDelayMs: 0 });
-    expect(toBatchLimits(specWith(BatchingMode.STATIC, 0))).toEqual({ maxBatchSize: 8, maxQueueDelayMs: 50 });
+    expect(toBatchLimits(specWith(BatchingMode.DYNAMIC, 0))).toEqual({
+      maxBatchSize: 8,
+      maxQueueDelayMs: 0,
+      fixedSize: false,
+    });
+    expect(toBatchLimits(specWith(BatchingMode.STATIC, 0))).toEqual({
+      maxBatchSize: 8,
+      maxQueueDelayMs: 50,
+      fixedSize: true,
+    });
   });
 
   it("replaces the registry's delay with a knob's, for static and dynamic batching alike", () => {
@@ -25,11 +34,16 @@ describe('toBatchLimits', () => {
 
   it('runs one job per call without batching, whatever a knob says', () => {
     for (const mode of [BatchingMode.NONE, BatchingMode.UNSPECIFIED]) {
-      expect(toBatchLimits(specWith(mode, 2_000), 80_000)).toEqual({ maxBatchSize: 1, maxQueueDelayMs: 0 });
+      expect(toBatchLimits(specWith(mode, 2_000), 80_000)).toEqual({
+        maxBatchSize: 1,
+        maxQueueDelayMs: 0,
+        fixedSize: false,
+      });
     }
     expect(toBatchLimits(create(ModelSpecSchema, { name: 'm' }), 80_000)).toEqual({
       maxBatchSize: 1,
       maxQueueDelayMs: 0,
+      fixedSize: false,
     });
   });
 });

@@ -2,17 +2,41 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Batcher } from './batcher.js';
 
-function recordingBatcher(options: { maxBatchSize: number; maxQueueDelayMs: number; runMs?: number }) {
+interface RecordingOptions {
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  runMs?: number;
+  fixedSize?: boolean;
+  /** Deadlines by item, ms from when the item is pushed. */
+  deadlinesInMs?: Map<number, number>;
+  expectedRunMs?: number;
+}
+
+function recordingBatcher(options: RecordingOptions) {
   const batches: number[][] = [];
+  /** When each batch started, ms since the batcher was created. */
+  const startedAtMs: number[] = [];
+  const expired: number[] = [];
+  const createdAtMs = performance.now();
+  const deadlines = new Map<number, number>();
   const batcher = new Batcher<number>({
     ...options,
     priorityLevels: 3,
     run: async (batch) => {
       batches.push(batch);
+      startedAtMs.push(performance.now() - createdAtMs);
       await sleep(options.runMs ?? 0);
     },
+    deadlineUnixMs: (item) => deadlines.get(item),
+    expectedRunMs: () => options.expectedRunMs ?? 0,
+    onExpired: (item) => expired.push(item),
   });
-  return { batcher, batches };
+  const push = (item: number, level = 1) => {
+    const inMs = options.deadlinesInMs?.get(item);
+    if (inMs !== undefined) deadlines.set(item, Date.now() + inMs);
+    batcher.push(item, level);
+  };
+  return { batcher, batches, startedAtMs, expired, push };
 }
 
 describe('Batcher', () => {
@@ -84,5 +108,113 @@ describe('Batcher', () => {
     expect(batcher.takeQueued().sort()).toEqual([1, 2]);
     expect(batcher.queuedCount).toBe(0);
     expect(batches).toEqual([]);
+  });
+
+  it('static: runs only full batches under load, however long jobs waited behind a running batch', async () => {
+    const { push, batcher, batches } = recordingBatcher({
+      maxBatchSize: 4,
+      maxQueueDelayMs: 20,
+      runMs: 60,
+      fixedSize: true,
+    });
+    [1, 2, 3, 4].forEach((item) => push(item));
+    await sleep(10);
+    [5, 6].forEach((item) => push(item));
+    await sleep(60);
+    [7, 8].forEach((item) => push(item));
+    await sleep(5);
+    await batcher.flush();
+    expect(batches).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+  });
+
+  it('dynamic: runs a partial batch as soon as the model is free once its oldest job waited the delay', async () => {
+    const { push, batcher, batches } = recordingBatcher({ maxBatchSize: 4, maxQueueDelayMs: 20, runMs: 60 });
+    [1, 2, 3, 4].forEach((item) => push(item));
+    await sleep(10);
+    [5, 6].forEach((item) => push(item));
+    await sleep(60);
+    [7, 8].forEach((item) => push(item));
+    await sleep(5);
+    await batcher.flush();
+    expect(batches).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
+  });
+
+  it('static: forms exactly max-size batches from a steady stream and flushes the partial rest after the timeout', async () => {
+    const { push, batcher, batches, startedAtMs } = recordingBatcher({
+      maxBatchSize: 4,
+      maxQueueDelayMs: 40,
+      runMs: 10,
+      fixedSize: true,
+    });
+    for (let item = 1; item <= 14; item += 1) {
+      push(item);
+      await sleep(3);
+    }
+    await sleep(80);
+    // Flushed by the timeout, not by flush(): every batch ran before it.
+    expect(batches.map((batch) => batch.length)).toEqual([4, 4, 4, 2]);
+    await batcher.flush();
+    expect(batches.flat()).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
+    // The partial batch waited out the flush timeout: it started ≥ 40 ms after the 4th batch began forming.
+    expect((startedAtMs[3] ?? 0) - (startedAtMs[2] ?? 0)).toBeGreaterThanOrEqual(39);
+  });
+
+  for (const fixedSize of [false, true]) {
+    const mode = fixedSize ? 'static' : 'dynamic';
+    it(`${mode}: closes a batch early for a tight deadline, allowing for its expected run time`, async () => {
+      const { push, batches, startedAtMs } = recordingBatcher({
+        maxBatchSize: 8,
+        maxQueueDelayMs: 300,
+        fixedSize,
+        deadlinesInMs: new Map([[2, 100]]),
+        expectedRunMs: 60,
+      });
+      push(1);
+      push(2);
+      await sleep(150);
+      expect(batches).toEqual([[1, 2]]);
+      // Closed at deadline − expected run time (≈ 40 ms), not at the deadline, nor after the delay.
+      expect(startedAtMs[0]).toBeGreaterThanOrEqual(35);
+      expect(startedAtMs[0]).toBeLessThan(90);
+    });
+
+    it(`${mode}: lets jobs with no or distant deadlines wait the full delay`, async () => {
+      const { push, batches, startedAtMs } = recordingBatcher({
+        maxBatchSize: 8,
+        maxQueueDelayMs: 60,
+        fixedSize,
+        deadlinesInMs: new Map([[2, 10_000]]),
+        expectedRunMs: 60,
+      });
+      push(1);
+      push(2);
+      await sleep(100);
+      expect(batches).toEqual([[1, 2]]);
+      expect(startedAtMs[0]).toBeGreaterThanOrEqual(59);
+    });
+  }
+
+  it('hands a job that expired while queued to onExpired and never runs it', async () => {
+    const { push, batcher, batches, expired } = recordingBatcher({
+      maxBatchSize: 4,
+      maxQueueDelayMs: 0,
+      runMs: 50,
+      deadlinesInMs: new Map([[2, 10]]),
+    });
+    push(1);
+    await sleep(5);
+    push(2);
+    push(3);
+    await sleep(80);
+    await batcher.flush();
+    expect(batches).toEqual([[1], [3]]);
+    expect(expired).toEqual([2]);
   });
 });

@@ -1,30 +1,51 @@
 import { performance } from 'node:perf_hooks';
 
 export interface BatcherOptions<T> {
-  /** Most items in one batch. */
+  /** Most items in one batch; with `fixedSize`, the only size a batch has unless it is flushed. */
   maxBatchSize: number;
   /**
-   * How long the oldest queued item may wait for the batch to fill. 0 dispatches whatever is queued
-   * as soon as the executor is free, so batches still form under load (while one batch runs, the
-   * next one fills) without adding latency when idle.
+   * How long a partial batch may wait to fill. 0 dispatches whatever is queued as soon as the
+   * executor is free, so batches still form under load (while one batch runs, the next one fills)
+   * without adding latency when idle.
    */
   maxQueueDelayMs: number;
+  /**
+   * Static batching: a batch runs only with `maxBatchSize` items, and `maxQueueDelayMs` is a flush
+   * timeout counted from when the batch began forming (its first item's arrival, or the moment the
+   * executor became free for items that waited behind a running batch). Otherwise (dynamic) the
+   * delay counts from the oldest item's arrival, time spent behind a running batch included.
+   */
+  fixedSize?: boolean;
   /** Number of priority levels; level 0 is drained first. */
   priorityLevels: number;
   /** Executes one batch. Must not throw: failures are the runner's to answer. */
   run: (batch: T[]) => Promise<void>;
+  /**
+   * An item's deadline, Unix ms, or undefined for none. A forming batch closes early once waiting
+   * longer would make its tightest deadline unreachable (see `expectedRunMs`).
+   */
+  deadlineUnixMs?: (item: T) => number | undefined;
+  /** How long a batch of `batchSize` items is expected to run, ms; 0 when not given. */
+  expectedRunMs?: (batchSize: number) => number;
+  /**
+   * Takes an item whose deadline passed while it was queued; it is removed and never run. Without
+   * it, expired items run like any other.
+   */
+  onExpired?: (item: T) => void;
 }
 
 interface Queued<T> {
   item: T;
   queuedAtMs: number;
+  /** The deadline on the `performance.now()` clock; Infinity without one. */
+  deadlineAtMs: number;
 }
 
 /**
- * Groups items into batches for one model: a batch goes to `run` when it is full, when its oldest item
- * has waited `maxQueueDelayMs`, or on flush; one batch runs at a time and higher priorities are taken
- * first. This is dynamic batching; static batching is the same with a fill delay, and no batching is a
- * batch size of 1.
+ * Groups items into batches for one model: a batch goes to `run` when it is full, when its queue
+ * delay has passed, when waiting longer would break the tightest deadline in it, or on flush; one
+ * batch runs at a time and higher priorities are taken first. Dynamic batching by default, static
+ * batching with `fixedSize`; no batching is a batch size of 1.
  */
 export class Batcher<T> {
   readonly #queues: Queued<T>[][];
@@ -34,6 +55,8 @@ export class Batcher<T> {
   #immediate: NodeJS.Immediate | undefined;
   #flushing = false;
   #maxQueueDelayMs: number;
+  /** When the executor last became free, on the `performance.now()` clock. */
+  #freeSinceMs = -Infinity;
 
   constructor(private readonly options: BatcherOptions<T>) {
     this.#queues = Array.from({ length: options.priorityLevels }, () => []);
@@ -41,20 +64,21 @@ export class Batcher<T> {
   }
 
   /**
-   * Changes how long the oldest queued item may wait, for the batch filling now too: with a shorter
-   * delay an item that already waited that long runs at once.
+   * Changes how long a partial batch may wait, for the batch filling now too: with a shorter delay
+   * a batch that already waited that long runs at once.
    */
   setMaxQueueDelayMs(delayMs: number): void {
     this.#maxQueueDelayMs = delayMs;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     this.#schedule();
   }
 
   /** Queues an item at a priority level (0 = highest). */
   push(item: T, level: number): void {
     const queue = this.#queues[Math.min(Math.max(level, 0), this.#queues.length - 1)];
-    queue?.push({ item, queuedAtMs: performance.now() });
+    const queuedAtMs = performance.now();
+    const deadlineUnixMs = this.options.deadlineUnixMs?.(item);
+    const deadlineAtMs = deadlineUnixMs === undefined ? Infinity : queuedAtMs + deadlineUnixMs - Date.now();
+    queue?.push({ item, queuedAtMs, deadlineAtMs });
     this.#schedule();
   }
 
@@ -84,12 +108,18 @@ export class Batcher<T> {
 
   #schedule(): void {
     if (this.#runningPromise !== undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const nowMs = performance.now();
+    this.#removeExpired(nowMs);
     const queued = this.queuedCount;
-    if (queued === 0) return;
-    const waitedMs = performance.now() - this.#oldestQueuedAtMs();
-    const remainingMs = this.#maxQueueDelayMs - waitedMs;
-    if (this.#flushing || queued >= this.options.maxBatchSize) {
+    if (queued === 0) {
       this.#clearTimers();
+      this.#flushing = false;
+      return;
+    }
+    const remainingMs = this.#closeAtMs() - nowMs;
+    if (this.#flushing || queued >= this.options.maxBatchSize) {
       this.#dispatch();
     } else if (remainingMs <= 0) {
       // Jobs pulled in one read arrive one callback at a time; waiting for the end of this turn of
@@ -99,10 +129,49 @@ export class Batcher<T> {
         if (this.#runningPromise === undefined && this.queuedCount > 0) this.#dispatch();
       });
     } else {
-      this.#timer ??= setTimeout(() => {
+      this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#schedule();
       }, remainingMs);
+    }
+  }
+
+  /**
+   * When the partial batch forming now should run: its queue delay's end, or earlier when the
+   * tightest deadline among the items it would take, less the batch's expected run time, comes first.
+   */
+  #closeAtMs(): number {
+    let oldestMs = Infinity;
+    for (const queue of this.#queues) oldestMs = Math.min(oldestMs, queue[0]?.queuedAtMs ?? Infinity);
+    const formingSinceMs = this.options.fixedSize === true ? Math.max(oldestMs, this.#freeSinceMs) : oldestMs;
+    const next = this.#nextBatch();
+    const tightestMs = Math.min(...next.map((entry) => entry.deadlineAtMs));
+    const expectedRunMs = tightestMs === Infinity ? 0 : (this.options.expectedRunMs?.(next.length) ?? 0);
+    return Math.min(formingSinceMs + this.#maxQueueDelayMs, tightestMs - expectedRunMs);
+  }
+
+  /** The entries the next batch would take, highest priority first, without removing them. */
+  #nextBatch(): Queued<T>[] {
+    const batch: Queued<T>[] = [];
+    for (const queue of this.#queues) {
+      for (const entry of queue) {
+        if (batch.length >= this.options.maxBatchSize) return batch;
+        batch.push(entry);
+      }
+    }
+    return batch;
+  }
+
+  /** Hands queued items whose deadline has passed to `onExpired`, so they never run. */
+  #removeExpired(nowMs: number): void {
+    const onExpired = this.options.onExpired;
+    if (onExpired === undefined) return;
+    for (const queue of this.#queues) {
+      const expired = queue.filter((entry) => entry.deadlineAtMs <= nowMs);
+      if (expired.length === 0) continue;
+      const live = queue.filter((entry) => entry.deadlineAtMs > nowMs);
+      queue.splice(0, queue.length, ...live);
+      for (const entry of expired) onExpired(entry.item);
     }
   }
 
@@ -113,14 +182,9 @@ export class Batcher<T> {
     this.#immediate = undefined;
   }
 
-  #oldestQueuedAtMs(): number {
-    let oldest = Infinity;
-    for (const queue of this.#queues) oldest = Math.min(oldest, queue[0]?.queuedAtMs ?? Infinity);
-    return oldest;
-  }
-
   #dispatch(): void {
     this.#clearTimers();
+    this.#removeExpired(performance.now());
     const batch: T[] = [];
     for (const queue of this.#queues) {
       while (batch.length < this.options.maxBatchSize && queue.length > 0) {
@@ -128,10 +192,12 @@ export class Batcher<T> {
         if (entry) batch.push(entry.item);
       }
     }
+    if (batch.length === 0) return;
     this.#running = batch;
     this.#runningPromise = this.options.run(batch).finally(() => {
       this.#running = [];
       this.#runningPromise = undefined;
+      this.#freeSinceMs = performance.now();
       if (this.queuedCount === 0) this.#flushing = false;
       this.#schedule();
     });

@@ -12,6 +12,7 @@ import { BatchRecorder } from './batch-recorder.js';
 import { describeJobProblem } from './describe-job-problem.js';
 import { executeBatch } from './execute-batch.js';
 import type { JobOutcome } from './execute-batch.js';
+import { ExecuteTimeEstimate } from './execute-time-estimate.js';
 import type { HeldJob } from './held-job.js';
 import { JobSettler } from './job-settler.js';
 import type { ModelServerObserver } from './model-server-observer.js';
@@ -69,6 +70,7 @@ export class ModelServer {
   readonly #versions: ModelVersions;
   readonly #recorder: BatchRecorder;
   readonly #settler: JobSettler;
+  readonly #executeTime: ExecuteTimeEstimate;
   readonly #subscriptions: ConsumerMessages[] = [];
   readonly #pumps: Promise<void>[] = [];
   readonly #logger: Logger;
@@ -92,10 +94,14 @@ export class ModelServer {
     });
     const limits = toBatchLimits(options.spec, options.knob?.maxQueueDelayUs);
     this.#maxQueueDelayMs = limits.maxQueueDelayMs;
+    this.#executeTime = new ExecuteTimeEstimate(options.spec.latencyPriorMs);
     this.#batchers = new VersionBatchers({
       ...limits,
       priorityLevels: PRIORITY_LEVELS.length,
       run: (version, batch) => this.#runBatch(version, batch),
+      deadlineUnixMs: (held) => Number(held.job.deadlineUnixMs),
+      expectedRunMs: (batchSize) => this.#executeTime.expectedMs(batchSize),
+      onExpired: (held) => this.#refuseExpired(held),
     });
   }
 
@@ -217,14 +223,19 @@ export class ModelServer {
       span: startJobSpan(message, job, this.options.workerId),
     };
     if (Number(job.deadlineUnixMs) <= held.receivedAtMs) {
-      const error = new DeadlineExceededError('the request deadline passed while it was queued');
-      this.#settler.refuse(held, error, 'expired');
+      this.#refuseExpired(held);
     } else if (held.attempt > this.options.maxAttempts) {
       const reason = `job was delivered ${held.attempt - 1} times without being answered (workers stopped or timed out)`;
       this.#settler.giveUp(held, new UnavailableError(reason));
     } else {
       this.#pushToVersion(held, level);
     }
+  }
+
+  /** Answers DEADLINE_EXCEEDED for a job whose deadline passed before it ran (in JetStream or on this worker). */
+  #refuseExpired(held: HeldJob): void {
+    const error = new DeadlineExceededError('the request deadline passed while it was queued');
+    runInSpan(held.span, () => this.#settler.refuse(held, error, 'expired'));
   }
 
   /** Queues a job on its version's batcher, or answers NOT_FOUND when the model has no such version. */
@@ -252,18 +263,34 @@ export class ModelServer {
       return;
     }
     const { served } = lease;
+    // Loading the version may have outlasted some deadlines: those jobs are answered, not run.
+    const live = this.#withoutExpired(batch);
+    if (live.length === 0) {
+      lease.release();
+      endBatchSpan(batchSpan, []);
+      return;
+    }
     const startedAtMs = Date.now();
+    const startedAt = performance.now();
     let outcomes: JobOutcome[];
     try {
       outcomes = await runInSpan(batchSpan, () =>
-        executeBatch(served.model, served.spec, batch, this.options.maxRequestBytes),
+        executeBatch(served.model, served.spec, live, this.options.maxRequestBytes),
       );
     } finally {
       lease.release();
     }
+    this.#executeTime.record(live.length, performance.now() - startedAt);
     this.#settleAll(outcomes, startedAtMs, served.model.synthetic);
     this.#publishBatchRecord(served, outcomes, startedAtMs);
     endBatchSpan(batchSpan, outcomes);
+  }
+
+  #withoutExpired(batch: HeldJob[]): HeldJob[] {
+    const nowMs = Date.now();
+    const live = batch.filter((held) => Number(held.job.deadlineUnixMs) > nowMs);
+    for (const held of batch) if (!live.includes(held)) this.#refuseExpired(held);
+    return live;
   }
 
   #settleAll(outcomes: JobOutcome[], batchStartedAtMs: number, synthetic: boolean): void {

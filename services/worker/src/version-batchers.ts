@@ -7,6 +7,12 @@ export interface VersionBatchersOptions<T> extends BatchLimits {
   priorityLevels: number;
   /** Executes one batch, all of one version. Must not throw: failures are the runner's to answer. */
   run: (version: string, batch: T[]) => Promise<void>;
+  /** An item's deadline, Unix ms; see BatcherOptions. */
+  deadlineUnixMs?: (item: T) => number | undefined;
+  /** How long a batch of `batchSize` items is expected to run, ms; see BatcherOptions. */
+  expectedRunMs?: (batchSize: number) => number;
+  /** Takes an item whose deadline passed while it was queued; it never runs. */
+  onExpired?: (item: T) => void;
 }
 
 /**
