@@ -1,25 +1,16 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExecutionError, FailedPreconditionError, InvalidArgumentError } from '@switchboard/errors';
-import type { ModelSpec, TensorSpec } from '@switchboard/protocol';
+import { FailedPreconditionError } from '@switchboard/errors';
+import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
 import { parseLlmOptions } from './parse-llm-options.js';
 import type { LlmTiming, ResolvedLlmOptions } from './parse-llm-options.js';
 import { readLlmOutcomes } from './read-llm-outcomes.js';
 import type { LlmOutcome } from './read-llm-outcomes.js';
+import { describeLlmSpecProblem, readSequenceRows, toOutputTensors } from './llm-tensors.js';
+import type { SequenceRow } from './llm-tensors.js';
 import type { BatchOutput, LoadedModel, Runtime } from './runtime.js';
 import { createSeededRandom } from './create-seeded-random.js';
 import { simulateLoad } from './simulate-load.js';
-
-/** The inputs the runtime reads, with their datatypes; `context` may be left out of a spec. */
-const LLM_INPUTS: Readonly<Record<string, string>> = {
-  text_input: 'BYTES',
-  context: 'BYTES',
-  max_tokens: 'INT32',
-};
-const REQUIRED_INPUTS = ['text_input', 'max_tokens'];
-const LLM_OUTPUTS = ['correct', 'cost_usd', 'output_tokens'] as const;
-type LlmOutputName = (typeof LLM_OUTPUTS)[number];
 
 /** Node turns a longer timer into a 1 ms one (TimeoutOverflowWarning), which would skip the wait. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -41,46 +32,6 @@ export function llmLatencyMs(
   return latencyMs * (1 + timing.jitter * (draw - 0.5));
 }
 
-/** Rows index the data directly only when every dimension after the batch one is 1. */
-function holdsOneElementPerRow(tensor: TensorSpec): boolean {
-  return tensor.shape.length >= 1 && tensor.shape.slice(1).every((dimension) => dimension === 1n);
-}
-
-/** Says what in a spec the runtime cannot serve, or returns undefined when it can serve it. */
-function describeSpecProblem(spec: ModelSpec): string | undefined {
-  const missing = REQUIRED_INPUTS.find((name) => !spec.inputs.some((input) => input.name === name));
-  if (missing !== undefined) return `needs input ${missing} (${LLM_INPUTS[missing]}, shape [-1])`;
-  for (const input of spec.inputs) {
-    const datatype = LLM_INPUTS[input.name];
-    if (datatype !== undefined && (input.datatype !== datatype || !holdsOneElementPerRow(input))) {
-      return `declares input ${input.name} as ${input.datatype} [${input.shape.join(', ')}]; it must be ${datatype} [-1]`;
-    }
-  }
-  for (const output of spec.outputs) {
-    if (!(LLM_OUTPUTS as readonly string[]).includes(output.name)) {
-      return `declares output ${output.name}; synthetic-llm outputs are ${LLM_OUTPUTS.join(', ')}`;
-    }
-    if (output.datatype !== 'FP32' || !holdsOneElementPerRow(output)) {
-      return `declares output ${output.name} as ${output.datatype} [${output.shape.join(', ')}]; synthetic-llm outputs are FP32 [-1, 1]`;
-    }
-  }
-  return undefined;
-}
-
-function findInput(inputs: readonly Tensor[], name: string): Tensor['data'] | undefined {
-  return inputs.find((tensor) => tensor.name === name)?.data;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** One FP32 value per row, shaped as the output declares ([rows] or [rows, 1]). */
-function toColumn(spec: TensorSpec, values: readonly number[]): Tensor {
-  const shape = [values.length, ...spec.shape.slice(1).map(() => 1)];
-  return { name: spec.name, datatype: 'FP32', shape, data: Float32Array.from(values) };
-}
-
 class SyntheticLlmModel implements LoadedModel {
   readonly footprintBytes: number;
   readonly synthetic = true;
@@ -96,51 +47,16 @@ class SyntheticLlmModel implements LoadedModel {
   }
 
   async infer(inputs: Tensor[]): Promise<BatchOutput> {
-    const prompts = findInput(inputs, 'text_input');
-    const contexts = findInput(inputs, 'context');
-    const maxTokens = findInput(inputs, 'max_tokens');
-    // Load checked the spec, and the worker decodes every job against it before it gets here.
-    if (!Array.isArray(prompts) || !(maxTokens instanceof Int32Array)) {
-      throw new ExecutionError(`synthetic-llm model ${this.spec.name} got a batch without its inputs`, {
-        retryable: false,
-      });
-    }
-    // Unrecorded prompts drop out here, so the shortfall counts them.
-    const outcomes = prompts.flatMap((prompt) => this.outcomes.get(sha256Hex(prompt)) ?? []);
-    if (outcomes.length < prompts.length) {
-      throw new FailedPreconditionError(
-        `${prompts.length - outcomes.length} of the ${prompts.length} prompts of the batch have no ` +
-          `recorded outcome in ${this.options.outcomesFile}`,
-      );
-    }
-    const negativeRow = maxTokens.findIndex((tokens) => tokens < 0);
-    if (negativeRow >= 0) {
-      throw new InvalidArgumentError(`max_tokens must be >= 0, got ${maxTokens[negativeRow]}`);
-    }
-    const outputTokens = Array.from(maxTokens);
-    await sleep(Math.min(this.#batchLatencyMs(prompts, contexts, outputTokens), MAX_TIMER_MS));
-    const columns: Record<LlmOutputName, number[]> = {
-      correct: outcomes.map((outcome) => outcome.correct),
-      cost_usd: outcomes.map((outcome) => outcome.costUsd),
-      output_tokens: outputTokens,
-    };
-    return {
-      outputs: this.spec.outputs.map((output) => toColumn(output, columns[output.name as LlmOutputName])),
-    };
+    const rows = readSequenceRows(inputs, this.outcomes, { ...this.options, modelName: this.spec.name });
+    await sleep(Math.min(this.#batchLatencyMs(rows), MAX_TIMER_MS));
+    return { outputs: toOutputTensors(this.spec, rows) };
   }
 
   /** The batch's sequences run concurrently, so the batch takes as long as its slowest one. */
-  #batchLatencyMs(
-    prompts: readonly Uint8Array[],
-    contexts: Tensor['data'] | undefined,
-    outputTokens: readonly number[],
-  ): number {
-    const { timing, bytesPerToken } = this.options;
-    const latencies = prompts.map((prompt, row) => {
-      const contextBytes = Array.isArray(contexts) ? (contexts[row]?.byteLength ?? 0) : 0;
-      const inputTokens = Math.ceil((prompt.byteLength + contextBytes) / bytesPerToken);
-      return llmLatencyMs(timing, inputTokens, outputTokens[row] ?? 0, this.#random());
-    });
+  #batchLatencyMs(rows: readonly SequenceRow[]): number {
+    const latencies = rows.map((row) =>
+      llmLatencyMs(this.options.timing, row.inputTokens, row.maxTokens, this.#random()),
+    );
     return Math.max(0, ...latencies);
   }
 
@@ -160,7 +76,7 @@ export function createSyntheticLlmRuntime(): Runtime {
   return {
     name: 'synthetic-llm',
     async load(spec) {
-      const problem = describeSpecProblem(spec);
+      const problem = describeLlmSpecProblem(spec, 'synthetic-llm');
       if (problem !== undefined)
         throw new FailedPreconditionError(`synthetic-llm model ${spec.name} ${problem}`);
       const options = parseLlmOptions(spec.runtimeOptions);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutionError } from '@switchboard/errors';
 import type { StepwiseTiming } from './synthetic-stepwise-options.js';
-import type { SequenceRow } from './synthetic-stepwise-tensors.js';
+import type { SequenceRow } from './llm-tensors.js';
 
 /** Node turns a longer timer into a 1 ms one (TimeoutOverflowWarning), which would skip the wait. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

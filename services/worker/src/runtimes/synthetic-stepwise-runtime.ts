@@ -8,11 +8,7 @@ import { simulateLoad } from './simulate-load.js';
 import { StepwiseEngine } from './synthetic-stepwise-engine.js';
 import { parseStepwiseOptions } from './synthetic-stepwise-options.js';
 import type { ResolvedStepwiseOptions } from './synthetic-stepwise-options.js';
-import {
-  describeStepwiseSpecProblem,
-  readSequenceRows,
-  toOutputTensors,
-} from './synthetic-stepwise-tensors.js';
+import { describeLlmSpecProblem, readSequenceRows, toOutputTensors } from './llm-tensors.js';
 
 class SyntheticStepwiseModel implements StepwiseModel {
   readonly footprintBytes: number;
@@ -33,7 +29,9 @@ class SyntheticStepwiseModel implements StepwiseModel {
   }
 
   async admit(inputs: Tensor[]): Promise<number[]> {
-    return this.#engine.admit(readSequenceRows(inputs, this.outcomes, this.options));
+    return this.#engine.admit(
+      readSequenceRows(inputs, this.outcomes, { ...this.options, modelName: this.spec.name }),
+    );
   }
 
   async step(): Promise<FinishedSequence[]> {
@@ -46,7 +44,7 @@ class SyntheticStepwiseModel implements StepwiseModel {
    * longest sequence finishes, and answers all rows together.
    */
   async infer(inputs: Tensor[]): Promise<BatchOutput> {
-    const rows = readSequenceRows(inputs, this.outcomes, this.options);
+    const rows = readSequenceRows(inputs, this.outcomes, { ...this.options, modelName: this.spec.name });
     const engine = this.#createEngine();
     await engine.admit(rows);
     while (engine.activeSequences > 0) await engine.step();
@@ -75,7 +73,7 @@ export function createSyntheticStepwiseRuntime(): Runtime {
   return {
     name: 'synthetic-stepwise',
     async load(spec) {
-      const problem = describeStepwiseSpecProblem(spec);
+      const problem = describeLlmSpecProblem(spec, 'synthetic-stepwise');
       if (problem !== undefined) {
         throw new FailedPreconditionError(`synthetic-stepwise model ${spec.name} ${problem}`);
       }

@@ -28,10 +28,11 @@ function holdsOneElementPerRow(tensor: TensorSpec): boolean {
 }
 
 /**
- * Says what in a spec the `synthetic-stepwise` runtime cannot serve (the tensors of
- * `synthetic-llm`), or returns undefined when it can serve it.
+ * Says what in a spec a simulated LLM runtime (`synthetic-llm`, `synthetic-stepwise`: the same
+ * tensors) cannot serve, or returns undefined when it can serve it.
+ * @param runtimeName named in the messages.
  */
-export function describeStepwiseSpecProblem(spec: ModelSpec): string | undefined {
+export function describeLlmSpecProblem(spec: ModelSpec, runtimeName: string): string | undefined {
   const missing = REQUIRED_INPUTS.find((name) => !spec.inputs.some((input) => input.name === name));
   if (missing !== undefined) return `needs input ${missing} (${LLM_INPUTS[missing]}, shape [-1])`;
   for (const input of spec.inputs) {
@@ -42,10 +43,10 @@ export function describeStepwiseSpecProblem(spec: ModelSpec): string | undefined
   }
   for (const output of spec.outputs) {
     if (!(LLM_OUTPUTS as readonly string[]).includes(output.name)) {
-      return `declares output ${output.name}; synthetic-stepwise outputs are ${LLM_OUTPUTS.join(', ')}`;
+      return `declares output ${output.name}; ${runtimeName} outputs are ${LLM_OUTPUTS.join(', ')}`;
     }
     if (output.datatype !== 'FP32' || !holdsOneElementPerRow(output)) {
-      return `declares output ${output.name} as ${output.datatype} [${output.shape.join(', ')}]; synthetic-stepwise outputs are FP32 [-1, 1]`;
+      return `declares output ${output.name} as ${output.datatype} [${output.shape.join(', ')}]; ${runtimeName} outputs are FP32 [-1, 1]`;
     }
   }
   return undefined;
@@ -68,14 +69,16 @@ function sha256Hex(bytes: Uint8Array): string {
 export function readSequenceRows(
   inputs: readonly Tensor[],
   outcomes: ReadonlyMap<string, LlmOutcome>,
-  options: { readonly bytesPerToken: number; readonly outcomesFile: string },
+  options: { readonly bytesPerToken: number; readonly outcomesFile: string; readonly modelName: string },
 ): SequenceRow[] {
   const prompts = findInput(inputs, 'text_input');
   const contexts = findInput(inputs, 'context');
   const maxTokens = findInput(inputs, 'max_tokens');
   // Load checked the spec, and the worker decodes every job against it before it gets here.
   if (!Array.isArray(prompts) || !(maxTokens instanceof Int32Array)) {
-    throw new ExecutionError('synthetic-stepwise got a batch without its inputs', { retryable: false });
+    throw new ExecutionError(`model ${options.modelName} got a batch without its inputs`, {
+      retryable: false,
+    });
   }
   // Unrecorded prompts drop out here, so the shortfall counts them.
   const found = prompts.flatMap((prompt) => outcomes.get(sha256Hex(prompt)) ?? []);
