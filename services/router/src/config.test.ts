@@ -69,6 +69,26 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives each default tier a share weight, and a tier configured without one a weight of 1', () => {
+    expect(loadConfig({}).tiers).toMatchObject({
+      free: { shareWeight: 1 },
+      standard: { shareWeight: 2 },
+      premium: { shareWeight: 4 },
+    });
+    const config = loadConfig({
+      ROUTER_TIERS: '{"gold":{"slaMs":200,"shareWeight":8},"standard":{"slaMs":2000}}',
+    });
+    expect(config.tiers).toMatchObject({ gold: { shareWeight: 8 }, standard: { shareWeight: 1 } });
+  });
+
+  it('refuses a share weight that is not a whole number from 1 to 64', () => {
+    for (const shareWeight of ['0', '1.5', '65', '"2"']) {
+      expect(() =>
+        loadConfig({ ROUTER_TIERS: `{"standard":{"slaMs":100,"shareWeight":${shareWeight}}}` }),
+      ).toThrow(/ROUTER_TIERS=/);
+    }
+  });
+
   it('refuses tier settings that are not JSON, lack a budget, or miss the default tier', () => {
     expect(() => loadConfig({ ROUTER_TIERS: '{gold' })).toThrow(/ROUTER_TIERS=.*expected JSON/s);
     expect(() => loadConfig({ ROUTER_TIERS: '{"gold":{"minQuality":1}}' })).toThrow(/ROUTER_TIERS=/);

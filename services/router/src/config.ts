@@ -38,12 +38,22 @@ export interface TierSettings {
   slaMs: number;
   /** Quality floor of the tier's requests, in [0, 1]. */
   minQuality: number;
+  /**
+   * The tier's tenants' share of a model's batches relative to other tenants' (a whole number,
+   * 1 to MAX_SHARE_WEIGHT): workers fill batches from per-tenant queues in proportion to it.
+   * @default 1
+   */
+  shareWeight: number;
 }
 
+/** Above this a tier's turn would fill whole batches and the others' wait would grow with it. */
+const MAX_SHARE_WEIGHT = 64;
+const DEFAULT_SHARE_WEIGHT = 1;
+
 const DEFAULT_TIERS: Record<string, TierSettings> = {
-  free: { slaMs: 5_000, minQuality: 0 },
-  standard: { slaMs: 1_000, minQuality: 0 },
-  premium: { slaMs: 500, minQuality: 0.9 },
+  free: { slaMs: 5_000, minQuality: 0, shareWeight: 1 },
+  standard: { slaMs: 1_000, minQuality: 0, shareWeight: 2 },
+  premium: { slaMs: 500, minQuality: 0.9, shareWeight: 4 },
 };
 const DEFAULT_TIER = 'standard';
 /** Consecutive failures that open a model's circuit. */
@@ -55,6 +65,7 @@ const MIN_DECISIONS_MAX_BYTES = 1024 ** 2;
 const tierSchema = z.object({
   slaMs: z.number().positive(),
   minQuality: z.number().min(0).max(1).default(0),
+  shareWeight: z.number().int().min(1).max(MAX_SHARE_WEIGHT).default(DEFAULT_SHARE_WEIGHT),
 });
 const tiersVariable = z.preprocess(
   (value) => (value === '' || value === undefined ? undefined : value),
@@ -84,7 +95,10 @@ const shape = {
   ROUTER_MAX_TENSORS: variable(envInt(DEFAULT_MAX_TENSORS, { min: 1 }), '64'),
   ROUTER_MAX_METADATA_BYTES: variable(envInt(DEFAULT_MAX_METADATA_BYTES, { min: 1024 }), '16384'),
   ROUTER_AUTH: variable(envEnum(['off', 'required'], 'off'), 'required'),
-  ROUTER_TIERS: variable(tiersVariable, '{"free":{"slaMs":5000},"premium":{"slaMs":500,"minQuality":0.9}}'),
+  ROUTER_TIERS: variable(
+    tiersVariable,
+    '{"free":{"slaMs":5000},"premium":{"slaMs":500,"minQuality":0.9,"shareWeight":4}}',
+  ),
   ROUTER_DEFAULT_TIER: variable(envString(DEFAULT_TIER), 'standard'),
   ROUTER_BREAKER_FAILURES: variable(envInt(DEFAULT_BREAKER_FAILURES, { min: 1 }), '5'),
   ROUTER_BREAKER_HALF_OPEN_AFTER: variable(envDurationMs(DEFAULT_BREAKER_HALF_OPEN_AFTER_MS), '5s'),

@@ -118,6 +118,8 @@ function publishRecords(
 interface AdmittedRequest {
   requestId: string;
   tenant: Tenant;
+  /** The share weight of the tenant's tier, which every job of the request carries. */
+  tenantWeight: number;
   target: Target;
   /** The route called; empty when the client named a model. */
   route: string;
@@ -160,7 +162,8 @@ function admit(
     reason: decision.reason,
     policyVersion: decision.policyVersion,
   });
-  return { requestId, tenant, target, route, rolloutKey, requestOptions, decision };
+  const tenantWeight = tier.shareWeight;
+  return { requestId, tenant, tenantWeight, target, route, rolloutKey, requestOptions, decision };
 }
 
 function sendShadows(
@@ -175,6 +178,7 @@ function sendShadows(
     request,
     route: admitted.route,
     tenant: admitted.tenant.name,
+    tenantWeight: admitted.tenantWeight,
     requestClass: modalityName(admitted.decision.analysis.modality),
     complexity: admitted.decision.analysis.complexity,
     deadlineUnixMs: admitted.requestOptions.deadlineUnixMs,
@@ -187,6 +191,8 @@ function planRequestOf(admitted: AdmittedRequest, request: ModelInferRequest): P
     requestId: admitted.requestId,
     request,
     route: admitted.route,
+    tenant: admitted.tenant.name,
+    tenantWeight: admitted.tenantWeight,
     priority: requestOptions.priority,
     deadlineUnixMs: requestOptions.deadlineUnixMs,
     budgetEndUnixMs: Date.now() + requestOptions.budgetMs,

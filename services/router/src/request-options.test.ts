@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readRequestOptions } from './request-options.js';
 
 const NOW = 1_700_000_000_000;
-const TIER = { slaMs: 1_000, minQuality: 0.5 };
+const TIER = { slaMs: 1_000, minQuality: 0.5, shareWeight: 1 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 type Choice = InferParameter['parameterChoice'];
 

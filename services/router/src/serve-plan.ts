@@ -47,6 +47,9 @@ export interface PlanRequest {
   requestId: string;
   request: ModelInferRequest;
   route: string;
+  /** The tenant the request counts against (a registry tenant or "anonymous"), and its tier's share weight. */
+  tenant: string;
+  tenantWeight: number;
   priority: Priority;
   deadlineUnixMs: number;
   budgetEndUnixMs: number;
@@ -156,6 +159,8 @@ async function attempt(
     route: planRequest.route,
     request: planRequest.request,
     priority: planRequest.priority,
+    tenant: planRequest.tenant,
+    tenantWeight: planRequest.tenantWeight,
   };
   // Shorter than the request's deadline: a timeout then is the model's fault, not the client's.
   const cutShort = deadlineUnixMs < planRequest.deadlineUnixMs;

@@ -16,6 +16,8 @@ export interface ShadowedRequest {
   request: ModelInferRequest;
   route: string;
   tenant: string;
+  /** The tenant's tier's share weight: shadow copies count against the tenant's share too. */
+  tenantWeight: number;
   requestClass: string;
   complexity: number;
   deadlineUnixMs: number;
@@ -72,6 +74,8 @@ export class ShadowTraffic {
           route: shadowed.route,
           request: shadowed.request,
           priority: SHADOW_PRIORITY,
+          tenant: shadowed.tenant,
+          tenantWeight: shadowed.tenantWeight,
         },
         shadowed.deadlineUnixMs,
       );

@@ -201,6 +201,61 @@ describe('Batcher', () => {
     });
   }
 
+  it('lets high priority jump the queue while low priority still progresses under sustained high-priority load', async () => {
+    const batches: string[][] = [];
+    let nextHigh = 1;
+    const batcher: Batcher<string> = new Batcher<string>({
+      maxBatchSize: 5,
+      maxQueueDelayMs: 0,
+      priorityLevels: 3,
+      run: async (batch) => {
+        batches.push(batch);
+        await sleep(1);
+        // Sustained load from the second batch on: 5 more high-priority jobs arrive during every
+        // batch, more than their share of it.
+        if (batches.length >= 2 && batches.length < 20)
+          for (let count = 0; count < 5; count += 1) batcher.push(`high-${nextHigh++}`, 0);
+      },
+    });
+    batcher.push('running', 1);
+    await sleep(0);
+    for (let index = 1; index <= 10; index += 1) batcher.push(`low-${index}`, 2);
+    batcher.push('high-0', 0);
+    await batcher.flush();
+    // Queued after ten low-priority jobs, the high-priority one runs in the very next batch.
+    expect(batches[1]?.[0]).toBe('high-0');
+    // Under sustained high-priority load each batch still takes one low-priority job (4:1)…
+    const lowPerBatch = batches
+      .slice(2, 8)
+      .map((batch) => batch.filter((item) => item.startsWith('low')).length);
+    expect(lowPerBatch).toEqual([1, 1, 1, 1, 1, 1]);
+    // …so the last one runs long before the high-priority load ends (20 batches).
+    const lastLow = batches.findIndex((batch) => batch.includes('low-10'));
+    expect(lastLow).toBe(7);
+  });
+
+  it("does not push a light tenant's jobs behind a flooding tenant's whole flood", async () => {
+    const batches: string[][] = [];
+    const batcher = new Batcher<string>({
+      maxBatchSize: 4,
+      maxQueueDelayMs: 0,
+      priorityLevels: 3,
+      tenantOf: (item) => ({ tenant: item.split('-')[0] ?? '', weight: 1 }),
+      run: async (batch) => {
+        batches.push(batch);
+        await sleep(1);
+      },
+    });
+    batcher.push('flood-0', 1);
+    await sleep(0);
+    for (let index = 1; index <= 40; index += 1) batcher.push(`flood-${index}`, 1);
+    batcher.push('light-1', 1);
+    batcher.push('light-2', 1);
+    await batcher.flush();
+    expect(batches[1]).toEqual(['flood-1', 'light-1', 'flood-2', 'light-2']);
+    expect(batches.flat()).toHaveLength(43);
+  });
+
   it('hands a job that expired while queued to onExpired and never runs it', async () => {
     const { push, batcher, batches, expired } = recordingBatcher({
       maxBatchSize: 4,

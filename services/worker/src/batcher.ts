@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { FairQueue } from './fair-queue.js';
+import type { TenantShare } from './fair-queue.js';
 
 export interface BatcherOptions<T> {
   /** Most items in one batch; with `fixedSize`, the only size a batch has unless it is flushed. */
@@ -16,8 +18,13 @@ export interface BatcherOptions<T> {
    * delay counts from the oldest item's arrival, time spent behind a running batch included.
    */
   fixedSize?: boolean;
-  /** Number of priority levels; level 0 is drained first. */
+  /** Number of priority levels; level 0 is the highest (see `PRIORITY_SHARE_WEIGHTS`). */
   priorityLevels: number;
+  /**
+   * The tenant an item counts against and its weight, for sharing a level's slots among tenants
+   * (see FairQueue). Without it every item counts as one tenant's.
+   */
+  tenantOf?: (item: T) => TenantShare;
   /** Executes one batch. Must not throw: failures are the runner's to answer. */
   run: (batch: T[]) => Promise<void>;
   /**
@@ -41,14 +48,17 @@ interface Queued<T> {
   deadlineAtMs: number;
 }
 
+const SHARED_TENANT: TenantShare = { tenant: '', weight: 1 };
+
 /**
  * Groups items into batches for one model: a batch goes to `run` when it is full, when its queue
  * delay has passed, when waiting longer would break the tightest deadline in it, or on flush; one
- * batch runs at a time and higher priorities are taken first. Dynamic batching by default, static
- * batching with `fixedSize`; no batching is a batch size of 1.
+ * batch runs at a time. Its items are taken by weighted shares of the priority levels and, within a
+ * level, of the tenants (FairQueue). Dynamic batching by default, static batching with
+ * `fixedSize`; no batching is a batch size of 1.
  */
 export class Batcher<T> {
-  readonly #queues: Queued<T>[][];
+  readonly #queue: FairQueue<Queued<T>>;
   #running: T[] = [];
   #runningPromise: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -59,7 +69,7 @@ export class Batcher<T> {
   #freeSinceMs = -Infinity;
 
   constructor(private readonly options: BatcherOptions<T>) {
-    this.#queues = Array.from({ length: options.priorityLevels }, () => []);
+    this.#queue = new FairQueue(options.priorityLevels);
     this.#maxQueueDelayMs = options.maxQueueDelayMs;
   }
 
@@ -74,22 +84,25 @@ export class Batcher<T> {
 
   /** Queues an item at a priority level (0 = highest). */
   push(item: T, level: number): void {
-    const queue = this.#queues[Math.min(Math.max(level, 0), this.#queues.length - 1)];
     const queuedAtMs = performance.now();
     const deadlineUnixMs = this.options.deadlineUnixMs?.(item);
     const deadlineAtMs = deadlineUnixMs === undefined ? Infinity : queuedAtMs + deadlineUnixMs - Date.now();
-    queue?.push({ item, queuedAtMs, deadlineAtMs });
+    this.#queue.push(
+      { item, queuedAtMs, deadlineAtMs },
+      level,
+      this.options.tenantOf?.(item) ?? SHARED_TENANT,
+    );
     this.#schedule();
   }
 
   /** Items queued or running, e.g. to tell JetStream they are still being worked on. */
   held(): T[] {
-    return [...this.#running, ...this.#queues.flatMap((queue) => queue.map((entry) => entry.item))];
+    return [...this.#running, ...Array.from(this.#queue.items(), (entry) => entry.item)];
   }
 
   /** Queued items not yet running. */
   get queuedCount(): number {
-    return this.#queues.reduce((sum, queue) => sum + queue.length, 0);
+    return this.#queue.size;
   }
 
   /** Runs everything queued without waiting for batches to fill; resolves when nothing is queued or running. */
@@ -101,7 +114,7 @@ export class Batcher<T> {
 
   /** Removes and returns every queued (not running) item, e.g. to hand them back on shutdown. */
   takeQueued(): T[] {
-    const items = this.#queues.flatMap((queue) => queue.splice(0).map((entry) => entry.item));
+    const items = this.#queue.clear().map((entry) => entry.item);
     this.#clearTimers();
     return items;
   }
@@ -118,10 +131,12 @@ export class Batcher<T> {
       this.#flushing = false;
       return;
     }
-    const remainingMs = this.#closeAtMs() - nowMs;
     if (this.#flushing || queued >= this.options.maxBatchSize) {
       this.#dispatch();
-    } else if (remainingMs <= 0) {
+      return;
+    }
+    const remainingMs = this.#closeAtMs() - nowMs;
+    if (remainingMs <= 0) {
       // Jobs pulled in one read arrive one callback at a time; waiting for the end of this turn of
       // the event loop lets all of them join the batch instead of the first one running alone.
       this.#immediate ??= setImmediate(() => {
@@ -138,41 +153,27 @@ export class Batcher<T> {
 
   /**
    * When the partial batch forming now should run: its queue delay's end, or earlier when the
-   * tightest deadline among the items it would take, less the batch's expected run time, comes first.
+   * tightest deadline among its items, less the batch's expected run time, comes first. Only asked
+   * while fewer than `maxBatchSize` items are queued, so the batch would take every one of them.
    */
   #closeAtMs(): number {
     let oldestMs = Infinity;
-    for (const queue of this.#queues) oldestMs = Math.min(oldestMs, queue[0]?.queuedAtMs ?? Infinity);
-    const formingSinceMs = this.options.fixedSize === true ? Math.max(oldestMs, this.#freeSinceMs) : oldestMs;
-    const next = this.#nextBatch();
-    const tightestMs = Math.min(...next.map((entry) => entry.deadlineAtMs));
-    const expectedRunMs = tightestMs === Infinity ? 0 : (this.options.expectedRunMs?.(next.length) ?? 0);
-    return Math.min(formingSinceMs + this.#maxQueueDelayMs, tightestMs - expectedRunMs);
-  }
-
-  /** The entries the next batch would take, highest priority first, without removing them. */
-  #nextBatch(): Queued<T>[] {
-    const batch: Queued<T>[] = [];
-    for (const queue of this.#queues) {
-      for (const entry of queue) {
-        if (batch.length >= this.options.maxBatchSize) return batch;
-        batch.push(entry);
-      }
+    let tightestMs = Infinity;
+    for (const entry of this.#queue.items()) {
+      oldestMs = Math.min(oldestMs, entry.queuedAtMs);
+      tightestMs = Math.min(tightestMs, entry.deadlineAtMs);
     }
-    return batch;
+    const formingSinceMs = this.options.fixedSize === true ? Math.max(oldestMs, this.#freeSinceMs) : oldestMs;
+    const expectedRunMs = tightestMs === Infinity ? 0 : (this.options.expectedRunMs?.(this.queuedCount) ?? 0);
+    return Math.min(formingSinceMs + this.#maxQueueDelayMs, tightestMs - expectedRunMs);
   }
 
   /** Hands queued items whose deadline has passed to `onExpired`, so they never run. */
   #removeExpired(nowMs: number): void {
     const onExpired = this.options.onExpired;
     if (onExpired === undefined) return;
-    for (const queue of this.#queues) {
-      const expired = queue.filter((entry) => entry.deadlineAtMs <= nowMs);
-      if (expired.length === 0) continue;
-      const live = queue.filter((entry) => entry.deadlineAtMs > nowMs);
-      queue.splice(0, queue.length, ...live);
-      for (const entry of expired) onExpired(entry.item);
-    }
+    const expired = this.#queue.removeWhere((entry) => entry.deadlineAtMs <= nowMs);
+    for (const entry of expired) onExpired(entry.item);
   }
 
   #clearTimers(): void {
@@ -185,13 +186,7 @@ export class Batcher<T> {
   #dispatch(): void {
     this.#clearTimers();
     this.#removeExpired(performance.now());
-    const batch: T[] = [];
-    for (const queue of this.#queues) {
-      while (batch.length < this.options.maxBatchSize && queue.length > 0) {
-        const entry = queue.shift();
-        if (entry) batch.push(entry.item);
-      }
-    }
+    const batch = this.#queue.take(this.options.maxBatchSize).map((entry) => entry.item);
     if (batch.length === 0) return;
     this.#running = batch;
     this.#runningPromise = this.options.run(batch).finally(() => {

@@ -98,6 +98,7 @@ export class ModelServer {
     this.#batchers = new VersionBatchers({
       ...limits,
       priorityLevels: PRIORITY_LEVELS.length,
+      tenantOf: (held) => ({ tenant: held.job.tenant, weight: held.job.tenantWeight }),
       run: (version, batch) => this.#runBatch(version, batch),
       deadlineUnixMs: (held) => Number(held.job.deadlineUnixMs),
       expectedRunMs: (batchSize) => this.#executeTime.expectedMs(batchSize),

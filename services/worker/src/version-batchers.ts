@@ -1,10 +1,13 @@
 import { Batcher } from './batcher.js';
 import type { BatchLimits } from './batch-limits.js';
+import type { TenantShare } from './fair-queue.js';
 
 /** The batch limits every version's batcher gets, and the runner of their batches. */
 export interface VersionBatchersOptions<T> extends BatchLimits {
-  /** Number of priority levels; level 0 is drained first. */
+  /** Number of priority levels; level 0 is the highest. */
   priorityLevels: number;
+  /** The tenant an item counts against and its weight; see BatcherOptions. */
+  tenantOf?: (item: T) => TenantShare;
   /** Executes one batch, all of one version. Must not throw: failures are the runner's to answer. */
   run: (version: string, batch: T[]) => Promise<void>;
   /** An item's deadline, Unix ms; see BatcherOptions. */
