@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
@@ -7,63 +6,21 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { FailedPreconditionError, InvalidArgumentError } from '@switchboard/errors';
 import { ModelSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
-import type { Tensor } from '@switchboard/tensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyntheticLlmRuntime, llmLatencyMs } from './synthetic-llm-runtime.js';
-
-const CAPITAL = 'What is the capital of France?';
-const RIEMANN = 'Prove the Riemann hypothesis.';
-const UNRECORDED = 'Write a haiku about batching.';
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const utf8 = (text: string) => new TextEncoder().encode(text);
-
-const INPUTS = [
-  { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
-  { name: 'context', datatype: 'BYTES', shape: [-1n] },
-  { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
-];
-const OUTPUTS = ['correct', 'cost_usd', 'output_tokens'].map((name) => ({
-  name,
-  datatype: 'FP32',
-  shape: [-1n, 1n],
-}));
+import {
+  batchOf,
+  CAPITAL,
+  columnOf,
+  LLM_INPUTS as INPUTS,
+  LLM_OUTPUTS as OUTPUTS,
+  RIEMANN,
+  UNRECORDED,
+  utf8,
+  writeRecordedOutcomes,
+} from './__fixtures__/llm-batches.js';
 
 type SpecChanges = MessageInitShape<typeof ModelSpecSchema>;
-
-interface Sequence {
-  prompt: string;
-  context?: string;
-  maxTokens: number;
-}
-
-/** One batch of sequences as the worker hands it to a runtime: one row per sequence. */
-function batchOf(sequences: Sequence[]): Tensor[] {
-  const rows = sequences.length;
-  return [
-    {
-      name: 'text_input',
-      datatype: 'BYTES',
-      shape: [rows],
-      data: sequences.map(({ prompt }) => utf8(prompt)),
-    },
-    {
-      name: 'context',
-      datatype: 'BYTES',
-      shape: [rows],
-      data: sequences.map(({ context }) => utf8(context ?? '')),
-    },
-    {
-      name: 'max_tokens',
-      datatype: 'INT32',
-      shape: [rows],
-      data: Int32Array.from(sequences, (s) => s.maxTokens),
-    },
-  ];
-}
-
-const columnOf = (outputs: Tensor[], name: string) =>
-  Array.from(outputs.find((output) => output.name === name)?.data as Float32Array);
+import { createSyntheticLlmRuntime, llmLatencyMs } from './synthetic-llm-runtime.js';
 
 describe('llmLatencyMs', () => {
   const timing = { ttftMs: 200, prefillUsPerToken: 100, decodeMsPerToken: 20, jitter: 0.2 };
@@ -104,11 +61,7 @@ describe('the synthetic-llm runtime', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'synthetic-llm-runtime-'));
     outcomesFile = join(directory, 'gpt-4.jsonl');
-    const lines = [
-      { prompt_sha256: sha256(CAPITAL), correct: 1, cost_usd: 0.00042 },
-      { prompt_sha256: sha256(RIEMANN), correct: 0, cost_usd: 0.0125 },
-    ];
-    await writeFile(outcomesFile, lines.map((line) => JSON.stringify(line)).join('\n'));
+    await writeRecordedOutcomes(outcomesFile);
   });
 
   afterAll(async () => {

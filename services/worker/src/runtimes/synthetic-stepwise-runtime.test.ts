@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,54 +7,22 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { ExecutionError, FailedPreconditionError, InvalidArgumentError } from '@switchboard/errors';
 import { ModelSpecSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
-import type { Tensor } from '@switchboard/tensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FinishedSequence, StepwiseModel } from './runtime.js';
-import { createSyntheticStepwiseRuntime } from './synthetic-stepwise-runtime.js';
-
-const CAPITAL = 'What is the capital of France?';
-const RIEMANN = 'Prove the Riemann hypothesis.';
-const UNRECORDED = 'Write a haiku about batching.';
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const utf8 = (text: string) => new TextEncoder().encode(text);
-
-const INPUTS = [
-  { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
-  { name: 'context', datatype: 'BYTES', shape: [-1n] },
-  { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
-];
-const OUTPUTS = ['correct', 'cost_usd', 'output_tokens'].map((name) => ({
-  name,
-  datatype: 'FP32',
-  shape: [-1n, 1n],
-}));
+import {
+  batchOf,
+  CAPITAL,
+  columnOf,
+  LLM_INPUTS as INPUTS,
+  LLM_OUTPUTS as OUTPUTS,
+  RIEMANN,
+  UNRECORDED,
+  utf8,
+  writeRecordedOutcomes,
+} from './__fixtures__/llm-batches.js';
 
 type SpecChanges = MessageInitShape<typeof ModelSpecSchema>;
-
-interface Sequence {
-  prompt: string;
-  context?: string;
-  maxTokens: number;
-}
-
-/** Sequences as the worker hands them to a runtime: one row per sequence. */
-function batchOf(sequences: Sequence[]): Tensor[] {
-  const rows = sequences.length;
-  return [
-    { name: 'text_input', datatype: 'BYTES', shape: [rows], data: sequences.map((s) => utf8(s.prompt)) },
-    { name: 'context', datatype: 'BYTES', shape: [rows], data: sequences.map((s) => utf8(s.context ?? '')) },
-    {
-      name: 'max_tokens',
-      datatype: 'INT32',
-      shape: [rows],
-      data: Int32Array.from(sequences, (s) => s.maxTokens),
-    },
-  ];
-}
-
-const columnOf = (outputs: Tensor[], name: string) =>
-  Array.from(outputs.find((output) => output.name === name)?.data as Float32Array);
+import type { FinishedSequence, StepwiseModel } from './runtime.js';
+import { createSyntheticStepwiseRuntime } from './synthetic-stepwise-runtime.js';
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; elapsedMs: number }> {
   const startedAt = performance.now();
@@ -100,11 +67,7 @@ describe('the synthetic-stepwise runtime', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'synthetic-stepwise-runtime-'));
     outcomesFile = join(directory, 'llama.jsonl');
-    const lines = [
-      { prompt_sha256: sha256(CAPITAL), correct: 1, cost_usd: 0.00042 },
-      { prompt_sha256: sha256(RIEMANN), correct: 0, cost_usd: 0.0125 },
-    ];
-    await writeFile(outcomesFile, lines.map((line) => JSON.stringify(line)).join('\n'));
+    await writeRecordedOutcomes(outcomesFile);
   });
 
   afterAll(async () => {
