@@ -12,6 +12,8 @@ export interface ModelInputs {
   readonly pool: ModelPoolFacts;
   readonly queued: number;
   readonly capacityPerReplica: number;
+  /** What one replica holds: the larger of the registry's memory_bytes and its largest measured footprint. */
+  readonly replicaMemoryBytes: number;
   /** When its newest job arrived; the manager's start time stands in before the first. */
   readonly lastArrivalMs: number;
 }

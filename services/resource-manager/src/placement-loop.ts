@@ -15,7 +15,7 @@ import { chooseWarmCandidates } from './keep-warm.js';
 import { ModelTargets } from './model-targets.js';
 import type { ModelInputs } from './model-targets.js';
 import { placeReplicas, desiredWorkerCount } from './planning/place-replicas.js';
-import type { Placement, PlacementMoveReason, ReplicaWant, WorkerSlot } from './planning/place-replicas.js';
+import type { Placement, ReplicaWant, WorkerSlot } from './planning/place-replicas.js';
 import type { ReplicaCapacity } from './planning/replica-capacity.js';
 import type { ReplicaTarget } from './planning/replica-targets.js';
 import { PoolFacts } from './pool-facts.js';
@@ -90,9 +90,7 @@ export class PlacementLoop {
     const targets = this.#decide(inputs, pool, nowMs);
     const held = lease.held();
     metrics.leaseHeld(held);
-    const wants = inputs.map(({ spec, pool: facts }) =>
-      this.#wantOf(spec, facts, targets.get(spec.name)!, nowMs),
-    );
+    const wants = inputs.map((input) => this.#wantOf(input, targets.get(input.spec.name)!, nowMs));
     const desiredWorkers = this.#workerPeak.update(
       desiredWorkerCount(wants, this.dependencies.config.workerMemoryBytes, {
         min: this.dependencies.config.minWorkers,
@@ -103,7 +101,7 @@ export class PlacementLoop {
     metrics.desiredWorkers(desiredWorkers);
     let placement: Placement | undefined;
     if (held) {
-      placement = placeReplicas(this.#slotsOf(workers, specs, pool, nowMs), wants);
+      placement = placeReplicas(this.#slotsOf(workers, inputs, nowMs), wants);
       this.#assign(placement, lease.epoch() ?? 0n, nowMs, desiredWorkers > workers.length);
       await this.#resizePool(workers, desiredWorkers, nowMs);
     }
@@ -128,6 +126,7 @@ export class PlacementLoop {
         Math.max(1, spec.batching?.maxBatchSize ?? 1),
         serviceMs,
       ),
+      replicaMemoryBytes: Math.max(Number(spec.memoryBytes), facts.measuredMemoryBytes),
       lastArrivalMs: this.dependencies.arrivals.lastArrivalMs(spec.name) ?? this.#startedMs,
     };
   }
@@ -150,12 +149,7 @@ export class PlacementLoop {
   }
 
   /** Surplus replicas stay for the scale-down delay (predictive) unless the model went idle. */
-  #wantOf(
-    spec: ModelSpec,
-    facts: { measuredMemoryBytes: number },
-    target: ReplicaTarget,
-    nowMs: number,
-  ): ReplicaWant {
+  #wantOf({ spec, replicaMemoryBytes }: ModelInputs, target: ReplicaTarget, nowMs: number): ReplicaWant {
     let peak = this.#replicaPeaks.get(spec.name);
     if (peak === undefined)
       this.#replicaPeaks.set(spec.name, (peak = new RecentPeak(this.dependencies.config.scaleDownDelayMs)));
@@ -168,22 +162,12 @@ export class PlacementLoop {
       model: spec.name,
       replicas: target.replicas,
       keepUpTo,
-      memoryBytes: Math.max(Number(spec.memoryBytes), facts.measuredMemoryBytes),
+      memoryBytes: replicaMemoryBytes,
     };
   }
 
-  #slotsOf(
-    workers: readonly WorkerHeartbeat[],
-    specs: readonly ModelSpec[],
-    pool: PoolFacts,
-    nowMs: number,
-  ): WorkerSlot[] {
-    const memoryOf = new Map(
-      specs.map((spec) => [
-        spec.name,
-        Math.max(Number(spec.memoryBytes), pool.of(spec.name).measuredMemoryBytes),
-      ]),
-    );
+  #slotsOf(workers: readonly WorkerHeartbeat[], inputs: readonly ModelInputs[], nowMs: number): WorkerSlot[] {
+    const memoryOf = new Map(inputs.map((input) => [input.spec.name, input.replicaMemoryBytes]));
     const known = new Set(memoryOf.keys());
     return workers.map((worker) => {
       const lastUsed = new Map(worker.models.map((loaded) => [loaded.name, Number(loaded.lastUsedUnixMs)]));
@@ -211,7 +195,7 @@ export class PlacementLoop {
     const { assignments, metrics } = this.dependencies;
     const reasons = new Map<string, string[]>();
     for (const move of placement.moves) {
-      metrics.placementMove(move.action, move.reason as PlacementMoveReason);
+      metrics.placementMove(move.action, move.reason);
       const list = reasons.get(move.workerId) ?? [];
       list.push(`${move.action} ${move.model} (${move.reason})`);
       reasons.set(move.workerId, list);

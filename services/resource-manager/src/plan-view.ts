@@ -77,7 +77,7 @@ export class PlanView {
           reason: target.reason,
           loadMs: inputs.pool.loadMs,
           predictedWaitMs: Number.isFinite(target.predictedWaitMs) ? target.predictedWaitMs : -1,
-          memoryBytes: BigInt(Math.max(Number(inputs.spec.memoryBytes), inputs.pool.measuredMemoryBytes)),
+          memoryBytes: BigInt(inputs.replicaMemoryBytes),
           queued: BigInt(inputs.queued),
         }),
       ),

@@ -28,7 +28,7 @@ export interface PlacementMove {
   workerId: string;
   model: string;
   action: 'load' | 'unload';
-  reason: string;
+  reason: PlacementMoveReason;
 }
 
 interface Replica {
@@ -226,7 +226,7 @@ export class PoolLayout {
     return replicas;
   }
 
-  #unload(host: Host, model: string, reason: string): void {
+  #unload(host: Host, model: string, reason: PlacementMoveReason): void {
     host.models.delete(model);
     this.#unloaded.add(`${host.workerId}\u0000${model}`);
     this.#unloads.push({ workerId: host.workerId, model, action: 'unload', reason });
