@@ -43,6 +43,14 @@ function readConfig<C extends ServiceConfig>(service: ServiceDefinition<C>): C {
   }
 }
 
+/**
+ * Exits once the logger has written what it holds: the line saying why a process ends is the one an
+ * operator needs, and on a busy machine an exit straight after it could leave it unwritten.
+ */
+function exitAfterLogs(logger: Logger, code: number): void {
+  logger.flush(() => process.exit(code));
+}
+
 function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing, logger: Logger): void {
   let stopping = false;
   const shutdown = (cause: { signal: NodeJS.Signals } | { reason: string }) => {
@@ -54,10 +62,10 @@ function stopOnSignals(started: Promise<RunningService>, tracing: RunningTracing
       .then((running) => running.stop())
       .finally(() => tracing.shutdown())
       .then(
-        () => process.exit(EXIT_SUCCESS),
+        () => exitAfterLogs(logger, EXIT_SUCCESS),
         (error: unknown) => {
           logger.error({ err: error }, 'stop failed');
-          process.exit(EXIT_FAILURE);
+          exitAfterLogs(logger, EXIT_FAILURE);
         },
       );
   };
@@ -101,6 +109,6 @@ export async function runService<C extends ServiceConfig>(service: ServiceDefini
     await started;
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
-    process.exit(EXIT_FAILURE);
+    exitAfterLogs(logger, EXIT_FAILURE);
   }
 }

@@ -10,6 +10,8 @@ import type { InProcessOptimizer, OptimizerTestBed } from './optimizer-test-bed.
 const ROUTE = 'chat';
 /** Nothing listens there: verdicts cannot be applied, so they stay queued. */
 const UNREACHABLE_REGISTRY = '127.0.0.1:1';
+/** How long one round of records may take to be read: generous, as CI machines run many suites at once. */
+const READ_TIMEOUT_MS = 20_000;
 const OVERRIDES = {
   OPTIMIZER_CANARY_INTERVAL: '100ms',
   REGISTRY_ADDRESS: UNREACHABLE_REGISTRY,
@@ -53,7 +55,7 @@ describe('canary watching across a restart', () => {
       }
       if ((await canary())?.status !== 'watching') return;
       await waitFor(async () => (await errorSamples()) >= before + 5, {
-        timeoutMs: 10_000,
+        timeoutMs: READ_TIMEOUT_MS,
         message: 'a round of records to be read',
       });
     }
@@ -78,7 +80,7 @@ describe('canary watching across a restart', () => {
         const errors = state?.metrics.find((metric) => metric.metric === 'error_rate');
         return errors?.canarySamples === BigInt(count) && errors.stableSamples === BigInt(count);
       },
-      { timeoutMs: 10_000, message: `${count} samples on each arm` },
+      { timeoutMs: READ_TIMEOUT_MS, message: `${count} samples on each arm` },
     );
     return state!;
   }
@@ -146,5 +148,6 @@ describe('canary watching across a restart', () => {
     expect(states.map((state) => state.status)).toEqual(['rolled_back']);
     const [row] = await bed.sql<{ count: number }[]>`select count(*)::int as count from optimizer_canaries`;
     expect(row?.count).toBe(1);
-  });
+    // Rounds are quick alone; on a loaded machine one may take seconds.
+  }, 180_000);
 });
