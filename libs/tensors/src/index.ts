@@ -6,7 +6,7 @@ export type { Datatype, Tensor, TensorData } from './tensor.js';
 export type { InputLimits } from './decode-infer-inputs.js';
 export type { EncodedOutputs } from './encode-outputs.js';
 export type { EncodedInputs, InputEncoding } from './encode-inputs.js';
-export { DATATYPES, datatypeByteSize, isDatatype } from './datatype.js';
+export { DATATYPES, LENGTH_PREFIX_BYTES, datatypeByteSize, isDatatype } from './datatype.js';
 export { elementCount } from './shape.js';
 export { decodeInferInputs } from './decode-infer-inputs.js';
 export { validateRequestedOutputs } from './validate-requested-outputs.js';

@@ -1,6 +1,4 @@
-import { fromBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import type { Tensor } from '@switchboard/tensors';
@@ -96,7 +94,7 @@ export async function executeBatch(
   const groups = new Map<string, Decoded[]>();
   for (const held of jobs) {
     try {
-      const request = fromBinary(ModelInferRequestSchema, held.job.request);
+      const { request } = held;
       const inputs = decodeInferInputs(request, spec.inputs, { maxRequestBytes });
       const signature = batchSignature(inputs);
       const group = groups.get(signature) ?? [];

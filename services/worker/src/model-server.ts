@@ -1,15 +1,16 @@
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeadlineExceededError, UnavailableError } from '@switchboard/errors';
+import { DeadlineExceededError, InvalidArgumentError, UnavailableError } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
 import { PRIORITY_LEVELS, ensureWorkConsumer } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
-import { BatchRecordSchema, JobSchema } from '@switchboard/protocol';
-import type { BatchingKnob, ModelSpec } from '@switchboard/protocol';
+import { BatchRecordSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
+import type { BatchingKnob, ModelInferRequest, ModelSpec } from '@switchboard/protocol';
 import { toBatchLimits } from './batch-limits.js';
 import { BatchRecorder } from './batch-recorder.js';
 import { describeJobProblem } from './describe-job-problem.js';
+import { countInputUnits } from './input-units.js';
 import { executeBatch } from './execute-batch.js';
 import type { JobOutcome } from './execute-batch.js';
 import { ExecuteTimeEstimate } from './execute-time-estimate.js';
@@ -215,15 +216,27 @@ export class ModelServer {
       this.#discard(message, 'discarding malformed job', new Error(problem));
       return;
     }
+    let request: ModelInferRequest | InvalidArgumentError;
+    try {
+      request = fromBinary(ModelInferRequestSchema, job.request);
+    } catch (error) {
+      request = new InvalidArgumentError('the request is not a valid ModelInferRequest message', {
+        cause: error,
+      });
+    }
     const held: HeldJob = {
       job,
+      request: request instanceof Error ? create(ModelInferRequestSchema) : request,
+      inputUnits: request instanceof Error ? 1 : countInputUnits(request),
       message,
       level,
       receivedAtMs: Date.now(),
       attempt: message.info.deliveryCount,
       span: startJobSpan(message, job, this.options.workerId),
     };
-    if (Number(job.deadlineUnixMs) <= held.receivedAtMs) {
+    if (request instanceof Error) {
+      this.#settler.refuse(held, request, 'error');
+    } else if (Number(job.deadlineUnixMs) <= held.receivedAtMs) {
       this.#refuseExpired(held);
     } else if (held.attempt > this.options.maxAttempts) {
       const reason = `job was delivered ${held.attempt - 1} times without being answered (workers stopped or timed out)`;
