@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderChartPng } from '../replay/render-chart.js';
+import { renderChartPng } from '../shared/render-chart.js';
 import { autoscaleChartSpec, toChartPoints } from './autoscale-chart.js';
 import type { PlanSample } from './poll-placement.js';
 import { ReplicaTimeline } from '../shared/replica-timeline.js';

@@ -6,7 +6,7 @@ import { describeMachine } from '../shared/describe-machine.js';
 import { prepareRun } from '../shared/prepare-run.js';
 import type { BenchEnvironment } from '../shared/prepare-run.js';
 import { reportProgress } from '../shared/report-progress.js';
-import { renderChartPng } from '../replay/render-chart.js';
+import { renderChartPng } from '../shared/render-chart.js';
 import { autoscaleChartSpec, toChartPoints } from './autoscale-chart.js';
 import type { ChartPoint } from './autoscale-chart.js';
 import {

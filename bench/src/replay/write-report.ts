@@ -13,7 +13,7 @@ import {
   MISSING,
 } from './format-report-table.js';
 import { paperClaimsTable } from './paper-claims.js';
-import { renderChartPng } from './render-chart.js';
+import { renderChartPng } from '../shared/render-chart.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type {
   LearnedRouteDescription,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatMarkdownTable } from '../replay/format-report-table.js';
-import { renderChartPng } from '../replay/render-chart.js';
+import { renderChartPng } from '../shared/render-chart.js';
 import type { CostWeightPoint } from './fit-cost-weight.js';
 import { describeTargets, formatFiguresMarkdown } from './format-routing-results.js';
 import { accuracyCostSpec } from './routing-chart-spec.js';

@@ -1,17 +1,41 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_RESULTS } from './__fixtures__/sample-replay.js';
-import { costAccuracySpec } from './chart-specs.js';
 import { renderChartPng } from './render-chart.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-/** Width of the cost/accuracy plot area in SVG units; axes and legend make the image wider still. */
+/** Width of the plot area in SVG units; axes and legend make the image wider still. */
 const NOMINAL_PLOT_WIDTH = 560;
+
+/** A labelled scatter plot of `points`, the kind of chart the benchmarks draw. */
+function scatterSpec(points: readonly { x: number; y: number; label: string }[]): TopLevelSpec {
+  const encoding = {
+    x: { field: 'x', type: 'quantitative', scale: { domain: [0, 10] } },
+    y: { field: 'y', type: 'quantitative', scale: { domain: [0, 10] } },
+  } as const;
+  return {
+    width: NOMINAL_PLOT_WIDTH,
+    height: 320,
+    data: { values: [...points] },
+    layer: [
+      {
+        mark: { type: 'point', filled: true, size: 120 },
+        encoding: { ...encoding, color: { field: 'label' } },
+      },
+      { mark: { type: 'text', dy: -12 }, encoding: { ...encoding, text: { field: 'label' } } },
+    ],
+  };
+}
+
+const POINTS = Array.from({ length: 9 }, (_, index) => ({
+  x: index + 1,
+  y: 9 - index,
+  label: `point ${index}`,
+}));
 
 describe('renderChartPng', () => {
   it('draws a spec as a PNG image of the marks, at twice the nominal size', async () => {
-    const png = await renderChartPng(costAccuracySpec(SAMPLE_RESULTS));
-    const withoutPoints = await renderChartPng(costAccuracySpec({ ...SAMPLE_RESULTS, policies: {} }));
+    const png = await renderChartPng(scatterSpec(POINTS));
+    const withoutPoints = await renderChartPng(scatterSpec([]));
     expect([...png.subarray(0, PNG_SIGNATURE.length)]).toEqual(PNG_SIGNATURE);
     // Axes, grid and legend alone take some 30 kB; the points and their labels must add to that.
     expect(png.byteLength).toBeGreaterThan(withoutPoints.byteLength + 1_000);
