@@ -3,7 +3,12 @@ import { BatchingMode, ModelSpecSchema } from '@switchboard/protocol';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { applyModelFlags } from './model-flags.js';
-import { parseDurationMs, parseDurationSeconds, parseTensorFlag } from './parse-flag-values.js';
+import {
+  parseCountList,
+  parseDurationMs,
+  parseDurationSeconds,
+  parseTensorFlag,
+} from './parse-flag-values.js';
 
 describe('parseTensorFlag', () => {
   it('reads name, datatype and a shape with variable dimensions', () => {
@@ -24,6 +29,13 @@ describe('parseTensorFlag', () => {
   });
 });
 
+describe('parseCountList', () => {
+  it('reads comma-separated counts and names the expected form otherwise', () => {
+    expect(parseCountList('4, 8,16')).toEqual([4, 8, 16]);
+    expect(() => parseCountList('4,eight')).toThrow('separated by commas');
+  });
+});
+
 describe('applyModelFlags', () => {
   it('turns a bare --max-batch-size into dynamic batching and keeps unrelated fields', () => {
     const spec = create(ModelSpecSchema, { name: 'm', runtime: 'onnx', qualityScore: 0.4 });
@@ -40,6 +52,28 @@ describe('applyModelFlags', () => {
     applyModelFlags(spec, { batching: BatchingMode.NONE });
 
     expect(spec.batching).toMatchObject({ mode: BatchingMode.NONE, maxBatchSize: 1 });
+  });
+
+  it('sets continuous batching with a step budget, and preferred sizes and a unit bound', () => {
+    const spec = create(ModelSpecSchema, { name: 'm' });
+
+    applyModelFlags(spec, { batching: BatchingMode.CONTINUOUS, maxBatchSize: 32, maxStepTokens: 2048 });
+    expect(spec.batching).toMatchObject({
+      mode: BatchingMode.CONTINUOUS,
+      maxBatchSize: 32,
+      maxStepTokens: 2048,
+    });
+
+    applyModelFlags(spec, {
+      batching: BatchingMode.DYNAMIC,
+      preferredBatchSizes: [4, 8],
+      maxBatchUnits: 4096n,
+    });
+    expect(spec.batching).toMatchObject({
+      mode: BatchingMode.DYNAMIC,
+      preferredBatchSizes: [4, 8],
+      maxBatchUnits: 4096n,
+    });
   });
 
   it('merges runtime options and removes those given as key=', () => {

@@ -13,6 +13,7 @@ import { enumChoices } from './enum-names.js';
 import {
   collect,
   parseChoice,
+  parseCountList,
   parseCount,
   parseDecimal,
   parseDurationMs,
@@ -39,6 +40,9 @@ export interface ModelFlags {
   batching?: BatchingMode;
   maxBatchSize?: number;
   maxQueueDelayUs?: number;
+  preferredBatchSizes?: number[];
+  maxBatchUnits?: bigint;
+  maxStepTokens?: number;
   option?: [string, string][];
   latencyPriorMs?: number;
   latencyPriorPerUnitUs?: number;
@@ -57,7 +61,7 @@ export function addModelFlags(command: Command): Command {
       '--version <version>',
       'version to serve; a new string records a new version (register default: 1)',
     )
-    .option('--runtime <runtime>', 'runtime that executes the model: onnx, synthetic or synthetic-llm')
+    .option('--runtime <runtime>', 'runtime: onnx, synthetic, synthetic-llm, synthetic-stepwise, openai or kserve')
     .option('--artifact <path>', 'where the runtime finds the model, e.g. a path to an .onnx file')
     .option('--task <task>', 'what the model does, e.g. classification')
     .option(
@@ -79,13 +83,32 @@ export function addModelFlags(command: Command): Command {
     .option('--cost-per-unit-micros <x>', 'cost per input element in millionths of a US dollar', parseDecimal)
     .option('--quality <score>', 'expected quality in [0, 1]', parseDecimal)
     .option('--memory-bytes <n>', 'memory the loaded model needs, in bytes', parseInt64)
-    .option('--batching <mode>', 'none, static or dynamic', parseChoice(enumChoices(BatchingModeSchema)))
+    .option(
+      '--batching <mode>',
+      'none, static, dynamic or continuous (step-wise runtimes)',
+      parseChoice(enumChoices(BatchingModeSchema)),
+    )
     .option(
       '--max-batch-size <n>',
       'largest batch (dynamic batching unless --batching says otherwise)',
       parseCount,
     )
     .option('--max-queue-delay-us <n>', 'longest a queued job waits for a batch, in microseconds', parseCount)
+    .option(
+      '--preferred-batch-sizes <n,n>',
+      'dynamic batching: batch sizes that run at once, e.g. 4,8',
+      parseCountList,
+    )
+    .option(
+      '--max-batch-units <n>',
+      'most input units (elements, or ~tokens of text) one batch holds; 0: no bound',
+      parseInt64,
+    )
+    .option(
+      '--max-step-tokens <n>',
+      'continuous batching: most tokens one step processes; 0: no bound',
+      parseCount,
+    )
     .option('--option <key=value>', "a runtime option (repeat; 'key=' removes one)", collect(parseKeyValue))
     .option(
       '--latency-prior-ms <ms>',
@@ -144,12 +167,22 @@ export function applyModelFlags(spec: ModelSpec, flags: ModelFlags): void {
 }
 
 function applyBatchingFlags(spec: ModelSpec, flags: ModelFlags): void {
-  if (flags.batching === undefined && flags.maxBatchSize === undefined && flags.maxQueueDelayUs === undefined)
-    return;
+  const given = [
+    flags.batching,
+    flags.maxBatchSize,
+    flags.maxQueueDelayUs,
+    flags.preferredBatchSizes,
+    flags.maxBatchUnits,
+    flags.maxStepTokens,
+  ];
+  if (given.every((value) => value === undefined)) return;
   const batching = spec.batching ?? create(BatchingSpecSchema);
   if (flags.batching !== undefined) batching.mode = flags.batching;
   if (flags.maxBatchSize !== undefined) batching.maxBatchSize = flags.maxBatchSize;
   if (flags.maxQueueDelayUs !== undefined) batching.maxQueueDelayUs = flags.maxQueueDelayUs;
+  if (flags.preferredBatchSizes !== undefined) batching.preferredBatchSizes = flags.preferredBatchSizes;
+  if (flags.maxBatchUnits !== undefined) batching.maxBatchUnits = flags.maxBatchUnits;
+  if (flags.maxStepTokens !== undefined) batching.maxStepTokens = flags.maxStepTokens;
   // Shorthands for the command line: a size alone means dynamic batching, and "none" means batches of one.
   if (batching.mode === BatchingMode.UNSPECIFIED) {
     batching.mode = batching.maxBatchSize > 1 ? BatchingMode.DYNAMIC : BatchingMode.NONE;

@@ -46,6 +46,15 @@ export function parseCount(text: string): number {
   return value;
 }
 
+/** Parses a comma-separated list of counts such as `4,8,16`. @throws InvalidArgumentError otherwise. */
+export function parseCountList(text: string): number[] {
+  try {
+    return text.split(',').map((part) => parseCount(part.trim()));
+  } catch {
+    throw new InvalidArgumentError('expected whole numbers >= 0 separated by commas, e.g. 4,8,16');
+  }
+}
+
 /**
  * Parses a duration such as `500ms`, `2s`, `10m` or `1h` (a bare number is milliseconds) into
  * milliseconds that fit a uint32 field; `0` is allowed.

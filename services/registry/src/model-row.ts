@@ -21,6 +21,11 @@ interface BatchingJson {
   mode: string;
   maxBatchSize: number;
   maxQueueDelayUs: number;
+  /** Absent in rows written before preferred sizes, unit bounds and step budgets existed. */
+  preferredBatchSizes?: number[];
+  /** A decimal string: jsonb numbers would lose precision beyond 2^53. */
+  maxBatchUnits?: string;
+  maxStepTokens?: number;
 }
 
 /** A scaling spec in jsonb; every field is written, 0 meaning the resource manager's default. */
@@ -108,6 +113,9 @@ export function toModelSpec(row: ModelRow): ModelSpec {
             mode: enumFromText(BatchingModeSchema, row.batching.mode, BatchingMode.UNSPECIFIED),
             maxBatchSize: row.batching.maxBatchSize,
             maxQueueDelayUs: row.batching.maxQueueDelayUs,
+            preferredBatchSizes: row.batching.preferredBatchSizes ?? [],
+            maxBatchUnits: BigInt(row.batching.maxBatchUnits ?? 0),
+            maxStepTokens: row.batching.maxStepTokens ?? 0,
           },
     scaling: row.scaling ?? undefined,
     runtimeOptions: row.runtime_options,
@@ -130,6 +138,9 @@ function toBatchingJson(batching: BatchingSpec): BatchingJson {
     mode: enumToText(BatchingModeSchema, batching.mode),
     maxBatchSize: batching.maxBatchSize,
     maxQueueDelayUs: batching.maxQueueDelayUs,
+    preferredBatchSizes: batching.preferredBatchSizes,
+    maxBatchUnits: batching.maxBatchUnits.toString(),
+    maxStepTokens: batching.maxStepTokens,
   };
 }
 

@@ -61,6 +61,37 @@ describe('validateModelSpec', () => {
     expect(() => validateModelSpec(spec)).toThrow(/mode NONE runs one job per call/);
   });
 
+  it('rejects preferred sizes outside the batch or outside dynamic batching, and a step budget outside continuous batching', () => {
+    const spec = minimal();
+    spec.batching = create(BatchingSpecSchema, {
+      mode: BatchingMode.STATIC,
+      maxBatchSize: 8,
+      preferredBatchSizes: [4, 16],
+      maxStepTokens: 512,
+    });
+
+    expect(() => validateModelSpec(spec)).toThrow(
+      /preferred_batch_sizes apply to DYNAMIC batching only.*preferred_batch_sizes 16 must each be between 1 and max_batch_size 8.*max_step_tokens applies to CONTINUOUS batching only/,
+    );
+  });
+
+  it('accepts continuous batching with a step budget and dynamic batching with preferred sizes and a unit bound', () => {
+    const spec = minimal();
+    spec.batching = create(BatchingSpecSchema, {
+      mode: BatchingMode.CONTINUOUS,
+      maxBatchSize: 64,
+      maxStepTokens: 4096,
+    });
+    expect(() => validateModelSpec(spec)).not.toThrow();
+    spec.batching = create(BatchingSpecSchema, {
+      mode: BatchingMode.DYNAMIC,
+      maxBatchSize: 32,
+      preferredBatchSizes: [8, 32],
+      maxBatchUnits: 1_000_000n,
+    });
+    expect(() => validateModelSpec(spec)).not.toThrow();
+  });
+
   it('rejects NaN quality, infinite unit cost, a version with spaces and an unknown modality', () => {
     const spec = minimal();
     spec.qualityScore = Number.NaN;

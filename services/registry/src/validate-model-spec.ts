@@ -119,12 +119,29 @@ function checkBatching(batching: BatchingSpec | undefined): string[] {
     return [`batching.mode ${batching.mode} is not a known BatchingMode`];
   }
   if (batching.maxBatchSize < 1) return [`batching.max_batch_size ${batching.maxBatchSize} must be >= 1`];
+  const problems: string[] = [];
   if (batching.mode === BatchingMode.NONE && batching.maxBatchSize > 1) {
-    return [
+    problems.push(
       `batching.mode NONE runs one job per call, so batching.max_batch_size must be 1, not ${batching.maxBatchSize}`,
-    ];
+    );
   }
-  return [];
+  if (batching.preferredBatchSizes.length > 0 && batching.mode !== BatchingMode.DYNAMIC) {
+    problems.push(
+      'batching.preferred_batch_sizes apply to DYNAMIC batching only; remove them or choose DYNAMIC',
+    );
+  }
+  const outOfRange = batching.preferredBatchSizes.filter((size) => size < 1 || size > batching.maxBatchSize);
+  if (outOfRange.length > 0) {
+    problems.push(
+      `batching.preferred_batch_sizes ${outOfRange.join(', ')} must each be between 1 and max_batch_size ${batching.maxBatchSize}`,
+    );
+  }
+  if (batching.maxStepTokens > 0 && batching.mode !== BatchingMode.CONTINUOUS) {
+    problems.push(
+      'batching.max_step_tokens applies to CONTINUOUS batching only; set it to 0 or choose CONTINUOUS',
+    );
+  }
+  return problems;
 }
 
 function checkRuntimeOptions(options: Record<string, string>): string[] {

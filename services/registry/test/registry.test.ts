@@ -1,5 +1,5 @@
 import { createLogger } from '@switchboard/logging';
-import { RegistryChangeKind } from '@switchboard/protocol';
+import { BatchingMode, RegistryChangeKind } from '@switchboard/protocol';
 import { RegistrySnapshot, openRegistryBucket } from '@switchboard/registry-snapshot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryFixture } from '../src/testing/index.js';
@@ -125,6 +125,27 @@ describe('registry admin API', () => {
     const defaults = await fixture.client.updateModel({ model: classifierSpec({ name: 'hotel' }) });
     expect(defaults.model?.scaling).toBeUndefined();
     expect((await fixture.modelInBucket('hotel'))?.scaling).toBeUndefined();
+  });
+
+  it('stores continuous batching with its step budget and dynamic batching with preferred sizes and a unit bound', async () => {
+    const continuous = { mode: BatchingMode.CONTINUOUS, maxBatchSize: 64, maxStepTokens: 4096 };
+    const { model } = await fixture.client.registerModel({
+      model: classifierSpec({ name: 'india', batching: continuous }),
+    });
+    expect(model?.batching).toMatchObject(continuous);
+    expect((await fixture.client.getModel({ name: 'india' })).model).toEqual(model);
+
+    const dynamic = {
+      mode: BatchingMode.DYNAMIC,
+      maxBatchSize: 32,
+      preferredBatchSizes: [8, 32],
+      maxBatchUnits: 2n ** 60n,
+    };
+    const updated = await fixture.client.updateModel({
+      model: classifierSpec({ name: 'india', batching: dynamic }),
+    });
+    expect(updated.model?.batching).toMatchObject({ ...dynamic, maxStepTokens: 0 });
+    expect(await fixture.modelInBucket('india')).toEqual(updated.model);
   });
 
   it('stores a route with its candidates in preference order and replaces them on a second put', async () => {
