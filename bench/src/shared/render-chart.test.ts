@@ -8,10 +8,8 @@ const NOMINAL_PLOT_WIDTH = 560;
 
 /** A labelled scatter plot of `points`, the kind of chart the benchmarks draw. */
 function scatterSpec(points: readonly { x: number; y: number; label: string }[]): TopLevelSpec {
-  const encoding = {
-    x: { field: 'x', type: 'quantitative', scale: { domain: [0, 10] } },
-    y: { field: 'y', type: 'quantitative', scale: { domain: [0, 10] } },
-  } as const;
+  const axis = (field: string) => ({ field, type: 'quantitative' as const, scale: { domain: [0, 10] } });
+  const encoding = { x: axis('x'), y: axis('y') };
   return {
     width: NOMINAL_PLOT_WIDTH,
     height: 320,
