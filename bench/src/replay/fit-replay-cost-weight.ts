@@ -5,7 +5,7 @@ import { estimateCostUsd } from '../shared/estimate-cost-usd.js';
 import type { TraceArrival } from '../shared/read-trace.js';
 import type { Random } from '../shared/seeded-random.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
-import { llmRequestComplexity } from './llm-infer-request.js';
+import { llmRequestComplexity } from '../shared/llm-infer-request.js';
 
 /** What the fit needs: the training rows only, the models as registered, and the trace's request sizes. */
 export interface ReplayCostWeightFitOptions {

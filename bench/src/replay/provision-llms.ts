@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
@@ -11,6 +10,7 @@ import {
   SelectionObjective,
 } from '@switchboard/protocol';
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
+import { promptKey } from '../shared/llm-infer-request.js';
 import type { RegistryClient } from '../shared/start-switchboard-stack.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
 import { REPLAY_ROUTES, accuracyOn } from './policies.js';
@@ -29,11 +29,6 @@ const PRIOR_OUTPUT_TOKENS = 200;
  * Every worker can hold every model, as the fixed workers do, so the hardware is the same.
  */
 export const PLACED_LLM = { loadMs: 20_000, memoryBytes: 16 * 1024 ** 3 } as const;
-
-/** The SHA-256 of a prompt's UTF-8 bytes, as the synthetic LLM looks its outcome up. */
-export function promptKey(prompt: string): string {
-  return createHash('sha256').update(prompt, 'utf8').digest('hex');
-}
 
 /**
  * Writes one outcomes file per model into `directory` (JSON Lines: prompt hash, correctness, cost):

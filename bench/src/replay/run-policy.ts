@@ -5,10 +5,10 @@ import type { GrpcClient } from '@switchboard/grpc';
 import type { GRPCInferenceService } from '@switchboard/protocol';
 import type { LoadRecorder } from '../shared/load-recorder.js';
 import type { ReplicaTimeline } from '../shared/replica-timeline.js';
+import { readLlmAnswer, toLlmInferRequest } from '../shared/llm-infer-request.js';
 import { readSwitchboardFacts } from '../shared/read-switchboard-facts.js';
 import { reportProgress } from '../shared/report-progress.js';
 import type { ReplayRequest } from './create-replay-workload.js';
-import { readLlmAnswer, toLlmInferRequest } from './llm-infer-request.js';
 import type { ChooseTarget } from './policies.js';
 import type { LoadSample, PolicyName, RequestOutcome } from './replay-results.js';
 
@@ -52,7 +52,14 @@ async function sendOne(
   const startedAt = performance.now();
   const base = { policy: options.policy, sentAtMs, tier: request.tier.name, task: request.prompt.task };
   try {
-    const response = await options.client.modelInfer(toLlmInferRequest(request, target), {
+    const llmRequest = {
+      target,
+      id: `replay-${request.index}`,
+      prompt: request.prompt.prompt,
+      promptTokens: request.promptTokens,
+      outputTokens: request.outputTokens,
+    };
+    const response = await options.client.modelInfer(toLlmInferRequest(llmRequest), {
       timeoutMs: request.tier.budgetMs / speedup,
     });
     const latencyMs = (performance.now() - startedAt) * speedup;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { status } from '@grpc/grpc-js';
 import type { GrpcClient } from '@switchboard/grpc';
 import type { GRPCInferenceService } from '@switchboard/protocol';
-import { readLlmAnswer } from '../replay/llm-infer-request.js';
+import { readLlmAnswer } from '../shared/llm-infer-request.js';
 import { readSwitchboardFacts } from '../shared/read-switchboard-facts.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { readRouteFacts, toRoutingInferRequest } from './routing-request.js';

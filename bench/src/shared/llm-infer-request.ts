@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest, ModelInferResponse } from '@switchboard/protocol';
-import type { ReplayRequest } from './create-replay-workload.js';
 
 /** The router's token estimate for text (UTF-8 bytes ÷ 4); the synthetic LLM counts the same way. */
 const BYTES_PER_TOKEN = 4;
@@ -18,6 +18,11 @@ function contextOf(promptBytes: number, promptTokens: number): Uint8Array {
   return Buffer.from(FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length), 'utf8');
 }
 
+/** The SHA-256 of a prompt's UTF-8 bytes, as the synthetic LLMs look its outcome up. */
+export function promptKey(prompt: string): string {
+  return createHash('sha256').update(prompt, 'utf8').digest('hex');
+}
+
 /**
  * The complexity the router computes for the request toLlmInferRequest makes of a prompt and a
  * trace request of `promptTokens` input tokens (analyse-request.ts): each BYTES input's UTF-8 bytes
@@ -29,16 +34,30 @@ export function llmRequestComplexity(prompt: string, promptTokens: number): numb
   return Math.ceil(promptBytes / BYTES_PER_TOKEN) + Math.ceil(contextBytes / BYTES_PER_TOKEN) + 1;
 }
 
+/** One request to a simulated LLM, as a trace describes it. */
+export interface LlmRequest {
+  /** The model or route it is sent to. */
+  readonly target: string;
+  /** The request id, echoed in the answer. */
+  readonly id: string;
+  /** The prompt; the synthetic LLMs look their answer up by its SHA-256. */
+  readonly prompt: string;
+  /** Input tokens the trace's request had; `context` pads the prompt to them. */
+  readonly promptTokens: number;
+  /** Tokens the trace's request generated: its `max_tokens`. */
+  readonly outputTokens: number;
+}
+
 /**
- * The ModelInfer request of a replay request, sent to `target` (a model or the route): the prompt
- * as `text_input`, earlier conversation as `context` so that the input is as long as the trace's
- * request was, and the trace's generated tokens as `max_tokens` (Triton's TensorRT-LLM inputs).
+ * The ModelInfer request of a trace request: the prompt as `text_input`, earlier conversation as
+ * `context` so that the input is as long as the trace's request was, and the trace's generated
+ * tokens as `max_tokens` (Triton's TensorRT-LLM inputs).
  */
-export function toLlmInferRequest(request: ReplayRequest, target: string): ModelInferRequest {
-  const prompt = Buffer.from(request.prompt.prompt, 'utf8');
+export function toLlmInferRequest(request: LlmRequest): ModelInferRequest {
+  const prompt = Buffer.from(request.prompt, 'utf8');
   return create(ModelInferRequestSchema, {
-    modelName: target,
-    id: `replay-${request.index}`,
+    modelName: request.target,
+    id: request.id,
     inputs: [
       { name: 'text_input', datatype: 'BYTES', shape: [1n], contents: { bytesContents: [prompt] } },
       {

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplayRequest } from './create-replay-workload.js';
 import { llmRequestComplexity, toLlmInferRequest } from './llm-infer-request.js';
+import type { LlmRequest } from './llm-infer-request.js';
 
-const request = (prompt: string, promptTokens: number): ReplayRequest => ({
-  index: 0,
-  offsetMs: 0,
-  prompt: { sampleId: 's', prompt, task: 't', outcomes: new Map() },
+const request = (prompt: string, promptTokens: number): LlmRequest => ({
+  target: 'llm',
+  id: 'request-0',
+  prompt,
   promptTokens,
   outputTokens: 50,
-  tier: { name: 'standard', budgetMs: 30_000, share: 1 },
 });
 
 /** The router's text complexity (analyse-request.ts): each BYTES input's bytes ÷ 4 rounded up, other inputs by element. */
-function routerComplexity(replay: ReplayRequest): number {
-  return toLlmInferRequest(replay, 'llm').inputs.reduce((sum, input) => {
+function routerComplexity(llmRequest: LlmRequest): number {
+  return toLlmInferRequest(llmRequest).inputs.reduce((sum, input) => {
     const contents = input.contents;
     if (input.datatype !== 'BYTES') return sum + (contents?.intContents.length ?? 0);
     const bytes = (contents?.bytesContents ?? []).reduce((total, value) => total + value.byteLength, 0);
