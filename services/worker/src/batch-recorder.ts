@@ -23,6 +23,7 @@ export class BatchRecorder {
     const wallUs = Math.max(1, (now - (this.#lastRecordAtMs.get(spec.version) ?? this.#createdAtMs)) * 1000);
     this.#lastRecordAtMs.set(spec.version, now);
     const oldestReceivedAtMs = Math.min(...outcomes.map((outcome) => outcome.held.receivedAtMs));
+    const units = outcomes.map((outcome) => outcome.held.inputUnits);
     return create(BatchRecordSchema, {
       workerId: this.workerId,
       model: spec.name,
@@ -36,6 +37,19 @@ export class BatchRecorder {
       atUnixMs: BigInt(now),
       failed: outcomes.filter((outcome) => 'error' in outcome).length,
       synthetic: model.synthetic,
+      inputUnits: BigInt(units.reduce((sum, each) => sum + each, 0)),
+      paddingWaste: paddingWaste(units),
     });
   }
+}
+
+/**
+ * The share of a batch's input a runtime padding every job to the largest one would fill with
+ * padding: 0 when all jobs are the same size, near 1 when one long job pads many short ones.
+ */
+export function paddingWaste(units: readonly number[]): number {
+  const largest = Math.max(0, ...units);
+  if (largest === 0) return 0;
+  const total = units.reduce((sum, each) => sum + each, 0);
+  return 1 - total / (units.length * largest);
 }

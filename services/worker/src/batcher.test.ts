@@ -10,6 +10,10 @@ interface RecordingOptions {
   /** Deadlines by item, ms from when the item is pushed. */
   deadlinesInMs?: Map<number, number>;
   expectedRunMs?: number;
+  preferredBatchSizes?: number[];
+  maxBatchUnits?: number;
+  /** Units by item; 1 for items not listed. */
+  units?: Map<number, number>;
 }
 
 function recordingBatcher(options: RecordingOptions) {
@@ -29,6 +33,7 @@ function recordingBatcher(options: RecordingOptions) {
     },
     deadlineUnixMs: (item) => deadlines.get(item),
     expectedRunMs: () => options.expectedRunMs ?? 0,
+    unitsOf: (item) => options.units?.get(item) ?? 1,
     onExpired: (item) => expired.push(item),
   });
   const push = (item: number, level = 1) => {
@@ -45,6 +50,57 @@ describe('Batcher', () => {
     [1, 2, 3].forEach((item) => batcher.push(item, 1));
     await batcher.flush();
     expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('runs the largest preferred size the queue fills at once, and the rest after the delay', async () => {
+    const { batcher, batches } = recordingBatcher({
+      maxBatchSize: 16,
+      maxQueueDelayMs: 40,
+      preferredBatchSizes: [2, 4],
+      runMs: 5,
+    });
+    [1, 2, 3, 4, 5].forEach((item) => batcher.push(item, 1));
+    await sleep(15);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+    await sleep(50);
+    expect(batches).toEqual([[1, 2, 3, 4], [5]]);
+  });
+
+  it('closes a batch at its unit bound, and runs an item larger than the bound alone', async () => {
+    const units = new Map([
+      [1, 300],
+      [2, 300],
+      [3, 300],
+      [4, 2000],
+      [5, 100],
+    ]);
+    const { batcher, batches } = recordingBatcher({
+      maxBatchSize: 8,
+      maxQueueDelayMs: 10_000,
+      maxBatchUnits: 1000,
+      units,
+    });
+    [1, 2, 3, 4, 5].forEach((item) => batcher.push(item, 1));
+    await batcher.flush();
+    expect(batches).toEqual([[1, 2, 3], [4], [5]]);
+  });
+
+  it('runs a queue that reached its unit bound without waiting for the delay', async () => {
+    const units = new Map([
+      [1, 600],
+      [2, 600],
+      [3, 600],
+    ]);
+    const { batcher, batches } = recordingBatcher({
+      maxBatchSize: 8,
+      maxQueueDelayMs: 10_000,
+      maxBatchUnits: 1000,
+      units,
+      runMs: 5,
+    });
+    [1, 2, 3].forEach((item) => batcher.push(item, 1));
+    await sleep(30);
+    expect(batches).toEqual([[1], [2]]);
   });
 
   it('waits up to the queue delay for a partial batch, then runs it', async () => {

@@ -18,6 +18,19 @@ export interface BatcherOptions<T> {
    * delay counts from the oldest item's arrival, time spent behind a running batch included.
    */
   fixedSize?: boolean;
+  /**
+   * Dynamic batching: batch sizes, ascending, that run as soon as enough items are queued, without
+   * waiting for `maxBatchSize` or the delay (Triton's preferred_batch_size); the largest one the
+   * queue can fill runs.
+   */
+  preferredBatchSizes?: readonly number[];
+  /**
+   * Most input units one batch holds (`unitsOf`); a queue holding that many runs at once. An item
+   * larger than the bound runs alone. Infinity or undefined for no bound.
+   */
+  maxBatchUnits?: number;
+  /** What an item costs a batch, in input units; 1 when not given. */
+  unitsOf?: (item: T) => number;
   /** Number of priority levels; level 0 is the highest (see `PRIORITY_SHARE_WEIGHTS`). */
   priorityLevels: number;
   /**
@@ -43,6 +56,7 @@ export interface BatcherOptions<T> {
 
 interface Queued<T> {
   item: T;
+  units: number;
   queuedAtMs: number;
   /** The deadline on the `performance.now()` clock; Infinity without one. */
   deadlineAtMs: number;
@@ -51,8 +65,8 @@ interface Queued<T> {
 const SHARED_TENANT: TenantShare = { tenant: '', weight: 1 };
 
 /**
- * Groups items into batches for one model: a batch goes to `run` when it is full, when its queue
- * delay has passed, when waiting longer would break the tightest deadline in it, or on flush; one
+ * Groups items into batches for one model: a batch goes to `run` when it is full (in items or in
+ * input units), when a preferred size is queued, when its queue delay has passed, when waiting longer would break the tightest deadline in it, or on flush; one
  * batch runs at a time. Its items are taken by weighted shares of the priority levels and, within a
  * level, of the tenants (FairQueue). Dynamic batching by default, static batching with
  * `fixedSize`; no batching is a batch size of 1.
@@ -65,6 +79,8 @@ export class Batcher<T> {
   #immediate: NodeJS.Immediate | undefined;
   #flushing = false;
   #maxQueueDelayMs: number;
+  /** Input units of the queued items. */
+  #queuedUnits = 0;
   /** When the executor last became free, on the `performance.now()` clock. */
   #freeSinceMs = -Infinity;
 
@@ -87,11 +103,13 @@ export class Batcher<T> {
     const queuedAtMs = performance.now();
     const deadlineUnixMs = this.options.deadlineUnixMs?.(item);
     const deadlineAtMs = deadlineUnixMs === undefined ? Infinity : queuedAtMs + deadlineUnixMs - Date.now();
+    const units = this.options.unitsOf?.(item) ?? 1;
     this.#queue.push(
-      { item, queuedAtMs, deadlineAtMs },
+      { item, units, queuedAtMs, deadlineAtMs },
       level,
       this.options.tenantOf?.(item) ?? SHARED_TENANT,
     );
+    this.#queuedUnits += units;
     this.#schedule();
   }
 
@@ -115,6 +133,7 @@ export class Batcher<T> {
   /** Removes and returns every queued (not running) item, e.g. to hand them back on shutdown. */
   takeQueued(): T[] {
     const items = this.#queue.clear().map((entry) => entry.item);
+    this.#queuedUnits = 0;
     this.#clearTimers();
     return items;
   }
@@ -131,23 +150,27 @@ export class Batcher<T> {
       this.#flushing = false;
       return;
     }
-    if (this.#flushing || queued >= this.options.maxBatchSize) {
-      this.#dispatch();
+    if (this.#flushing || queued >= this.options.maxBatchSize || this.#queuedUnits >= this.#maxBatchUnits) {
+      this.#dispatch(this.options.maxBatchSize);
       return;
     }
-    const remainingMs = this.#closeAtMs() - nowMs;
-    if (remainingMs <= 0) {
+    const preferredSizeQueued = this.#largestPreferredSize(queued) !== undefined;
+    const closeAtMs = this.#closeAtMs();
+    if (preferredSizeQueued || closeAtMs <= nowMs) {
       // Jobs pulled in one read arrive one callback at a time; waiting for the end of this turn of
       // the event loop lets all of them join the batch instead of the first one running alone.
       this.#immediate ??= setImmediate(() => {
         this.#immediate = undefined;
-        if (this.#runningPromise === undefined && this.queuedCount > 0) this.#dispatch();
+        if (this.#runningPromise !== undefined || this.queuedCount === 0) return;
+        const waitedEnough = this.#closeAtMs() <= performance.now();
+        const size = waitedEnough ? undefined : this.#largestPreferredSize(this.queuedCount);
+        this.#dispatch(size ?? this.options.maxBatchSize);
       });
     } else {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#schedule();
-      }, remainingMs);
+      }, closeAtMs - nowMs);
     }
   }
 
@@ -168,12 +191,25 @@ export class Batcher<T> {
     return Math.min(formingSinceMs + this.#maxQueueDelayMs, tightestMs - expectedRunMs);
   }
 
+  get #maxBatchUnits(): number {
+    return this.options.maxBatchUnits ?? Infinity;
+  }
+
+  /** The largest preferred batch size `queued` items fill, if any. */
+  #largestPreferredSize(queued: number): number | undefined {
+    const sizes = this.options.preferredBatchSizes ?? [];
+    return sizes.findLast((size) => size <= queued);
+  }
+
   /** Hands queued items whose deadline has passed to `onExpired`, so they never run. */
   #removeExpired(nowMs: number): void {
     const onExpired = this.options.onExpired;
     if (onExpired === undefined) return;
     const expired = this.#queue.removeWhere((entry) => entry.deadlineAtMs <= nowMs);
-    for (const entry of expired) onExpired(entry.item);
+    for (const entry of expired) {
+      this.#queuedUnits -= entry.units;
+      onExpired(entry.item);
+    }
   }
 
   #clearTimers(): void {
@@ -183,10 +219,18 @@ export class Batcher<T> {
     this.#immediate = undefined;
   }
 
-  #dispatch(): void {
+  /** Runs a batch of up to `size` queued items, within the unit bound. */
+  #dispatch(size: number): void {
     this.#clearTimers();
     this.#removeExpired(performance.now());
-    const batch = this.#queue.take(this.options.maxBatchSize).map((entry) => entry.item);
+    let units = 0;
+    const fitsUnitBound = (entry: Queued<T>) => {
+      if (units > 0 && units + entry.units > this.#maxBatchUnits) return false;
+      units += entry.units;
+      return true;
+    };
+    const batch = this.#queue.take(size, fitsUnitBound).map((entry) => entry.item);
+    this.#queuedUnits -= units;
     if (batch.length === 0) return;
     this.#running = batch;
     this.#runningPromise = this.options.run(batch).finally(() => {

@@ -53,6 +53,30 @@ describe('FairQueue', () => {
     expect(queue.take(2)).toEqual(['job@light-1', 'job@flood-5']);
   });
 
+  it('stops a take at the first item that does not fit and gives that item first next time, in the same order an unbounded take would', () => {
+    const bounded = new FairQueue<string>(3);
+    const unbounded = new FairQueue<string>(3);
+    for (const queue of [bounded, unbounded]) {
+      pushMany(queue, 'p2', 6, 1);
+      pushMany(queue, 'p1@a', 6, 0, 2);
+      pushMany(queue, 'p1@b', 6, 0);
+    }
+    const batches: string[][] = [];
+    for (const slots of [1, 2, 1, 3, 1]) {
+      let taken = 0;
+      batches.push(bounded.take(10, () => (taken += 1) <= slots));
+    }
+
+    expect(batches.map((batch) => batch.length)).toEqual([1, 2, 1, 3, 1]);
+    expect(batches.flat()).toEqual(unbounded.take(8));
+  });
+
+  it('always takes the first item, even one that fits no batch', () => {
+    const queue = new FairQueue<string>(1);
+    pushMany(queue, 'huge', 2, 0);
+    expect(queue.take(5, () => false)).toEqual(['huge-1']);
+  });
+
   it('counts items without a tenant as one shared tenant', () => {
     const queue = new FairQueue<string>(3);
     pushMany(queue, 'anyone', 3, 0);

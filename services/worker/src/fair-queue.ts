@@ -15,6 +15,7 @@ export interface TenantShare {
 }
 
 interface TenantQueue<E> {
+  readonly tenant: string;
   items: E[];
   weight: number;
   /** Slots left in this tenant's current turn (deficit round robin, one slot per item). */
@@ -69,7 +70,7 @@ export class FairQueue<E> {
     const weight = Math.max(1, share.weight);
     let queue = target.tenants.get(share.tenant);
     if (queue === undefined) {
-      queue = { items: [], weight, deficit: 0 };
+      queue = { tenant: share.tenant, items: [], weight, deficit: 0 };
       target.tenants.set(share.tenant, queue);
     }
     // The newest job's weight counts: a tier whose weight changed applies from its next job on.
@@ -86,10 +87,22 @@ export class FairQueue<E> {
     }
   }
 
-  /** Removes and returns up to `count` items, in the order the weighted round robins give them. */
-  take(count: number): E[] {
+  /**
+   * Removes and returns up to `count` items, in the order the weighted round robins give them.
+   * `fits`, asked once about each next item, can end the take early: the item it refuses stays first
+   * in line for the next take, as if this take had stopped before it. The first item is always taken.
+   */
+  take(count: number, fits: (item: E) => boolean = () => true): E[] {
     const taken: E[] = [];
-    while (taken.length < count && this.#size > 0) taken.push(this.#takeFrom(this.#pickLevel()));
+    while (taken.length < count && this.#size > 0) {
+      const { level, undo } = this.#pickLevel();
+      const next = this.#turnHolder(level);
+      if (!fits(next.items[0] as E) && taken.length > 0) {
+        undo();
+        break;
+      }
+      taken.push(this.#takeFrom(level, next));
+    }
     return taken;
   }
 
@@ -97,13 +110,13 @@ export class FairQueue<E> {
   removeWhere(predicate: (item: E) => boolean): E[] {
     const removed: E[] = [];
     for (const level of this.#levels) {
-      for (const [tenant, queue] of level.tenants) {
+      for (const queue of level.tenants.values()) {
         const kept: E[] = [];
         for (const item of queue.items) (predicate(item) ? removed : kept).push(item);
         if (kept.length === queue.items.length) continue;
         level.size -= queue.items.length - kept.length;
         queue.items = kept;
-        if (kept.length === 0) this.#dropTenant(level, tenant, queue);
+        if (kept.length === 0) this.#dropTenant(level, queue);
       }
     }
     this.#size -= removed.length;
@@ -115,39 +128,44 @@ export class FairQueue<E> {
     return this.removeWhere(() => true);
   }
 
-  /** Smooth weighted round robin (as nginx balances upstreams) over the levels with items. */
-  #pickLevel(): Level<E> {
+  /**
+   * Smooth weighted round robin (as nginx balances upstreams) over the levels with items, and how
+   * to take the pick back (when the item it would give is not taken after all).
+   */
+  #pickLevel(): { level: Level<E>; undo: () => void } {
     let best: Level<E> | undefined;
     let total = 0;
+    const credited: [Level<E>, number][] = [];
     for (const [index, level] of this.#levels.entries()) {
       if (level.size === 0) continue;
       const weight = PRIORITY_SHARE_WEIGHTS[index] ?? 1;
       level.credit += weight;
       total += weight;
+      credited.push([level, weight]);
       // Strictly greater: on a tie the higher priority wins.
       if (best === undefined || level.credit > best.credit) best = level;
     }
     const picked = best as Level<E>;
     picked.credit -= total;
-    return picked;
+    const undo = () => {
+      picked.credit += total;
+      for (const [level, weight] of credited) level.credit -= weight;
+    };
+    return { level: picked, undo };
   }
 
-  /** Deficit round robin over the level's tenants; the level has at least one item. */
-  #takeFrom(level: Level<E>): E {
+  /**
+   * Deficit round robin over the level's tenants: the tenant whose turn it is, with a slot left in
+   * it; the level has at least one item. A new turn adds the tenant's weight to its slots.
+   */
+  #turnHolder(level: Level<E>): TenantQueue<E> {
     for (;;) {
       const [tenant, queue] = level.tenants.entries().next().value as [string, TenantQueue<E>];
       if (level.current !== queue) {
         queue.deficit += queue.weight;
         level.current = queue;
       }
-      if (queue.deficit >= 1) {
-        queue.deficit -= 1;
-        const item = queue.items.shift() as E;
-        level.size -= 1;
-        this.#size -= 1;
-        if (queue.items.length === 0) this.#dropTenant(level, tenant, queue);
-        return item;
-      }
+      if (queue.deficit >= 1) return queue;
       // Its turn is over: to the back of the round.
       level.tenants.delete(tenant);
       level.tenants.set(tenant, queue);
@@ -155,8 +173,18 @@ export class FairQueue<E> {
     }
   }
 
-  #dropTenant(level: Level<E>, tenant: string, queue: TenantQueue<E>): void {
-    level.tenants.delete(tenant);
+  /** Takes the first item of `queue`, the turn holder of `level`. */
+  #takeFrom(level: Level<E>, queue: TenantQueue<E>): E {
+    queue.deficit -= 1;
+    const item = queue.items.shift() as E;
+    level.size -= 1;
+    this.#size -= 1;
+    if (queue.items.length === 0) this.#dropTenant(level, queue);
+    return item;
+  }
+
+  #dropTenant(level: Level<E>, queue: TenantQueue<E>): void {
+    level.tenants.delete(queue.tenant);
     if (level.current === queue) level.current = undefined;
     // An emptied level starts afresh when items return, neither owed nor owing slots.
     if (level.size === 0) level.credit = 0;

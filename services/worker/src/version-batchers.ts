@@ -8,6 +8,8 @@ export interface VersionBatchersOptions<T> extends BatchLimits {
   priorityLevels: number;
   /** The tenant an item counts against and its weight; see BatcherOptions. */
   tenantOf?: (item: T) => TenantShare;
+  /** What an item costs a batch, in input units; see BatcherOptions. */
+  unitsOf?: (item: T) => number;
   /** Executes one batch, all of one version. Must not throw: failures are the runner's to answer. */
   run: (version: string, batch: T[]) => Promise<void>;
   /** An item's deadline, Unix ms; see BatcherOptions. */

@@ -22,6 +22,7 @@ export interface HostedModelState {
 
 const MICROS_PER_SECOND = 1_000_000;
 /** Cold starts run from milliseconds (a small onnx file) to minutes (large weights). */
+const PADDING_WASTE_BUCKETS = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 const LOAD_BUCKETS_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 /** The worker's batch and job metric families, registered on `registry`. */
@@ -45,6 +46,15 @@ function createInstruments(registry: Registry) {
       'switchboard_worker_batch_execute_duration_seconds',
       'Runtime execution time of one batch.',
       DURATION_BUCKETS_SECONDS,
+    ),
+    paddingWaste: perModelHistogram(
+      'switchboard_worker_batch_padding_waste_ratio',
+      "Share of a batch's padded input that is padding: 1 - input units / (jobs x largest job's units).",
+      PADDING_WASTE_BUCKETS,
+    ),
+    inputUnits: perModelCounter(
+      'switchboard_worker_batch_input_units_total',
+      "Input units of executed batches' jobs (elements of numeric inputs, ~tokens of text).",
     ),
     busy: perModelCounter(
       'switchboard_worker_busy_seconds_total',
@@ -74,7 +84,8 @@ export function createWorkerMetrics(
   registry: Registry,
   hosted: () => HostedModelState[],
 ): ModelServerObserver {
-  const { batches, batchSize, execute, busy, jobs, load } = createInstruments(registry);
+  const { batches, batchSize, paddingWaste, inputUnits, execute, busy, jobs, load } =
+    createInstruments(registry);
   const windows = new Map<string, BusyWindow>();
   registerHostedGauges(registry, hosted, windows);
   return {
@@ -83,6 +94,8 @@ export function createWorkerMetrics(
       const seconds = Number(record.executeUs) / MICROS_PER_SECOND;
       batches.inc(labels);
       batchSize.observe(labels, record.size);
+      paddingWaste.observe(labels, record.paddingWaste);
+      inputUnits.inc(labels, Number(record.inputUnits));
       execute.observe(labels, seconds);
       busy.inc(labels, seconds);
       const window = windows.get(record.model) ?? new BusyWindow();
