@@ -6,6 +6,7 @@ export {
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
+  PermissionDeniedError,
   ResourceExhaustedError,
   SwitchboardError,
   UnauthenticatedError,

@@ -62,6 +62,15 @@ export class UnauthenticatedError extends SwitchboardError {
   readonly retryable = false;
 }
 
+/**
+ * Thrown when a caller is known but not allowed to do what it asked: a tenant calling a model or
+ * route outside its access list, or an admin call with the wrong credential.
+ */
+export class PermissionDeniedError extends SwitchboardError {
+  readonly code = StatusCode.PERMISSION_DENIED;
+  readonly retryable = false;
+}
+
 /** Thrown when the system is in a state that does not allow the operation (e.g. a model no worker can load). */
 export class FailedPreconditionError extends SwitchboardError {
   readonly code = StatusCode.FAILED_PRECONDITION;
