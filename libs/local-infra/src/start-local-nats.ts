@@ -5,7 +5,7 @@ import { spawnLocalProcess } from './local-process.js';
 import { probeNatsJetStream } from './probe-nats-jetstream.js';
 import { createTemporaryDirectory } from './temporary-directory.js';
 import { waitUntilReady } from './wait-until-ready.js';
-import type { LocalProcess } from './local-process.js';
+import type { LocalProcess, SpawnedProcess } from './local-process.js';
 import type { Logger } from './logger.js';
 
 /** How long a fresh nats-server may take to accept clients (it usually takes ~20 ms). */
@@ -31,6 +31,17 @@ export interface LocalNatsOptions {
 export interface LocalNats extends LocalProcess {
   /** `nats://127.0.0.1:<port>` */
   readonly url: string;
+  /**
+   * Stops the server but keeps its JetStream store, so {@link LocalNats.restartServer} brings back its
+   * streams, consumers and unacknowledged messages: a NATS outage for fault-injection tests.
+   */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the server again on the same port and store (stopping it first if it runs) and resolves
+   * once it accepts clients; `pid` is then the new process's.
+   * @throws {LocalProcessStartError} when it exits early or is not ready in time (the port was taken meanwhile)
+   */
+  restartServer(): Promise<void>;
 }
 
 /** What to tell someone who has no nats-server binary. */
@@ -40,12 +51,11 @@ export const NATS_INSTALL_HINT =
 
 async function startOnPort(binary: string, port: number, options: LocalNatsOptions): Promise<LocalNats> {
   const directory = await createTemporaryDirectory('switchboard-nats-', options.directory);
-  try {
+  const launch = async (): Promise<SpawnedProcess> => {
     const server = await spawnLocalProcess({
       command: binary,
       args: ['-a', HOST, '-p', String(port), '-js', '-sd', directory.path],
       cwd: directory.path,
-      onStopped: directory.remove,
       label: 'nats',
       logger: options.logger,
     });
@@ -54,7 +64,25 @@ async function startOnPort(binary: string, port: number, options: LocalNatsOptio
       () => probeNatsJetStream(HOST, port),
       options.startTimeoutMs ?? DEFAULT_NATS_START_TIMEOUT_MS,
     );
-    return { pid: server.pid, directory: directory.path, url: `nats://${HOST}:${port}`, stop: server.stop };
+    return server;
+  };
+  try {
+    let server = await launch();
+    let stopping: Promise<void> | undefined;
+    // The store outlives restarts, so only the final stop removes it.
+    return {
+      get pid() {
+        return server.pid;
+      },
+      directory: directory.path,
+      url: `nats://${HOST}:${port}`,
+      stopServer: () => server.stop(),
+      restartServer: async () => {
+        await server.stop();
+        server = await launch();
+      },
+      stop: () => (stopping ??= server.stop().then(directory.remove)),
+    };
   } catch (error: unknown) {
     await directory.remove();
     throw error;

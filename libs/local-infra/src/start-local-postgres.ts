@@ -48,6 +48,17 @@ export interface LocalPostgresOptions {
 export interface LocalPostgres extends LocalProcess {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string;
+  /**
+   * Stops the server but keeps the cluster, so {@link LocalPostgres.restartServer} brings it back with
+   * its data: a database outage for fault-injection tests.
+   */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the server again on the same port and cluster (stopping it first if it runs) and resolves
+   * once it accepts queries; `pid` is then the new process's.
+   * @throws {LocalProcessStartError} when it exits early or is not ready in time (the port was taken meanwhile)
+   */
+  restartServer(): Promise<void>;
 }
 
 /** What to tell someone who has no PostgreSQL server binaries. */
@@ -114,14 +125,21 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
       user,
       logger: options.logger,
     });
-    const server = await startOnFreePort(options.port, (port) => serveCluster(context, port));
+    let server = await startOnFreePort(options.port, (port) => serveCluster(context, port));
     let stopping: Promise<void> | undefined;
-    // The cluster outlives a server start that lost a port race, so only the final stop removes it.
+    // The cluster outlives a server start that lost a port race and restarts, so only the final stop removes it.
     const stop = (): Promise<void> => (stopping ??= server.stop().then(directory.remove));
     return {
-      pid: server.pid,
+      get pid() {
+        return server.pid;
+      },
       directory: directory.path,
       url: `postgres://postgres@${HOST}:${server.port}/postgres`,
+      stopServer: () => server.stop(),
+      restartServer: async () => {
+        await server.stop();
+        server = await serveCluster(context, server.port);
+      },
       stop,
     };
   } catch (error: unknown) {

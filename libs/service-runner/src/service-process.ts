@@ -7,11 +7,18 @@ import { fileURLToPath } from 'node:url';
 /** A Switchboard service running as a child process, its output going to a log file. */
 export interface ServiceProcess {
   readonly name: string;
+  /** Process id; 0 when the process could not be started. */
+  readonly pid: number;
   readonly logFile: string;
   /** Resolves when the process exits, with its exit code (null when killed by a signal or never started). */
   readonly exited: Promise<number | null>;
   /** Sends SIGTERM (the service drains), then SIGKILL after `graceMs`. Resolves once it exited. */
   stop(graceMs: number): Promise<void>;
+  /**
+   * Sends `signal` if the process still runs, e.g. SIGKILL, SIGSTOP or SIGCONT for fault injection.
+   * @returns whether it was sent
+   */
+  signal(signal: NodeJS.Signals): boolean;
 }
 
 /**
@@ -50,12 +57,15 @@ export function startServiceProcess(
       resolve(null);
     });
   });
+  const running = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
   return {
     name,
+    pid: child.pid ?? 0,
     logFile,
     exited,
+    signal: (signal) => running() && child.kill(signal),
     async stop(graceMs) {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      if (running()) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
         await exited;
