@@ -3,6 +3,12 @@ import { StatusCode } from './status-code.js';
 /** Options every Switchboard error accepts. */
 export interface SwitchboardErrorOptions {
   cause?: unknown;
+  /**
+   * How long the caller should wait before retrying, in milliseconds; sent to gRPC clients as
+   * google.rpc.RetryInfo. Only for refusals that a retry after that time may overcome (overload,
+   * rate limits, a dependency coming back).
+   */
+  retryAfterMs?: number;
 }
 
 /**
@@ -13,10 +19,13 @@ export interface SwitchboardErrorOptions {
 export abstract class SwitchboardError extends Error {
   abstract readonly code: StatusCode;
   abstract readonly retryable: boolean;
+  /** When set, the caller should wait this many milliseconds before retrying (see SwitchboardErrorOptions). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: SwitchboardErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -38,10 +47,19 @@ export class AlreadyExistsError extends SwitchboardError {
   readonly retryable = false;
 }
 
-/** Thrown when a request exceeds a size limit or a capacity limit. */
+/**
+ * Thrown when a request exceeds a size limit or a capacity limit. With `retryAfterMs` it is a
+ * refusal of the moment (overload, a quota, a concurrency limit) that the same request may pass
+ * later, and so `retryable`; without, the request itself is too large and never will.
+ */
 export class ResourceExhaustedError extends SwitchboardError {
   readonly code = StatusCode.RESOURCE_EXHAUSTED;
-  readonly retryable = false;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: SwitchboardErrorOptions = {}) {
+    super(message, options);
+    this.retryable = options.retryAfterMs !== undefined;
+  }
 }
 
 /** Thrown when a request's deadline passed before it could be answered. */

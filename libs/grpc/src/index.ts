@@ -5,4 +5,5 @@ export { serve, startGrpcServer } from './start-grpc-server.js';
 export type { ServiceHandlers } from './service-implementation.js';
 export type { GrpcStatusObject } from './to-grpc-status.js';
 export { toGrpcStatus } from './to-grpc-status.js';
+export { encodeRetryInfo, readRetryDelayMs, STATUS_DETAILS_KEY } from './status-details.js';
 export { wireBytesOf } from './service-definition.js';

@@ -1,11 +1,14 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { SwitchboardError } from '@switchboard/errors';
+import { encodeRetryInfo, STATUS_DETAILS_KEY } from './status-details.js';
 
 /** A gRPC status ready to send: code and a client-safe message. */
 export interface GrpcStatusObject {
   code: GrpcStatus;
   details: string;
+  /** How long the client should wait before retrying, sent as google.rpc.RetryInfo; undefined for none. */
+  retryAfterMs?: number;
   /** True when the error was not a known Switchboard error; the caller must log its cause. */
   unexpected: boolean;
 }
@@ -16,12 +19,21 @@ export interface GrpcStatusObject {
  */
 export function toGrpcStatus(error: unknown): GrpcStatusObject {
   if (error instanceof SwitchboardError) {
-    return { code: error.code as number as GrpcStatus, details: error.message, unexpected: false };
+    const status = { code: error.code as number as GrpcStatus, details: error.message, unexpected: false };
+    return error.retryAfterMs === undefined ? status : { ...status, retryAfterMs: error.retryAfterMs };
   }
   return { code: GrpcStatus.INTERNAL, details: 'internal error', unexpected: true };
 }
 
-/** Builds the ServiceError grpc-js callbacks expect from a status. */
+/**
+ * Builds the ServiceError grpc-js callbacks expect from a status; a retry delay travels as
+ * google.rpc.RetryInfo in `grpc-status-details-bin`, where standard gRPC clients look for it.
+ */
 export function toServiceError(status: GrpcStatusObject): Partial<ServiceError> {
-  return { code: status.code, details: status.details, metadata: new Metadata() };
+  const metadata = new Metadata();
+  if (status.retryAfterMs !== undefined) {
+    const details = encodeRetryInfo(status.code, status.details, status.retryAfterMs);
+    metadata.set(STATUS_DETAILS_KEY, Buffer.from(details));
+  }
+  return { code: status.code, details: status.details, metadata };
 }
