@@ -7,10 +7,10 @@ import {
   concatBatch,
   countBatchRows,
   decodeInferInputs,
-  encodeOutputs,
   splitBatch,
 } from '@switchboard/tensors';
 import type { HeldJob } from './held-job.js';
+import { toJobResponse } from './job-response.js';
 import type { LoadedModel } from './runtimes/runtime.js';
 
 /** What happened to one job of a batch. */
@@ -29,12 +29,6 @@ interface Decoded {
   request: ModelInferRequest;
   inputs: Tensor[];
   rows: number;
-}
-
-/** A request may carry more inputs than it asked outputs for; keep only the ones it asked for. */
-function selectOutputs(request: ModelInferRequest, outputs: Tensor[]): Tensor[] {
-  const requested = request.outputs.map((output) => output.name);
-  return requested.length === 0 ? outputs : outputs.filter((output) => requested.includes(output.name));
 }
 
 /** The lowest confidence among a request's rows: the answer is only as sure as its least sure row. */
@@ -59,18 +53,9 @@ async function runGroup(model: LoadedModel, spec: ModelSpec, group: Decoded[]): 
     );
     let row = 0;
     return group.map((decoded, index) => {
-      const { outputs, rawOutputContents } = encodeOutputs(
-        selectOutputs(decoded.request, perJob[index] ?? []),
-      );
+      const response = toJobResponse(spec, decoded.request, perJob[index] ?? []);
       const confidence = requestConfidence(output.confidences, row, decoded.rows);
       row += decoded.rows;
-      const response = {
-        modelName: spec.name,
-        modelVersion: spec.version,
-        id: decoded.request.id,
-        outputs,
-        rawOutputContents,
-      };
       return { held: decoded.held, response, confidence, executeUs, batchSize };
     });
   } catch (error) {

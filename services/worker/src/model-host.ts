@@ -274,6 +274,7 @@ function servingKey(spec: ModelSpec): string {
     batching?.mode,
     batching?.maxBatchSize,
     batching?.maxQueueDelayUs,
+    batching?.maxStepTokens,
     tensors,
   ]);
 }

@@ -6,9 +6,11 @@ import type { Logger } from '@switchboard/logging';
 import { PRIORITY_LEVELS, ensureWorkConsumer } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
-import type { BatchingKnob, ModelInferRequest, ModelSpec } from '@switchboard/protocol';
+import type { BatchRecord, BatchingKnob, ModelInferRequest, ModelSpec } from '@switchboard/protocol';
 import { toBatchLimits } from './batch-limits.js';
+import type { BatchLimits } from './batch-limits.js';
 import { BatchRecorder } from './batch-recorder.js';
+import { ContinuousBatchers } from './continuous-batchers.js';
 import { describeJobProblem } from './describe-job-problem.js';
 import { countInputUnits } from './input-units.js';
 import { executeBatch } from './execute-batch.js';
@@ -18,9 +20,10 @@ import type { HeldJob } from './held-job.js';
 import { JobSettler } from './job-settler.js';
 import type { ModelServerObserver } from './model-server-observer.js';
 import { ModelVersions } from './model-versions.js';
-import type { LoadedVersion, ServedVersion, VersionLease } from './model-versions.js';
+import type { LoadedVersion, VersionLease } from './model-versions.js';
 import type { LoadedModel, Runtime } from './runtimes/runtime.js';
 import { VersionBatchers } from './version-batchers.js';
+import type { VersionScheduler } from './version-scheduler.js';
 import { endBatchSpan, endJobSpan, runInSpan, startBatchSpan, startJobSpan } from './worker-spans.js';
 
 export interface ModelServerOptions {
@@ -60,14 +63,15 @@ export interface HostedVersion extends LoadedVersion {
 
 /**
  * Serves one model on a worker: pulls its jobs from one durable consumer per priority, batches them
- * per version (see VersionBatchers), runs them on that version (the loaded current one, or another
- * loaded on demand by ModelVersions), answers each job and only then acks it. Jobs past their
+ * per version (VersionBatchers, or ContinuousBatchers for continuous batching), runs them on that
+ * version (the loaded current one, or another loaded on demand by ModelVersions), answers each job
+ * and only then acks it. Jobs past their
  * deadline are answered DEADLINE_EXCEEDED and jobs for a version the model does not have NOT_FOUND,
  * without running; retryable failures are retried up to `maxAttempts`, after which the job is
  * answered with an error and dead-lettered.
  */
 export class ModelServer {
-  readonly #batchers: VersionBatchers<HeldJob>;
+  readonly #batchers: VersionScheduler<HeldJob>;
   readonly #versions: ModelVersions;
   readonly #recorder: BatchRecorder;
   readonly #settler: JobSettler;
@@ -96,14 +100,36 @@ export class ModelServer {
     const limits = toBatchLimits(options.spec, options.knob?.maxQueueDelayUs);
     this.#maxQueueDelayMs = limits.maxQueueDelayMs;
     this.#executeTime = new ExecuteTimeEstimate(options.spec.latencyPriorMs);
-    this.#batchers = new VersionBatchers({
+    this.#batchers = this.#createScheduler(limits);
+  }
+
+  /** Continuous batching when the spec asks for it (the host loaded a step-wise model), batches otherwise. */
+  #createScheduler(limits: BatchLimits): VersionScheduler<HeldJob> {
+    const priorityLevels = PRIORITY_LEVELS.length;
+    const onExpired = (held: HeldJob) => this.#refuseExpired(held);
+    if (limits.continuous !== undefined) {
+      return new ContinuousBatchers({
+        model: this.options.spec.name,
+        workerId: this.options.workerId,
+        maxBatchSize: limits.maxBatchSize,
+        maxStepTokens: limits.continuous.maxStepTokens,
+        priorityLevels,
+        maxRequestBytes: this.options.maxRequestBytes,
+        acquire: (version) => this.#versions.acquire(version),
+        settler: this.#settler,
+        publishRecord: (record) => this.#publishRecord(record),
+        onExpired,
+      });
+    }
+    return new VersionBatchers({
       ...limits,
-      priorityLevels: PRIORITY_LEVELS.length,
+      priorityLevels,
       tenantOf: (held) => ({ tenant: held.job.tenant, weight: held.job.tenantWeight }),
+      unitsOf: (held) => held.inputUnits,
       run: (version, batch) => this.#runBatch(version, batch),
       deadlineUnixMs: (held) => Number(held.job.deadlineUnixMs),
       expectedRunMs: (batchSize) => this.#executeTime.expectedMs(batchSize),
-      onExpired: (held) => this.#refuseExpired(held),
+      onExpired,
     });
   }
 
@@ -296,7 +322,7 @@ export class ModelServer {
     }
     this.#executeTime.record(live.length, performance.now() - startedAt);
     this.#settleAll(outcomes, startedAtMs, served.model.synthetic);
-    this.#publishBatchRecord(served, outcomes, startedAtMs);
+    this.#publishRecord(this.#recorder.record(served, outcomes, startedAtMs));
     endBatchSpan(batchSpan, outcomes);
   }
 
@@ -314,8 +340,7 @@ export class ModelServer {
     }
   }
 
-  #publishBatchRecord(served: ServedVersion, outcomes: JobOutcome[], startedAtMs: number): void {
-    const record = this.#recorder.record(served, outcomes, startedAtMs);
+  #publishRecord(record: BatchRecord): void {
     const { connection, names, spec } = this.options;
     connection.publish(names.telemetryBatchSubject(spec.name), toBinary(BatchRecordSchema, record));
     this.options.observer?.batchFinished(record);

@@ -69,6 +69,38 @@ export function startBatchSpan(model: string, workerId: string, batch: HeldJob[]
   });
 }
 
+/**
+ * Runs one admission of continuous batching (the prefill of the jobs joining the running batch) in
+ * the INTERNAL span `batch admit <model>`, a root span linked to each joining job's span as a batch
+ * span is. A failed admission marks the span with the error, which is thrown on.
+ */
+export async function traceAdmission<R>(
+  model: string,
+  workerId: string,
+  batch: HeldJob[],
+  admit: () => Promise<R>,
+): Promise<R> {
+  const span = tracer.startSpan(`batch admit ${model}`, {
+    kind: SpanKind.INTERNAL,
+    root: true,
+    links: batch.map((held) => ({ context: held.span.spanContext() })),
+    attributes: {
+      [SPAN_ATTRIBUTES.model]: model,
+      [SPAN_ATTRIBUTES.workerId]: workerId,
+      [SPAN_ATTRIBUTES.batchSize]: batch.length,
+    },
+  });
+  let result: R;
+  try {
+    result = await runInSpan(span, admit);
+  } catch (error) {
+    endJobSpan(span, error);
+    throw error;
+  }
+  span.end();
+  return result;
+}
+
 /** Records how many jobs of the batch failed and ends its span. */
 export function endBatchSpan(span: Span, outcomes: JobOutcome[]): void {
   const failed = outcomes.filter((outcome) => 'error' in outcome).length;

@@ -69,3 +69,9 @@ export interface StepwiseModel extends LoadedModel {
    */
   step(): Promise<FinishedSequence[]>;
 }
+
+/** Whether a loaded model also runs step by step, as continuous batching needs. */
+export function isStepwiseModel(model: LoadedModel): model is StepwiseModel {
+  const candidate = model as Partial<StepwiseModel>;
+  return typeof candidate.admit === 'function' && typeof candidate.step === 'function';
+}
