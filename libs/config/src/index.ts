@@ -1,5 +1,14 @@
 export type { ConfigShape, Environment, ParsedConfig } from './parse-config.js';
-export { ConfigError, parseConfig, variable } from './parse-config.js';
+export { ConfigError, parseConfig, secretVariable, urlVariable, variable } from './parse-config.js';
+export type { GrpcTlsSettings, NatsSettings, NatsTlsSettings } from './security-variables.js';
+export {
+  adminTokenVariable,
+  grpcTlsVariables,
+  MIN_ADMIN_TOKEN_LENGTH,
+  natsSecurityVariables,
+  readGrpcTlsSettings,
+  readNatsSettings,
+} from './security-variables.js';
 export {
   envBoolean,
   envDurationMs,

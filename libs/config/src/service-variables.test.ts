@@ -92,6 +92,8 @@ describe('service variables', () => {
     const values = parseConfig(serviceVariables(9403), environment);
     expect(readServiceConfig(values, environment)).toEqual({
       natsUrl: 'nats://nats:4222',
+      nats: { url: 'nats://nats:4222' },
+      grpcTls: {},
       namespace: 'prod',
       metricsHost: '0.0.0.0',
       metricsPort: 9403,

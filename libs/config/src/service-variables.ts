@@ -1,6 +1,13 @@
 import { envEnum, envInt, envString, envUrl } from './env-readers.js';
-import { variable } from './parse-config.js';
-import type { Environment } from './parse-config.js';
+import { ConfigError, urlVariable, variable } from './parse-config.js';
+import type { Environment, ParsedConfig } from './parse-config.js';
+import {
+  grpcTlsVariables,
+  natsSecurityVariables,
+  readGrpcTlsSettings,
+  readNatsSettings,
+} from './security-variables.js';
+import type { GrpcTlsSettings, NatsSettings } from './security-variables.js';
 
 // The variables several services read, declared once so that their defaults (documented in each
 // service's README) and the examples in error messages cannot drift apart. Each is a piece of a
@@ -22,7 +29,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * @default 'nats://127.0.0.1:4222'
  */
 export const natsUrlVariable = {
-  NATS_URL: variable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), DEFAULT_NATS_URL),
+  NATS_URL: urlVariable(envUrl(['nats:', 'tls:'], DEFAULT_NATS_URL), DEFAULT_NATS_URL),
 };
 
 /**
@@ -50,7 +57,7 @@ export const namespaceVariable = {
  * @default 'postgres://postgres@127.0.0.1:5432/postgres'
  */
 export const databaseUrlVariable = {
-  DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL),
+  DATABASE_URL: urlVariable(envUrl(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL),
 };
 
 /** The TELEMETRY stream's default byte limit: 1 GiB. */
@@ -92,12 +99,15 @@ export function metricsVariables(defaultPort: number) {
 }
 
 /**
- * The variables every Switchboard service reads: `NATS_URL`, `SWITCHBOARD_NAMESPACE`,
+ * The variables every Switchboard service reads: `NATS_URL` with its credentials and TLS
+ * ({@link natsSecurityVariables}), gRPC TLS ({@link grpcTlsVariables}), `SWITCHBOARD_NAMESPACE`,
  * `METRICS_HOST`/`METRICS_PORT` (with the service's own default port) and `LOG_LEVEL`.
  */
 export function serviceVariables(defaultMetricsPort: number) {
   return {
     ...natsUrlVariable,
+    ...natsSecurityVariables,
+    ...grpcTlsVariables,
     ...namespaceVariable,
     ...metricsVariables(defaultMetricsPort),
     ...logLevelVariable,
@@ -108,6 +118,10 @@ export function serviceVariables(defaultMetricsPort: number) {
 export interface ServiceConfig {
   /** NATS server (`NATS_URL`). */
   readonly natsUrl: string;
+  /** NATS server, credentials and TLS (`NATS_URL`, `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS_FILE`, `NATS_TLS_*`). */
+  readonly nats: NatsSettings;
+  /** TLS of this service's gRPC server and clients (`GRPC_TLS_*`); empty for plaintext. */
+  readonly grpcTls: GrpcTlsSettings;
   /** Prefix of every subject, stream and bucket name; '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
   readonly namespace: string;
   /** Interface the Prometheus /metrics endpoint binds to (`METRICS_HOST`). */
@@ -132,12 +146,14 @@ function pickOtelVariables(environment: Environment): Readonly<Record<string, st
   return Object.freeze(picked);
 }
 
+type ParsedSecurity = ParsedConfig<typeof natsSecurityVariables> & ParsedConfig<typeof grpcTlsVariables>;
+
 /**
  * Picks the common settings out of values parsed with {@link serviceVariables}, plus the OTEL_*
  * variables of `environment`.
  */
 export function readServiceConfig(
-  values: {
+  values: ParsedSecurity & {
     NATS_URL: string;
     SWITCHBOARD_NAMESPACE: string;
     METRICS_HOST: string;
@@ -146,12 +162,35 @@ export function readServiceConfig(
   },
   environment: Environment,
 ): ServiceConfig {
+  const [nats, grpcTls] = readAll(
+    () => readNatsSettings(values.NATS_URL, values),
+    () => readGrpcTlsSettings(values),
+  );
   return {
     natsUrl: values.NATS_URL,
+    nats,
+    grpcTls,
     namespace: values.SWITCHBOARD_NAMESPACE,
     metricsHost: values.METRICS_HOST,
     metricsPort: values.METRICS_PORT,
     logLevel: values.LOG_LEVEL,
     otelEnvironment: pickOtelVariables(environment),
   };
+}
+
+/** Runs both readers and reports the problems of both at once, so the operator fixes them in one go. */
+function readAll<A, B>(first: () => A, second: () => B): [A, B] {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const results = [attempt(first), attempt(second)] as [A, B];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results;
 }
