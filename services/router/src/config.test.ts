@@ -89,6 +89,26 @@ describe('loadConfig', () => {
     }
   });
 
+  it('gives tiers rate, burst and concurrency limits, and a tier configured without them none', () => {
+    expect(loadConfig({}).tiers).toMatchObject({
+      free: { ratePerSecond: 10, burst: 20, maxConcurrent: 8 },
+      standard: { ratePerSecond: 0, maxConcurrent: 1024 },
+    });
+    const config = loadConfig({
+      ROUTER_TIERS: '{"gold":{"slaMs":200,"ratePerSecond":50,"burst":5},"standard":{"slaMs":2000}}',
+    });
+    expect(config.tiers).toMatchObject({
+      gold: { ratePerSecond: 50, burst: 5, maxConcurrent: 0 },
+      standard: { ratePerSecond: 0, burst: 0, maxConcurrent: 0 },
+    });
+  });
+
+  it('refuses a deadline cap below the default timeout or above the 120 s duplicate window', () => {
+    expect(loadConfig({}).maxDeadlineMs).toBe(60_000);
+    expect(() => loadConfig({ ROUTER_MAX_DEADLINE: '10s' })).toThrow(/ROUTER_MAX_DEADLINE=10000ms/);
+    expect(() => loadConfig({ ROUTER_MAX_DEADLINE: '5m' })).toThrow(/at most 120s/);
+  });
+
   it('refuses tier settings that are not JSON, lack a budget, or miss the default tier', () => {
     expect(() => loadConfig({ ROUTER_TIERS: '{gold' })).toThrow(/ROUTER_TIERS=.*expected JSON/s);
     expect(() => loadConfig({ ROUTER_TIERS: '{"gold":{"minQuality":1}}' })).toThrow(/ROUTER_TIERS=/);

@@ -44,21 +44,50 @@ export interface TierSettings {
    * @default 1
    */
   shareWeight: number;
+  /**
+   * Requests a tenant of the tier may start per second, counted across every router replica (KV
+   * `ratelimits`); 0 for no limit. Beyond it (and its burst) requests are refused with
+   * RESOURCE_EXHAUSTED and a retry delay.
+   * @default 0 (10 for `free`)
+   */
+  ratePerSecond: number;
+  /** Requests beyond `ratePerSecond` a tenant may send in any 10 s window. @default 0 (20 for `free`) */
+  burst: number;
+  /**
+   * Requests a tenant of the tier may have in flight on one router replica; 0 for no limit.
+   * @default 0 (8 for `free`, 1024 for `standard`, 4096 for `premium`)
+   */
+  maxConcurrent: number;
 }
 
 /** Above this a tier's turn would fill whole batches and the others' wait would grow with it. */
 const MAX_SHARE_WEIGHT = 64;
 const DEFAULT_SHARE_WEIGHT = 1;
 
+/**
+ * Only the free tier has a rate limit by default: what a paying tier may send depends on the capacity
+ * bought, which the router cannot know. Every tier has a concurrency ceiling against runaway clients,
+ * and overload is refused for all by the queue bounds (ROUTER_MAX_QUEUED_PER_MODEL, predicted wait).
+ */
 const DEFAULT_TIERS: Record<string, TierSettings> = {
-  free: { slaMs: 5_000, minQuality: 0, shareWeight: 1 },
-  standard: { slaMs: 1_000, minQuality: 0, shareWeight: 2 },
-  premium: { slaMs: 500, minQuality: 0.9, shareWeight: 4 },
+  free: { slaMs: 5_000, minQuality: 0, shareWeight: 1, ratePerSecond: 10, burst: 20, maxConcurrent: 8 },
+  standard: { slaMs: 1_000, minQuality: 0, shareWeight: 2, ratePerSecond: 0, burst: 0, maxConcurrent: 1024 },
+  premium: { slaMs: 500, minQuality: 0.9, shareWeight: 4, ratePerSecond: 0, burst: 0, maxConcurrent: 4096 },
 };
 const DEFAULT_TIER = 'standard';
 /** Consecutive failures that open a model's circuit. */
 const DEFAULT_BREAKER_FAILURES = 5;
 const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 5_000;
+/**
+ * Longest deadline a request may ask for; longer ones are clamped to it. Below JetStream's 120 s
+ * duplicate window, so a retried request id always finds its first attempt's answer cached.
+ */
+const DEFAULT_MAX_DEADLINE_MS = 60_000;
+const MAX_MAX_DEADLINE_MS = 120_000;
+/** Jobs queued or running for one model beyond which new requests for it are refused. */
+const DEFAULT_MAX_QUEUED_PER_MODEL = 5_000;
+/** Byte limit of the `results` bucket that answers retried request ids; oldest results go first. */
+const DEFAULT_RESULT_CACHE_MAX_BYTES = 256 * 1024 ** 2;
 /** The decisions bucket reserves its limit of JetStream storage; below 1 MiB it holds too few. */
 const MIN_DECISIONS_MAX_BYTES = 1024 ** 2;
 
@@ -66,6 +95,9 @@ const tierSchema = z.object({
   slaMs: z.number().positive(),
   minQuality: z.number().min(0).max(1).default(0),
   shareWeight: z.number().int().min(1).max(MAX_SHARE_WEIGHT).default(DEFAULT_SHARE_WEIGHT),
+  ratePerSecond: z.number().int().min(0).default(0),
+  burst: z.number().int().min(0).default(0),
+  maxConcurrent: z.number().int().min(0).default(0),
 });
 const tiersVariable = z.preprocess(
   (value) => (value === '' || value === undefined ? undefined : value),
@@ -88,6 +120,12 @@ const shape = {
   ROUTER_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
+  ROUTER_MAX_DEADLINE: variable(envDurationMs(DEFAULT_MAX_DEADLINE_MS), '60s'),
+  ROUTER_MAX_QUEUED_PER_MODEL: variable(envInt(DEFAULT_MAX_QUEUED_PER_MODEL, { min: 1 }), '5000'),
+  ROUTER_RESULT_CACHE_MAX_BYTES: variable(
+    envInt(DEFAULT_RESULT_CACHE_MAX_BYTES, { min: MIN_DECISIONS_MAX_BYTES }),
+    '268435456',
+  ),
   ROUTER_MAX_REQUEST_BYTES: variable(envInt(DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), '983040'),
   ROUTER_MAX_ID_BYTES: variable(envInt(DEFAULT_MAX_ID_BYTES, { min: 36 }), '256'),
   ROUTER_MAX_PARAMETERS: variable(envInt(DEFAULT_MAX_PARAMETERS, { min: 8 }), '64'),
@@ -121,6 +159,12 @@ export interface RouterConfig extends ServiceConfig {
   port: number;
   /** Deadline of requests that carry neither a gRPC deadline nor a `timeout` parameter. */
   defaultTimeoutMs: number;
+  /** Longest deadline a request may ask for (gRPC deadline or `timeout`); longer ones are clamped. */
+  maxDeadlineMs: number;
+  /** Jobs queued or running for one model (all routers) beyond which its requests are refused. */
+  maxQueuedPerModel: number;
+  /** Byte limit of the `results` bucket (answers kept for retried request ids) when this router creates it. */
+  resultCacheMaxBytes: number;
   /** Largest total input size of one request, in bytes (raw or typed contents). */
   maxRequestBytes: number;
   /** Bounds on every other size a client controls: ids, parameters, tensors, metadata. */
@@ -145,6 +189,14 @@ export interface RouterConfig extends ServiceConfig {
 /** @throws ConfigError naming every missing or malformed variable, or a default tier with no settings. */
 export function loadConfig(environment: Environment): RouterConfig {
   const values = parseConfig(shape, environment);
+  if (
+    values.ROUTER_MAX_DEADLINE < values.ROUTER_DEFAULT_TIMEOUT ||
+    values.ROUTER_MAX_DEADLINE > MAX_MAX_DEADLINE_MS
+  ) {
+    throw new ConfigError([
+      `ROUTER_MAX_DEADLINE=${values.ROUTER_MAX_DEADLINE}ms must be at least ROUTER_DEFAULT_TIMEOUT (${values.ROUTER_DEFAULT_TIMEOUT}ms) and at most 120s (the duplicate window that answers retried ids), e.g. 60s`,
+    ]);
+  }
   if (values.ROUTER_TIERS[values.ROUTER_DEFAULT_TIER] === undefined) {
     throw new ConfigError([
       `ROUTER_DEFAULT_TIER=${JSON.stringify(values.ROUTER_DEFAULT_TIER)} has no settings in ROUTER_TIERS (tiers: ${Object.keys(values.ROUTER_TIERS).join(', ')})`,
@@ -157,6 +209,9 @@ export function loadConfig(environment: Environment): RouterConfig {
     host: values.ROUTER_HOST,
     port: values.ROUTER_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
+    maxDeadlineMs: values.ROUTER_MAX_DEADLINE,
+    maxQueuedPerModel: values.ROUTER_MAX_QUEUED_PER_MODEL,
+    resultCacheMaxBytes: values.ROUTER_RESULT_CACHE_MAX_BYTES,
     maxRequestBytes: values.ROUTER_MAX_REQUEST_BYTES,
     limits: Object.freeze({
       maxIdBytes: values.ROUTER_MAX_ID_BYTES,
