@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { takeCpuSnapshot } from './cpu-usage.js';
-import type { CpuSnapshot, WatchedProcess } from './cpu-usage.js';
+import { cpuUsedBetween, takeCpuSnapshot } from '../shared/cpu-usage.js';
+import type { CpuSnapshot, WatchedProcess } from '../shared/cpu-usage.js';
 import { createLatencyHistogram } from '../shared/latency-histogram.js';
 import { runLoad } from './run-load.js';
 import type { LoadResult } from './run-load.js';
@@ -62,15 +62,7 @@ function maxRequestsFor(durationMs: number): number {
 
 /** Adds the CPU used between two snapshots to `cpuMs`; whatever the watched processes did not use is `rest`. */
 function addCpu(cpuMs: Map<string, number>, before: CpuSnapshot, after: CpuSnapshot): void {
-  let watched = 0;
-  for (const [name, ms] of after.processes) {
-    const used = ms - (before.processes.get(name) ?? ms);
-    watched += used;
-    cpuMs.set(name, (cpuMs.get(name) ?? 0) + used);
-  }
-  if (after.machineMs !== undefined && before.machineMs !== undefined) {
-    cpuMs.set('rest', (cpuMs.get('rest') ?? 0) + Math.max(0, after.machineMs - before.machineMs - watched));
-  }
+  for (const [name, ms] of cpuUsedBetween(before, after)) cpuMs.set(name, (cpuMs.get(name) ?? 0) + ms);
 }
 
 async function measureRound(path: BenchPath, concurrency: number, durationMs: number, totals: Totals) {

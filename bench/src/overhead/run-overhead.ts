@@ -1,11 +1,10 @@
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
+import { findNatsServerProcess } from '../shared/find-listening-pid.js';
 import { prepareRun } from '../shared/prepare-run.js';
 import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
 import { reportProgress } from '../shared/report-progress.js';
-import type { WatchedProcess } from './cpu-usage.js';
 import { describeBackgroundLoad } from './describe-background-load.js';
-import { findListeningPid } from './find-listening-pid.js';
 import { formatConcurrencyResults } from './format-results.js';
 import { measurePaths } from './measure-paths.js';
 import type { BenchPath, PathMeasurement } from './measure-paths.js';
@@ -13,20 +12,11 @@ import { evaluateTargets } from './overhead-targets.js';
 import type { OverheadFlags } from './parse-overhead-flags.js';
 import { startGrpcServerPath, startNatsPath, startSwitchboardPath } from './start-paths.js';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** The NATS server's process when it runs on this machine, so (b) and (c) are billed its CPU time. */
-function findNatsServer(natsUrl: string): WatchedProcess[] {
-  const url = new URL(natsUrl);
-  if (!LOOPBACK_HOSTS.has(url.hostname)) return [];
-  const pid = findListeningPid(Number(url.port || 4222));
-  return pid === undefined ? [] : [{ name: 'nats', pid }];
-}
-
 /** Starts the chosen paths in order; (b) and (c) are also billed the NATS server's CPU time. */
 async function startPaths(keys: readonly string[], context: RunContext, cleanup: CleanupStack) {
   const { natsUrl, databaseUrl, namespace, connection } = context;
-  const natsServer = findNatsServer(natsUrl);
+  const natsProcess = findNatsServerProcess(natsUrl);
+  const natsServer = natsProcess === undefined ? [] : [natsProcess];
   const withNats = (path: BenchPath): BenchPath => ({
     ...path,
     processes: [...path.processes, ...natsServer],

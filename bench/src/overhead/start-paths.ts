@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { startNodeChild } from '../shared/node-child.js';
 import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
-import type { WatchedProcess } from './cpu-usage.js';
+import type { WatchedProcess } from '../shared/cpu-usage.js';
 import type { BenchPath } from './measure-paths.js';
 import { createOipClient } from './oip-client.js';
 import type { OipClient } from './oip-client.js';

@@ -55,3 +55,21 @@ export function takeCpuSnapshot(processes: readonly WatchedProcess[]): CpuSnapsh
   }
   return { processes: times, machineMs: readMachineMs() };
 }
+
+/**
+ * The CPU milliseconds each watched process used between two snapshots, plus `rest`: what the
+ * machine used besides them (left out without /proc/stat).
+ */
+export function cpuUsedBetween(before: CpuSnapshot, after: CpuSnapshot): Map<string, number> {
+  const used = new Map<string, number>();
+  let watched = 0;
+  for (const [name, ms] of after.processes) {
+    const delta = ms - (before.processes.get(name) ?? ms);
+    watched += delta;
+    used.set(name, delta);
+  }
+  if (after.machineMs !== undefined && before.machineMs !== undefined) {
+    used.set('rest', Math.max(0, after.machineMs - before.machineMs - watched));
+  }
+  return used;
+}

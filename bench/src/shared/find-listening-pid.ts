@@ -50,3 +50,19 @@ export function findListeningPid(port: number): number | undefined {
   const owner = pids.find((pid) => ownsSocket(pid, inodes));
   return owner === undefined ? undefined : Number(owner);
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The NATS server's process when it runs on this machine (found by its listening port), so its CPU
+ * time can be billed to the paths that use it.
+ * @returns undefined when NATS runs elsewhere or its process cannot be found.
+ */
+export function findNatsServerProcess(
+  natsUrl: string,
+): { readonly name: 'nats'; readonly pid: number } | undefined {
+  const url = new URL(natsUrl);
+  if (!LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  const pid = findListeningPid(Number(url.port || 4222));
+  return pid === undefined ? undefined : { name: 'nats', pid };
+}
