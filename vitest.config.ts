@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { defaultExclude, defineConfig } from 'vitest/config';
 import type { Plugin, TestProjectInlineConfiguration, TestUserConfig } from 'vitest/config';
 
-/** Workspace folders that may hold tests: every package under libs/ and services/, plus models/ and bench/. */
+/** Workspace folders that may hold tests: every package under libs/ and services/, plus models/, bench/ and chaos/ (its unit tests; the suite itself runs with `pnpm test:chaos`). */
 const PACKAGE_GROUPS = ['libs', 'services'];
-const SINGLE_PACKAGES = ['models', 'bench'];
+const SINGLE_PACKAGES = ['models', 'bench', 'chaos'];
 
 /** The file names vitest itself looks for in a project folder. */
 const CONFIG_FILE_PATTERN = /^vite(st)?\.config\.(ts|mts|cts|js|mjs|cjs)$/;
