@@ -1,8 +1,10 @@
 import type { DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
-import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
+import { makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
 import type { Client, ServiceError } from '@grpc/grpc-js';
 import { toServiceDefinition } from './service-definition.js';
+import { toChannelCredentials } from './tls-credentials.js';
+import type { ClientTlsFiles } from './tls-credentials.js';
 
 /** Per-call options. */
 export interface CallOptions {
@@ -24,17 +26,30 @@ export type GrpcClient<S extends DescService> = { [K in keyof S['method']]: Unar
 /** Thrown by client calls: the gRPC status of the failed call. */
 export type GrpcCallError = ServiceError;
 
-/** Creates a client for `service` at `address` (host:port) over an insecure channel. */
-export function createGrpcClient<S extends DescService>(service: S, address: string): GrpcClient<S> {
+/** Options of a client, applying to every call. */
+export interface GrpcClientOptions {
+  /** TLS for the channel. @default plaintext */
+  tls?: ClientTlsFiles;
+  /** Metadata sent with every call (e.g. `authorization`); a call's own metadata wins. */
+  metadata?: Record<string, string>;
+}
+
+/** Creates a client for `service` at `address` (host:port), plaintext unless `options.tls` is given. */
+export function createGrpcClient<S extends DescService>(
+  service: S,
+  address: string,
+  clientOptions: GrpcClientOptions = {},
+): GrpcClient<S> {
   const Constructor = makeGenericClientConstructor(toServiceDefinition(service), service.typeName);
-  const client = new Constructor(address, credentials.createInsecure()) as Client &
+  const client = new Constructor(address, toChannelCredentials(clientOptions.tls)) as Client &
     Record<string, (...args: unknown[]) => unknown>;
   const calls: Record<string, unknown> = { close: () => client.close() };
   for (const method of service.methods) {
     calls[method.localName] = (request: never, options: CallOptions = {}) =>
       new Promise((resolve, reject) => {
         const metadata = new Metadata();
-        for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
+        const sent = { ...clientOptions.metadata, ...options.metadata };
+        for (const [key, value] of Object.entries(sent)) metadata.set(key, value);
         const callOptions =
           options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs };
         const invoke = client[method.localName];

@@ -1,10 +1,13 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
+import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@switchboard/logging';
 import { HealthImplementation } from 'grpc-health-check';
 import { addReflection } from './reflection.js';
 import { toServiceDefinition } from './service-definition.js';
 import { toServiceImplementation } from './service-implementation.js';
+import { toServerCredentials } from './tls-credentials.js';
+import type { ServerTlsFiles } from './tls-credentials.js';
 import type { ServiceHandlers } from './service-implementation.js';
 
 /** One service to serve with its handlers. Build it with {@link serve} to keep the pair type-checked. */
@@ -29,6 +32,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Largest request accepted, in bytes. @default 4 MiB (grpc-js' default) */
   maxReceiveMessageBytes?: number;
+  /** TLS (and, with a client CA, mTLS) for the port. @default plaintext */
+  tls?: ServerTlsFiles;
 }
 
 /** A listening gRPC server with health (grpc.health.v1) and reflection. */
@@ -48,6 +53,8 @@ const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
  * Health starts NOT_SERVING; the owner calls setServing(true) once its dependencies are up.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  // Read first: a missing certificate file stops the start before anything listens.
+  const serverCredentials = toServerCredentials(options.tls);
   const server = new Server({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
   });
@@ -68,7 +75,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     server,
     options.services.map(({ service }) => service),
   );
-  const port = await bind(server, `${options.host}:${options.port}`);
+  const port = await bind(server, `${options.host}:${options.port}`, serverCredentials);
   let stopping: Promise<void> | undefined;
   return {
     port,
@@ -82,11 +89,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   };
 }
 
-function bind(server: Server, address: string): Promise<number> {
+function bind(server: Server, address: string, serverCredentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
-    );
+    server.bindAsync(address, serverCredentials, (error, port) => (error ? reject(error) : resolve(port)));
   });
 }
 

@@ -10,3 +10,5 @@ export type { MetricsScrape } from './scrape-metrics.js';
 // One polling helper for tests, the CLI and the benchmark; it lives with the local infrastructure.
 export { waitFor } from '@switchboard/local-infra';
 export type { WaitForOptions } from '@switchboard/local-infra';
+export { createTestCertificates } from './create-test-certificates.js';
+export type { TestCertificates } from './create-test-certificates.js';

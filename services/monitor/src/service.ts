@@ -93,7 +93,7 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
   };
   try {
     const { database, aggregator } = await restoreAggregator(context);
-    const connection = await connectNats({ url: config.natsUrl, name: 'monitor', logger });
+    const connection = await connectNats({ ...config.nats, name: 'monitor', logger });
     context.resources.connection = connection;
     const manager = await jetstreamManager(connection);
     // Only the stream it reads: a missing INFER stream just means no queues yet (readQueueDepths).
@@ -207,6 +207,7 @@ async function serveStats(
     port: config.port,
     services: [serve(MonitorService, createMonitorHandlers(aggregator))],
     logger,
+    tls: config.grpcTls.server,
   });
   resources.server = server;
   const metrics = await startMetricsServer({

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  adminTokenVariable,
   databaseUrlVariable,
   envDurationMs,
   envInt,
@@ -66,6 +67,7 @@ const shape = {
   REGISTRY_ADDRESS: variable(envString(DEFAULT_REGISTRY_ADDRESS), 'registry:8010'),
   ...telemetryMaxBytesVariable,
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...adminTokenVariable,
 };
 
 /** Everything the optimizer reads from its environment, parsed and validated. */
@@ -94,6 +96,11 @@ export interface OptimizerConfig extends ServiceConfig {
   readonly registryAddress: string;
   /** The TELEMETRY stream's byte limit, reserved from JetStream's storage (`TELEMETRY_MAX_BYTES`). */
   readonly telemetryMaxBytes: number;
+  /**
+   * The admin token: ImportOutcomes and SetRouteSettings need it, and the optimizer sends it to the
+   * registry when applying canary verdicts; undefined: admin auth off (`SWITCHBOARD_ADMIN_TOKEN`).
+   */
+  readonly adminToken: string | undefined;
 }
 
 /**
@@ -134,5 +141,6 @@ export function loadConfig(environment: Environment): OptimizerConfig {
     canaryIntervalMs: parsed.OPTIMIZER_CANARY_INTERVAL,
     registryAddress: parsed.REGISTRY_ADDRESS,
     telemetryMaxBytes: parsed.TELEMETRY_MAX_BYTES,
+    adminToken: parsed.SWITCHBOARD_ADMIN_TOKEN,
   });
 }

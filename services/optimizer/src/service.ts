@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { serve, startGrpcServer } from '@switchboard/grpc';
+import { requireAdminToken, serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
@@ -115,7 +115,7 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
     standbyMessage: 'another optimizer learns for this namespace',
     logger,
   });
-  const connection = await connectNats({ url: config.natsUrl, name: 'optimizer', logger });
+  const connection = await connectNats({ ...config.nats, name: 'optimizer', logger });
   resources.connection = connection;
   const manager = await jetstreamManager(connection);
   // Only the stream it reads; the decisions bucket and the policy store are created if missing, so
@@ -229,14 +229,20 @@ async function serveOptimizer(
     services: [
       serve(
         OptimizerService,
-        createOptimizerHandlers({
-          ...intake,
-          canaries: resources.canaries?.watcher,
-          logger: logger.child({ component: 'grpc' }),
-        }),
+        requireAdminToken(
+          OptimizerService,
+          createOptimizerHandlers({
+            ...intake,
+            canaries: resources.canaries?.watcher,
+            logger: logger.child({ component: 'grpc' }),
+          }),
+          // GetPolicy is a read the dashboards and `switchboard policy show` make; it holds no secret.
+          { token: config.adminToken, openMethods: ['getPolicy'] },
+        ),
       ),
     ],
     logger,
+    tls: config.grpcTls.server,
   });
   resources.server = server;
   const metrics = await startMetricsServer({

@@ -1,7 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createGrpcClient } from '@switchboard/grpc';
+import { adminMetadata, createGrpcClient } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import type { Registry } from '@switchboard/metrics';
 import { ensureStreams } from '@switchboard/nats';
@@ -48,7 +48,10 @@ export interface CanaryWatching {
  */
 export async function startCanaryWatching(options: CanaryWatchingOptions): Promise<CanaryWatching> {
   const { config, names, connection, manager, database, registry, logger } = options;
-  const registryClient = createGrpcClient(RegistryService, config.registryAddress);
+  const registryClient = createGrpcClient(RegistryService, config.registryAddress, {
+    tls: config.grpcTls.client,
+    metadata: adminMetadata(config.adminToken),
+  });
   const watcher = new CanaryWatcher({
     database,
     registry,

@@ -1,4 +1,5 @@
 import {
+  adminTokenVariable,
   databaseUrlVariable,
   envInt,
   envString,
@@ -20,6 +21,7 @@ const shape = {
   REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
   REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...adminTokenVariable,
 };
 
 /** Everything the registry reads from its environment, parsed and validated. */
@@ -30,6 +32,8 @@ export interface RegistryConfig extends ServiceConfig {
   readonly host: string;
   /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
   readonly port: number;
+  /** The admin token every call but the model and route reads needs; undefined: auth off (`SWITCHBOARD_ADMIN_TOKEN`). */
+  readonly adminToken: string | undefined;
 }
 
 /**
@@ -43,5 +47,6 @@ export function loadConfig(environment: Environment): RegistryConfig {
     databaseUrl: parsed.DATABASE_URL,
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,
+    adminToken: parsed.SWITCHBOARD_ADMIN_TOKEN,
   });
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { serve, startGrpcServer } from '@switchboard/grpc';
+import { requireAdminToken, serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
@@ -15,6 +15,12 @@ import { openDatabase } from './open-database.js';
 import type { Database } from './open-database.js';
 import { RegistryMirror } from './registry-mirror.js';
 import { createRegistryMetrics } from './registry-metrics.js';
+
+/**
+ * Calls that stay open when admin auth is on: the model and route reads, which hold no secrets and
+ * which tools and dashboards use to look around. Every write, and the tenant list, needs the token.
+ */
+const OPEN_METHODS = ['getModel', 'listModels', 'getRoute', 'listRoutes'];
 
 /** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
 const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -73,7 +79,7 @@ async function startWith(
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   const names = createSubjectNames(config.namespace);
-  const connection = await connectNats({ url: config.natsUrl, name: 'registry', logger });
+  const connection = await connectNats({ ...config.nats, name: 'registry', logger });
   resources.connection = connection;
   const bucket = await openRegistryBucket(connection, names);
   const mirror = new RegistryMirror({
@@ -86,19 +92,17 @@ async function startWith(
   await mirror.reconcile();
   const metricsRegistry = createMetricsRegistry('registry');
   const metrics = createRegistryMetrics(metricsRegistry, database, logger.child({ component: 'metrics' }));
+  const handlers = createRegistryHandlers({ database, mirror, logger: logger.child({ component: 'grpc' }) });
+  const guarded = requireAdminToken(RegistryService, handlers, {
+    token: config.adminToken,
+    openMethods: OPEN_METHODS,
+  });
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
-    services: [
-      serve(
-        RegistryService,
-        metrics.countCalls(
-          RegistryService,
-          createRegistryHandlers({ database, mirror, logger: logger.child({ component: 'grpc' }) }),
-        ),
-      ),
-    ],
+    services: [serve(RegistryService, metrics.countCalls(RegistryService, guarded))],
     logger,
+    tls: config.grpcTls.server,
   });
   resources.server = server;
   resources.metrics = await startMetricsServer({
@@ -109,7 +113,13 @@ async function startWith(
   });
   server.setServing(true);
   logger.info(
-    { port: server.port, metricsPort: resources.metrics.port, namespace: config.namespace },
+    {
+      port: server.port,
+      metricsPort: resources.metrics.port,
+      namespace: config.namespace,
+      tls: config.grpcTls.server !== undefined,
+      adminAuth: config.adminToken !== undefined,
+    },
     'registry serving',
   );
   let stopping: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
   ConfigError,
+  adminTokenVariable,
   databaseUrlVariable,
   envBoolean,
   envDurationMs,
@@ -71,6 +72,7 @@ const shape = {
   RM_KUBERNETES_NAMESPACE: variable(envString('default'), 'switchboard'),
   RM_KUBERNETES_DEPLOYMENT: variable(envString('worker'), 'worker'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
+  ...adminTokenVariable,
 };
 
 export type ScalingPolicyName = 'predictive' | 'reactive' | 'static';
@@ -112,6 +114,8 @@ export interface ResourceManagerConfig extends ServiceConfig {
     readonly workerEnvironment: Readonly<Record<string, string>>;
   };
   readonly kubernetes: { readonly namespace: string; readonly deployment: string };
+  /** The admin token GetPlacement needs; undefined: admin auth off (`SWITCHBOARD_ADMIN_TOKEN`). */
+  readonly adminToken: string | undefined;
 }
 
 /** @throws ConfigError naming every missing or malformed variable. */
@@ -151,6 +155,7 @@ export function loadConfig(environment: Environment): ResourceManagerConfig {
       workerEnvironment: Object.fromEntries(values.RM_LOCAL_WORKER_ENV.map(splitAssignment)),
     },
     kubernetes: { namespace: values.RM_KUBERNETES_NAMESPACE, deployment: values.RM_KUBERNETES_DEPLOYMENT },
+    adminToken: values.SWITCHBOARD_ADMIN_TOKEN,
   });
 }
 

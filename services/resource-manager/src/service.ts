@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { serve, startGrpcServer } from '@switchboard/grpc';
+import { requireAdminToken, serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
@@ -76,7 +76,7 @@ async function startWith(
   resources: Resources,
 ): Promise<RunningResourceManager> {
   const names = createSubjectNames(config.namespace);
-  const connection = await connectNats({ url: config.natsUrl, name: 'resource-manager', logger });
+  const connection = await connectNats({ ...config.nats, name: 'resource-manager', logger });
   resources.connection = connection;
   const manager = await jetstreamManager(connection);
   const registry = await startRegistrySnapshot(connection, names, logger);
@@ -156,8 +156,16 @@ async function startWith(
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
-    services: [serve(ResourceManagerService, createResourceManagerHandlers(view))],
+    services: [
+      serve(
+        ResourceManagerService,
+        requireAdminToken(ResourceManagerService, createResourceManagerHandlers(view), {
+          token: config.adminToken,
+        }),
+      ),
+    ],
     logger,
+    tls: config.grpcTls.server,
   });
   resources.server = server;
   const metricsServer = await startMetricsServer({

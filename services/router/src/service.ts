@@ -54,7 +54,7 @@ export interface RunningRouter {
  */
 export async function startRouter(config: RouterConfig, logger: Logger): Promise<RunningRouter> {
   const names = createSubjectNames(config.namespace);
-  const connection = await connectNats({ url: config.natsUrl, name: `router-${config.routerId}`, logger });
+  const connection = await connectNats({ ...config.nats, name: `router-${config.routerId}`, logger });
   // INFER, DEADLETTER, TELEMETRY and FEEDBACK (where Feedback publishes), whoever starts first.
   await ensureStreams(await jetstreamManager(connection), names, {
     kinds: ['infer', 'dead-letter', 'telemetry', 'feedback'],
@@ -95,6 +95,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     port: config.port,
     logger,
     maxReceiveMessageBytes: Math.max(4 * 1024 * 1024, maxRequestBytes * 2),
+    tls: config.grpcTls.server,
     services: [
       serve(
         GRPCInferenceService,

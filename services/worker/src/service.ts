@@ -36,7 +36,7 @@ export interface RunningWorker {
  */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const names = createSubjectNames(config.namespace);
-  const connection = await connectNats({ url: config.natsUrl, name: `worker-${config.workerId}`, logger });
+  const connection = await connectNats({ ...config.nats, name: `worker-${config.workerId}`, logger });
   const manager = await jetstreamManager(connection);
   await ensureStreams(manager, names, { telemetryMaxBytes: config.telemetryMaxBytes });
   const snapshot = await startRegistrySnapshot(connection, names, logger);
