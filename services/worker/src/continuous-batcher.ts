@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { ExecutionError, InvalidArgumentError } from '@switchboard/errors';
-import type { Tensor } from '@switchboard/tensors';
-import { batchSignature, concatBatch, countBatchRows } from '@switchboard/tensors';
-import { FairQueue } from './fair-queue.js';
-import type { TenantShare } from './fair-queue.js';
+import { ExecutionError } from '@switchboard/errors';
+import { batchSignature, concatBatch } from '@switchboard/tensors';
 import { RunningSequences } from './running-sequences.js';
 import type { FailedJob, FinishedJob, FinishedSequenceTime } from './running-sequences.js';
 import type { StepwiseModel } from './runtimes/runtime.js';
+import { WaitingJobs } from './waiting-jobs.js';
+import type { JoiningJob, WaitingJobsOptions } from './waiting-jobs.js';
 
 /** A step-wise model held for one busy period of the batcher. */
 export interface StepwiseLease {
@@ -27,7 +26,8 @@ export interface StepReport<T> {
   busyUs: number;
 }
 
-export interface ContinuousBatcherOptions<T> {
+/** The bounds of each step and what to tell of its outcomes; how items wait: see WaitingJobsOptions. */
+export interface ContinuousBatcherOptions<T> extends WaitingJobsOptions<T> {
   /** Most sequences (job rows) running at once; the model's `max_batch_size`. */
   maxSequences: number;
   /**
@@ -35,18 +35,8 @@ export interface ContinuousBatcherOptions<T> {
    * joining before it. Infinity for no bound. A job over the bound on its own still runs, alone.
    */
   maxStepTokens: number;
-  /** Number of priority levels; level 0 is the highest (see FairQueue). */
-  priorityLevels: number;
-  /** The tenant an item counts against and its weight; every item counts as one tenant's without it. */
-  tenantOf?: (item: T) => TenantShare;
-  /** An item's deadline, Unix ms, or undefined for none. */
-  deadlineUnixMs?: (item: T) => number | undefined;
   /** Takes a waiting item whose deadline passed; it is never admitted. Without it, deadlines are not enforced. */
   onExpired?: (item: T) => void;
-  /** The prefill tokens of an item. */
-  tokensOf: (item: T) => number;
-  /** An item's inputs, one row per sequence; throws when the item cannot run (it then fails alone). */
-  inputsOf: (item: T) => Tensor[];
   /** The model, for a busy period: from the first admission until nothing is waiting or running. */
   acquire: () => Promise<StepwiseLease>;
   /** Runs one admission of `items` (e.g. in a span); without it, `admit` is called as is. */
@@ -56,22 +46,6 @@ export interface ContinuousBatcherOptions<T> {
   /** Told of items that failed together (a decode, an admission, a step, a failed acquire). Must not throw. */
   onFailed: (failures: FailedJob<T>[]) => void;
 }
-
-interface Waiting<T> {
-  item: T;
-  /** The deadline on the `performance.now()` clock; Infinity without one. */
-  deadlineAtMs: number;
-  /** Set when first looked at for admission. */
-  decoded?: { inputs: Tensor[]; rows: number } | { error: unknown };
-}
-
-interface Joining<T> {
-  item: T;
-  inputs: Tensor[];
-  rows: number;
-}
-
-const SHARED_TENANT: TenantShare = { tenant: '', weight: 1 };
 
 /**
  * Continuous batching (iteration-level scheduling, as Orca and vLLM do it) of one step-wise model:
@@ -83,30 +57,24 @@ const SHARED_TENANT: TenantShare = { tenant: '', weight: 1 };
  * model is released: no timer runs while idle.
  */
 export class ContinuousBatcher<T> {
-  readonly #queue: FairQueue<Waiting<T>>;
+  readonly #waiting: WaitingJobs<T>;
   readonly #running = new RunningSequences<T>();
-  /** Taken from the queue as the first of an admission that it did not fit; admitted before any other. */
-  #next: Waiting<T> | undefined;
   #loop: Promise<void> | undefined;
   #busyUs = 0;
 
   constructor(private readonly options: ContinuousBatcherOptions<T>) {
-    this.#queue = new FairQueue(options.priorityLevels);
+    this.#waiting = new WaitingJobs(options);
   }
 
   /** Queues an item at a priority level (0 = highest); it joins the running batch at a coming step. */
   push(item: T, level: number): void {
-    const deadlineUnixMs = this.options.deadlineUnixMs?.(item);
-    const deadlineAtMs =
-      deadlineUnixMs === undefined ? Infinity : performance.now() + deadlineUnixMs - Date.now();
-    this.#queue.push({ item, deadlineAtMs }, level, this.options.tenantOf?.(item) ?? SHARED_TENANT);
+    this.#waiting.push(item, level);
     this.#wake();
   }
 
   /** Items waiting or running. */
   held(): T[] {
-    const waiting = Array.from(this.#queue.items(), (entry) => entry.item);
-    return [...this.#running.items(), ...(this.#next === undefined ? [] : [this.#next.item]), ...waiting];
+    return [...this.#running.items(), ...this.#waiting.items()];
   }
 
   /** Resolves when nothing waits or runs; waiting items are admitted as usual meanwhile. */
@@ -116,13 +84,11 @@ export class ContinuousBatcher<T> {
 
   /** Removes and returns every waiting (not running) item, e.g. to hand them back on shutdown. */
   takeQueued(): T[] {
-    const next = this.#next === undefined ? [] : [this.#next.item];
-    this.#next = undefined;
-    return [...next, ...this.#queue.clear().map((entry) => entry.item)];
+    return this.#waiting.clear();
   }
 
   #hasWork(): boolean {
-    return this.#queue.size > 0 || this.#next !== undefined || this.#running.size > 0;
+    return this.#waiting.size > 0 || this.#running.size > 0;
   }
 
   #wake(): void {
@@ -140,11 +106,16 @@ export class ContinuousBatcher<T> {
     let lease: StepwiseLease | undefined;
     try {
       while (this.#hasWork()) {
-        this.#expireWaiting();
-        if (!this.#hasWork()) break;
         lease ??= await this.#acquire();
         if (lease === undefined) continue;
-        await this.#admit(lease.model, this.#takeJoining());
+        this.#expireWaiting();
+        const { joining, failed } = this.#waiting.takeJoining({
+          runningSequences: this.#running.size,
+          maxSequences: this.options.maxSequences,
+          maxStepTokens: this.options.maxStepTokens,
+        });
+        if (failed.length > 0) this.options.onFailed(failed);
+        await this.#admit(lease.model, joining);
         if (this.#running.size > 0) await this.#step(lease.model);
       }
     } finally {
@@ -162,76 +133,18 @@ export class ContinuousBatcher<T> {
     }
   }
 
+  /** Answers the waiting items whose deadline passed (when deadlines are enforced); they never run. */
   #expireWaiting(): void {
     const onExpired = this.options.onExpired;
-    if (onExpired === undefined) return;
-    const nowMs = performance.now();
-    if (this.#next !== undefined && this.#next.deadlineAtMs <= nowMs) {
-      onExpired(this.#next.item);
-      this.#next = undefined;
-    }
-    for (const entry of this.#queue.removeWhere((waiting) => waiting.deadlineAtMs <= nowMs)) {
-      onExpired(entry.item);
-    }
-  }
-
-  /**
-   * Takes the waiting items that join before the next step, in queue order, while they fit: at
-   * least one when nothing runs, so an item over either bound runs alone. The first item that does
-   * not fit ends the admission and is the first to join later. Items that cannot be decoded fail
-   * here, alone.
-   */
-  #takeJoining(): Joining<T>[] {
-    let sequences = this.#running.size;
-    // A step processes one token per sequence decoding plus the prefill of those joining.
-    let tokens = sequences;
-    let refused: Waiting<T> | undefined;
-    const fits = (waiting: Waiting<T>): boolean => {
-      if (refused !== undefined) return false;
-      const decoded = this.#decode(waiting);
-      if ('error' in decoded) return true;
-      const itemTokens = this.options.tokensOf(waiting.item);
-      const fitting =
-        sequences === 0 ||
-        (sequences + decoded.rows <= this.options.maxSequences &&
-          tokens + itemTokens <= this.options.maxStepTokens);
-      if (fitting) {
-        sequences += decoded.rows;
-        tokens += itemTokens;
-      } else {
-        refused = waiting;
-      }
-      return fitting;
-    };
-    const candidates: Waiting<T>[] = [];
-    if (this.#next !== undefined) {
-      if (!fits(this.#next)) return [];
-      candidates.push(this.#next);
-      this.#next = undefined;
-    }
-    // The queue hands out its first item even when `fits` refuses it; that one waits in `#next`.
-    for (const waiting of this.#queue.take(Infinity, fits)) {
-      if (waiting === refused) this.#next = waiting;
-      else candidates.push(waiting);
-    }
-    const joining: Joining<T>[] = [];
-    for (const { item, decoded } of candidates) {
-      if (decoded === undefined || 'error' in decoded) {
-        const error = decoded?.error ?? new ExecutionError('a job joined without its inputs');
-        this.options.onFailed([{ item, error, executeUs: 0 }]);
-      } else {
-        joining.push({ item, ...decoded });
-      }
-    }
-    return joining;
+    if (onExpired !== undefined) for (const item of this.#waiting.removeExpired()) onExpired(item);
   }
 
   /**
    * Admits the joining items, one `admit` call per group whose inputs concatenate (as batches are
    * grouped); a failed call fails only the items of that call.
    */
-  async #admit(model: StepwiseModel, joining: Joining<T>[]): Promise<void> {
-    const groups = new Map<string, Joining<T>[]>();
+  async #admit(model: StepwiseModel, joining: JoiningJob<T>[]): Promise<void> {
+    const groups = new Map<string, JoiningJob<T>[]>();
     for (const entry of joining) {
       const signature = batchSignature(entry.inputs);
       groups.set(signature, [...(groups.get(signature) ?? []), entry]);
@@ -290,18 +203,5 @@ export class ContinuousBatcher<T> {
     const busyUs = Math.round(this.#busyUs);
     this.#busyUs = 0;
     this.options.onStep({ sequences, finishedSequences: done.sequences, finished: done.jobs, busyUs });
-  }
-
-  #decode(waiting: Waiting<T>): NonNullable<Waiting<T>['decoded']> {
-    if (waiting.decoded !== undefined) return waiting.decoded;
-    try {
-      const inputs = this.options.inputsOf(waiting.item);
-      const rows = countBatchRows(inputs);
-      if (rows === 0) throw new InvalidArgumentError('the request has no rows: its batch dimension is 0');
-      waiting.decoded = { inputs, rows };
-    } catch (error) {
-      waiting.decoded = { error };
-    }
-    return waiting.decoded;
   }
 }
