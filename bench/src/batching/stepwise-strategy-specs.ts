@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
+import type { ModelSpec } from '@switchboard/protocol';
+import { promptKey } from '../shared/llm-infer-request.js';
+import { simulatedLlmOf } from '../replay/llm-catalogue.js';
+import type { StepwiseStrategy } from './batching-strategies.js';
+import type { BatchingInit } from './describe-batching.js';
+
+/** The replay's 7B-class LLM (LLMPerf's Llama-2 7B figures): 19.6 ms per output token, 90 µs per input token. */
+const CALIBRATION = simulatedLlmOf('mistralai/mistral-7b-chat');
+
+/**
+ * Added cost of a decode step per sequence in it, µs: reading that sequence's KV cache, about
+ * 0.5 MiB per token for a 7B model (32 layers × 4096 × K and V × 2 bytes) at the trace's mean
+ * context of ~1.2k tokens is ~0.6 GB, ~0.3–0.4 ms at an A100's 1.5–2 TB/s, plus its share of the
+ * compute. The rest of a lone sequence's per-token time is the step's base (the weights read once).
+ */
+const DECODE_US_PER_SEQUENCE = 500;
+
+/** The simulated LLM's step-wise cost model, ms and µs of simulated time (see the worker README). */
+export const STEPWISE_TIMING = {
+  /**
+   * Base cost of an admission: one forward pass, like a decode step. The replay's TTFT (520 ms) is
+   * LLMPerf's end-to-end figure (network and provider queueing included); here the queueing is
+   * what the benchmark measures, so only the pass itself is simulated.
+   */
+  ttftMs: CALIBRATION.decodeMsPerToken - DECODE_US_PER_SEQUENCE / 1_000,
+  prefillUsPerToken: CALIBRATION.prefillUsPerToken,
+  decodeMsPerStep: CALIBRATION.decodeMsPerToken - DECODE_US_PER_SEQUENCE / 1_000,
+  decodeUsPerSequence: DECODE_US_PER_SEQUENCE,
+} as const;
+
+/** Sequences one replica runs at once, the same bound for both strategies. */
+export const STEPWISE_SEQUENCES = 32;
+/** Continuous batching's bound on the tokens of one step (prefill plus decode), vLLM's max_num_batched_tokens. */
+export const MAX_STEP_TOKENS = 8_192;
+
+/**
+ * Each strategy's batching. Dynamic: up to 32 requests run together as one static batch until its
+ * longest finishes, the next batch forming meanwhile (no extra delay). Continuous: up to 32
+ * sequences, joining between steps and leaving when done.
+ */
+export const STEPWISE_BATCHING: Readonly<Record<StepwiseStrategy, BatchingInit>> = {
+  dynamic: { mode: BatchingMode.DYNAMIC, maxBatchSize: STEPWISE_SEQUENCES, maxQueueDelayUs: 0 },
+  continuous: {
+    mode: BatchingMode.CONTINUOUS,
+    maxBatchSize: STEPWISE_SEQUENCES,
+    maxStepTokens: MAX_STEP_TOKENS,
+  },
+};
+
+/** The prompt of every request; its length comes from the `context` the trace's size adds. */
+export const STEPWISE_PROMPT = 'Continue the conversation.';
+
+/**
+ * Writes the outcomes file the synthetic LLM answers from: one line, for {@link STEPWISE_PROMPT}.
+ * @returns its path.
+ */
+export async function writeStepwiseOutcomes(directory: string): Promise<string> {
+  const path = join(directory, 'stepwise.outcomes.jsonl');
+  await writeFile(
+    path,
+    `${JSON.stringify({ prompt_sha256: promptKey(STEPWISE_PROMPT), correct: 1, cost_usd: 0 })}\n`,
+  );
+  return path;
+}
+
+/** The registry entry of the step-wise LLM served with `strategy`'s batching, as model `name`. */
+export function toStepwiseStrategySpec(
+  name: string,
+  strategy: StepwiseStrategy,
+  options: { readonly outcomesFile: string; readonly speedup: number },
+): ModelSpec {
+  return create(ModelSpecSchema, {
+    name,
+    version: '1',
+    runtime: 'synthetic-stepwise',
+    task: 'text-generation',
+    modality: Modality.TEXT,
+    inputs: [
+      { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
+      { name: 'context', datatype: 'BYTES', shape: [-1n] },
+      { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
+    ],
+    outputs: [{ name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] }],
+    batching: STEPWISE_BATCHING[strategy],
+    runtimeOptions: {
+      ttft_ms: String(STEPWISE_TIMING.ttftMs),
+      prefill_us_per_token: String(STEPWISE_TIMING.prefillUsPerToken),
+      decode_ms_per_step: String(STEPWISE_TIMING.decodeMsPerStep),
+      decode_us_per_sequence: String(STEPWISE_TIMING.decodeUsPerSequence),
+      speedup: String(options.speedup),
+      outcomes_file: options.outcomesFile,
+    },
+  });
+}
