@@ -13,7 +13,14 @@ import { checkScaling } from './check-scaling.js';
 import { validateName } from './validate-name.js';
 
 /** Runtimes a worker can execute today. */
-const SUPPORTED_RUNTIMES: readonly string[] = ['onnx', 'synthetic', 'synthetic-llm', 'synthetic-stepwise'];
+const SUPPORTED_RUNTIMES: readonly string[] = [
+  'onnx',
+  'synthetic',
+  'synthetic-llm',
+  'synthetic-stepwise',
+  'openai',
+  'kserve',
+];
 
 /** The version a model gets when the request names none. */
 const DEFAULT_VERSION = '1';
