@@ -46,9 +46,17 @@ export interface RegistryFixture {
   close(): Promise<void>;
 }
 
-/** The config of a test registry: the test run's NATS, `databaseUrl`, gRPC and /metrics on free ports. */
-export function testRegistryConfig(databaseUrl: string, namespace: string): RegistryConfig {
+/**
+ * The config of a test registry: the test run's NATS, `databaseUrl`, gRPC and /metrics on free
+ * ports, plus `extra` variables (e.g. SWITCHBOARD_ADMIN_TOKEN, GRPC_TLS_*).
+ */
+export function testRegistryConfig(
+  databaseUrl: string,
+  namespace: string,
+  extra: Record<string, string> = {},
+): RegistryConfig {
   return loadConfig({
+    ...extra,
     NATS_URL: testInfrastructure().natsUrl,
     DATABASE_URL: databaseUrl,
     SWITCHBOARD_NAMESPACE: namespace,
