@@ -142,7 +142,9 @@ describe('ContinuousBatcher', () => {
 
   it('never runs more sequences at once than maxSequences, and answers every job once', async () => {
     const model = await loadModel(1);
-    const { batcher, push, admissions, finished, steps } = recordingBatcher(model, { maxSequences: 3 });
+    const { batcher, push, admissions, finished, steps, outputTokens } = recordingBatcher(model, {
+      maxSequences: 3,
+    });
     const lengths = [12, 3, 7, 20, 1, 9, 4, 15];
     lengths.forEach((maxTokens, index) => push(job(`job-${index}`, maxTokens)));
     // A job of two rows counts as two sequences.
@@ -162,6 +164,8 @@ describe('ContinuousBatcher', () => {
     expect(Math.max(...admitted)).toBe(3);
     expect(Math.max(...steps.map((step) => step.sequences))).toBe(3);
     expect([...finished].sort()).toEqual([...lengths.map((_, index) => `job-${index}`), 'pair'].sort());
+    // The pair finished once its longer row did, with its rows' outputs in row order.
+    expect(outputTokens.get('pair')).toEqual([2, 6]);
     expect(model.activeSequences).toBe(0);
   });
 
