@@ -15,6 +15,8 @@ interface TenantRow {
   name: string;
   tier: string;
   api_key_sha256: string;
+  routes: string[];
+  models: string[];
   updated_at: Date;
 }
 
@@ -33,6 +35,8 @@ function toStoredTenant(row: TenantRow): StoredTenant {
   const tenant = create(TenantSpecSchema, {
     name: row.name,
     tier: row.tier,
+    routes: row.routes,
+    models: row.models,
     updatedAtUnixMs: BigInt(row.updated_at.getTime()),
   });
   return { tenant, apiKeyHash: row.api_key_sha256 };
@@ -87,10 +91,11 @@ export async function putTenant(database: Database, tenant: ValidTenant): Promis
 async function upsertTenant(sql: Queryable, tenant: ValidTenant, apiKeyHash: string): Promise<TenantRow> {
   try {
     const [row] = await sql<TenantRow[]>`
-      INSERT INTO tenants (name, tier, api_key_sha256)
-      VALUES (${tenant.name}, ${tenant.tier}, ${apiKeyHash})
+      INSERT INTO tenants (name, tier, api_key_sha256, routes, models)
+      VALUES (${tenant.name}, ${tenant.tier}, ${apiKeyHash}, ${tenant.routes}, ${tenant.models})
       ON CONFLICT (name) DO UPDATE
-      SET tier = EXCLUDED.tier, api_key_sha256 = EXCLUDED.api_key_sha256, updated_at = now()
+      SET tier = EXCLUDED.tier, api_key_sha256 = EXCLUDED.api_key_sha256, routes = EXCLUDED.routes,
+        models = EXCLUDED.models, updated_at = now()
       RETURNING *`;
     // INSERT … ON CONFLICT DO UPDATE … RETURNING returns the row whether it inserted or updated.
     return row as TenantRow;

@@ -8,7 +8,22 @@ describe('validateTenantSpec', () => {
   it('treats an empty api_key as "keep the current key"', () => {
     const tenant = validateTenantSpec(create(TenantSpecSchema, { name: 'acme', tier: 'free' }));
 
-    expect(tenant).toEqual({ name: 'acme', tier: 'free', apiKey: undefined });
+    expect(tenant).toEqual({ name: 'acme', tier: 'free', apiKey: undefined, routes: [], models: [] });
+  });
+
+  it('keeps an access list sorted and without duplicates', () => {
+    const spec = { name: 'acme', tier: 'free', routes: ['chat', 'chat', 'assist'], models: ['small'] };
+    const tenant = validateTenantSpec(create(TenantSpecSchema, spec));
+
+    expect([tenant.routes, tenant.models]).toEqual([['assist', 'chat'], ['small']]);
+  });
+
+  it('rejects a malformed name in an access list, naming the list', () => {
+    const spec = { name: 'acme', tier: 'free', models: ['Big Model'] };
+
+    expect(() => validateTenantSpec(create(TenantSpecSchema, spec))).toThrow(
+      /invalid tenant "acme": models: model name "Big Model" is invalid/,
+    );
   });
 
   it('accepts a 32-byte base64url key as the CLI generates it', () => {

@@ -10,6 +10,8 @@ const MAX_API_KEY_LENGTH = 512;
  * where other bytes are not allowed and surrounding whitespace is trimmed.
  */
 const API_KEY_PATTERN = /^[\x21-\x7e]*$/;
+/** Most names in one access list: a tenant allowed more than this should be allowed everything. */
+export const MAX_ACCESS_NAMES = 256;
 
 /** A tenant from a PutTenant request, checked. */
 export interface ValidTenant {
@@ -17,6 +19,10 @@ export interface ValidTenant {
   tier: string;
   /** The key to store the hash of; undefined keeps the tenant's current key. */
   apiKey: string | undefined;
+  /** Routes it may call, sorted and without duplicates; with `models` both empty it may call everything. */
+  routes: string[];
+  /** Models it may call by name, sorted and without duplicates. */
+  models: string[];
 }
 
 /**
@@ -33,10 +39,31 @@ export function validateTenantSpec(spec: TenantSpec | undefined): ValidTenant {
   const tierProblem = describeNameProblem('tier', spec.tier);
   if (tierProblem !== undefined) problems.push(tierProblem);
   if (spec.apiKey !== '') problems.push(...checkApiKey(spec.apiKey));
+  problems.push(...checkAccessList('route', spec.routes), ...checkAccessList('model', spec.models));
   if (problems.length > 0) {
     throw new InvalidArgumentError(`invalid tenant ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);
   }
-  return { name: spec.name, tier: spec.tier, apiKey: spec.apiKey === '' ? undefined : spec.apiKey };
+  return {
+    name: spec.name,
+    tier: spec.tier,
+    apiKey: spec.apiKey === '' ? undefined : spec.apiKey,
+    routes: [...new Set(spec.routes)].sort(),
+    models: [...new Set(spec.models)].sort(),
+  };
+}
+
+/**
+ * Checks the names of an access list by the shared name rule. Names are not required to exist yet:
+ * a tenant may be granted a route before it is created, and deleting a model does not edit tenants.
+ */
+function checkAccessList(kind: 'model' | 'route', names: readonly string[]): string[] {
+  if (names.length > MAX_ACCESS_NAMES) {
+    return [`${kind}s lists ${names.length} names; list at most ${MAX_ACCESS_NAMES} (or none for all)`];
+  }
+  return names.flatMap((name) => {
+    const problem = describeNameProblem(kind, name);
+    return problem === undefined ? [] : [`${kind}s: ${problem}`];
+  });
 }
 
 function checkApiKey(apiKey: string): string[] {

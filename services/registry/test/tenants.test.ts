@@ -164,4 +164,19 @@ describe('registry tenants', () => {
       await sql.end();
     }
   });
+
+  it('stores an access list of routes and models, returns it and mirrors it for the routers', async () => {
+    const apiKey = 'limited-key-0123456789abcdef';
+    const { tenant } = await fixture.client.putTenant({
+      tenant: { name: 'limited', tier: 'free', apiKey, routes: ['chat'], models: ['small', 'small'] },
+    });
+
+    expect(tenant).toMatchObject({ routes: ['chat'], models: ['small'] });
+    expect(await fixture.tenantInBucket(hashApiKey(apiKey))).toMatchObject({
+      routes: ['chat'],
+      models: ['small'],
+    });
+    const listed = (await fixture.client.listTenants({})).tenants.find((each) => each.name === 'limited');
+    expect(listed).toMatchObject({ routes: ['chat'], models: ['small'] });
+  });
 });
