@@ -15,7 +15,7 @@ export type StreamKind = 'infer' | 'dead-letter' | 'telemetry' | 'feedback';
 const ALL_STREAMS: readonly StreamKind[] = ['infer', 'dead-letter', 'telemetry', 'feedback'];
 
 /** How long JetStream remembers a Nats-Msg-Id to drop a re-published job. */
-const DUPLICATE_WINDOW_MS = 120_000;
+export const DUPLICATE_WINDOW_MS = 120_000;
 /** Dead letters are kept for inspection this long. */
 const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /** Telemetry is kept long enough for a monitor to be down for a while and catch up. */

@@ -6,6 +6,7 @@ export { ensureStreams } from './ensure-streams.js';
 export type { WorkConsumerOptions } from './ensure-work-consumer.js';
 export { ensureWorkConsumer, workConsumerName } from './ensure-work-consumer.js';
 export { isConsumerNotFound, isStreamNotFound } from './jetstream-errors.js';
+export { isResultKey, openResultCache, RESULT_CACHE_TTL_MS, storeResult } from './result-cache.js';
 export type { Priority } from './priority.js';
 export { DEFAULT_PRIORITY, PRIORITY_LEVELS, toPriority } from './priority.js';
 export type { QueueDepth } from './read-queue-depths.js';

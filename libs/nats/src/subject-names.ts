@@ -48,6 +48,10 @@ export interface SubjectNames {
   readonly policyBucket: string;
   /** Object store holding the learned policies' weights, announced in `policyBucket`. */
   readonly policyWeightsStore: string;
+  /** KV bucket of per-tenant rate-limit counters, shared by every router replica. */
+  readonly rateLimitBucket: string;
+  /** KV bucket of recent job results by result key, which answers a retried request id. */
+  readonly resultsBucket: string;
   /** KV bucket of the router's decisions, kept so late feedback can be joined to them. */
   readonly decisionsBucket: string;
   /** The stream of feedback joined to decisions, read by the optimizer. */
@@ -94,6 +98,8 @@ export function createSubjectNames(namespace = ''): SubjectNames {
     registryBucket: bucket('registry'),
     policyBucket: bucket('policy'),
     policyWeightsStore: bucket('policy-weights'),
+    rateLimitBucket: bucket('ratelimits'),
+    resultsBucket: bucket('results'),
     decisionsBucket: bucket('decisions'),
     feedbackStream: upper('FEEDBACK'),
     feedbackSubject: (route: string) => subject(`feedback.${subjectToken(route)}`),

@@ -24,5 +24,6 @@ export function serviceTestEnvironment(place: ServiceTestPlace): Record<string, 
     METRICS_PORT: '0',
     TELEMETRY_MAX_BYTES: String(TEST_STREAM_BYTES),
     ROUTER_DECISIONS_MAX_BYTES: String(TEST_STREAM_BYTES),
+    ROUTER_RESULT_CACHE_MAX_BYTES: String(TEST_STREAM_BYTES),
   };
 }

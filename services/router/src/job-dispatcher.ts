@@ -9,6 +9,8 @@ import { subscribeDecoded } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
+import type { CachedResults } from './dedup/cached-results.js';
+import { nextResultKey } from './dedup/result-key.js';
 import { endPublishSpan, startPublishSpan } from './publish-span.js';
 import type { PublishSpan } from './publish-span.js';
 
@@ -19,18 +21,34 @@ interface Pending {
   resolve: (result: JobResult) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  /** Aborted when the waiter settles, ending a wait on the result cache. */
+  settled: AbortController;
 }
 
-/** A job to queue, minus the fields the dispatcher fills in, with the client's request as received. */
+/** When a job must be answered by, and the time it had when dispatched (for messages). */
+interface Timing {
+  deadlineUnixMs: number;
+  remainingMs: number;
+}
+
+/**
+ * A job to queue, minus the fields the dispatcher fills in, with the client's request as received;
+ * `resultKey` (see Job.result_key) only when the request is deduplicated.
+ */
 export type JobToDispatch = Omit<
   Job,
-  'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs' | 'traceparent' | 'request'
-> & { request: ModelInferRequest };
+  'replyTo' | 'enqueuedUnixMs' | '$typeName' | 'deadlineUnixMs' | 'traceparent' | 'request' | 'resultKey'
+> & { request: ModelInferRequest; resultKey?: string };
 
 /**
  * Queues jobs on JetStream and waits for their results on this router's inbox. Each request id has
  * one waiter; a second result for the same id (a redelivered job answered twice) finds none and is
  * dropped, so every request gets exactly one answer.
+ *
+ * A job with a result key is published under that key as its message id. When JetStream drops the
+ * publish as a duplicate (the client retried an id, perhaps through a router that died), the job
+ * already exists and its answer goes to the first router's inbox; this waiter then takes the answer
+ * from the result cache, where the worker stores it too — one execution, answered to the retry.
  */
 export class JobDispatcher {
   readonly #pending = new Map<string, Pending>();
@@ -43,6 +61,8 @@ export class JobDispatcher {
     private readonly names: SubjectNames,
     routerId: string,
     private readonly logger: Logger,
+    /** Answers duplicates from the `results` bucket; without it a duplicate waits for its deadline. */
+    private readonly results?: CachedResults,
   ) {
     this.#inbox = `${names.replyPrefix}.${routerId}`;
     this.#jetstream = jetstream(connection);
@@ -91,7 +111,7 @@ export class JobDispatcher {
           ),
         );
       }, remainingMs);
-      this.#pending.set(job.requestId, { resolve, reject, timer });
+      this.#pending.set(job.requestId, { resolve, reject, timer, settled: new AbortController() });
     });
     // Awaited together: when the deadline passes while the publish still waits for its ack (a NATS
     // reconnect), the waiter rejects first, and a rejection nobody awaits yet ends the process.
@@ -110,16 +130,26 @@ export class JobDispatcher {
     subject: string,
     message: Job,
     job: JobToDispatch,
-    { deadlineUnixMs, remainingMs }: { deadlineUnixMs: number; remainingMs: number },
+    { deadlineUnixMs, remainingMs }: Timing,
     publishSpan: PublishSpan,
   ): Promise<void> {
     try {
-      await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
-        msgID: job.requestId,
+      const ack = await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
+        msgID: message.resultKey || job.requestId,
         timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
         headers: publishSpan.headers,
       });
       endPublishSpan(publishSpan.span);
+      if (ack.duplicate && message.resultKey !== '') {
+        this.#answerFromCache(subject, message, job, { deadlineUnixMs, remainingMs }).catch(
+          (error: unknown) =>
+            this.#settle(job.requestId)?.reject(
+              new UnavailableError('could not read the answer of an earlier attempt; try again', {
+                cause: error,
+              }),
+            ),
+        );
+      }
     } catch (error) {
       endPublishSpan(publishSpan.span, error);
       // A deadline shorter than JetStream's ack round trip is the client's doing, not a fault of
@@ -136,6 +166,28 @@ export class JobDispatcher {
             });
       this.#settle(job.requestId)?.reject(failure);
     }
+  }
+
+  /**
+   * Completes the waiter of a duplicate job from the result cache. A cached answer of a job that
+   * expired unexecuted is no answer: the request is queued again under the next result key.
+   */
+  async #answerFromCache(subject: string, message: Job, job: JobToDispatch, timing: Timing): Promise<void> {
+    const pending = this.#pending.get(job.requestId);
+    if (pending === undefined || this.results === undefined) return;
+    const result = await this.results.waitFor(
+      message.resultKey,
+      timing.deadlineUnixMs,
+      pending.settled.signal,
+    );
+    if (result === undefined) return; // the deadline passed (its timer answers) or the waiter settled
+    const next = result.notExecuted ? nextResultKey(message.resultKey) : undefined;
+    if (next === undefined) {
+      this.#deliver({ ...result, requestId: job.requestId });
+      return;
+    }
+    const retried = create(JobSchema, { ...message, resultKey: next, enqueuedUnixMs: BigInt(Date.now()) });
+    await this.#publish(subject, retried, job, timing, startPublishSpan(job, subject));
   }
 
   /** Fails every waiting request with UNAVAILABLE and stops listening. Idempotent. */
@@ -158,6 +210,7 @@ export class JobDispatcher {
     if (pending === undefined) return undefined;
     this.#pending.delete(requestId);
     clearTimeout(pending.timer);
+    pending.settled.abort();
     return pending;
   }
 }

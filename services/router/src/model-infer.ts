@@ -6,6 +6,7 @@ import type { Logger } from '@switchboard/logging';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { modalityName } from './selection/analyse-request.js';
+import type { Admission } from './admission/admission.js';
 import { authenticate } from './authenticate.js';
 import type { AuthenticationOptions, Tenant } from './authenticate.js';
 import type { TierSettings } from './config.js';
@@ -16,8 +17,9 @@ import type { Decision, ModelSelector, Target } from './selection/model-selector
 import type { RequestObserver } from './request-observer.js';
 import { checkRequestLimits } from './request-limits.js';
 import type { RequestLimits } from './request-limits.js';
+import { resultKey } from './dedup/result-key.js';
 import { readRequestOptions } from './request-options.js';
-import type { BudgetSource, RequestOptions } from './request-options.js';
+import type { BudgetSource, RequestOptions, RequestTimeouts } from './request-options.js';
 import { annotateRequestSpan } from './request-span.js';
 import { resultRecordFields } from './request-telemetry.js';
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
@@ -35,7 +37,9 @@ export interface ModelInferOptions extends ServePlanContext {
   auth: AuthenticationOptions;
   /** Settings per tier; the default tier's apply to tenants of a tier not listed. */
   tiers: Readonly<Record<string, TierSettings>>;
-  defaultTimeoutMs: number;
+  timeouts: RequestTimeouts;
+  /** Refuses, with a retry delay, what would overload a model or exceed a tenant's limits. */
+  admission: Admission;
   /** Bounds on the sizes a client controls, checked before anything else. */
   limits: RequestLimits;
   logger: Logger;
@@ -73,8 +77,11 @@ export function createModelInfer(options: ModelInferOptions) {
     // the request: a name a client makes up must not become a telemetry subject or a figure's key.
     const record: RequestRecordInit = { requestId: randomUUID() };
     let admitted: AdmittedRequest | undefined;
+    let leave: (() => void) | undefined;
     try {
       admitted = admit(options, request, call, record);
+      const { tenant, tier, decision, requestOptions } = admitted;
+      leave = await options.admission.enter({ tenant, tier, decision, ...requestOptions });
       const response = await serve(options, admitted, request, record, steps);
       record.statusCode = 0;
       return response;
@@ -82,6 +89,7 @@ export function createModelInfer(options: ModelInferOptions) {
       record.statusCode = toStatusData(error).code;
       throw error;
     } finally {
+      leave?.();
       record.cascadeSteps = Math.max(1, steps.length);
       record.attempts = steps.map((step) => ({
         model: step.model.name,
@@ -118,6 +126,8 @@ function publishRecords(
 interface AdmittedRequest {
   requestId: string;
   tenant: Tenant;
+  /** The settings of the tenant's tier (the default tier's when its own has none). */
+  tier: TierSettings;
   /** The share weight of the tenant's tier, which every job of the request carries. */
   tenantWeight: number;
   target: Target;
@@ -144,7 +154,7 @@ function admit(
   const route = target.kind === 'route' ? target.route.name : '';
   record.route = route;
   const tier = options.tiers[tenant.tier] ?? (options.tiers[options.auth.defaultTier] as TierSettings);
-  const requestOptions = readRequestOptions(request, call.deadline, options.defaultTimeoutMs, tier);
+  const requestOptions = readRequestOptions(request, call.deadline, options.timeouts, tier);
   // The client's id splits rollouts, so its retries land on the same arm.
   const rolloutKey = request.id || requestId;
   const decision = options.selector.decide(
@@ -163,7 +173,7 @@ function admit(
     policyVersion: decision.policyVersion,
   });
   const tenantWeight = tier.shareWeight;
-  return { requestId, tenant, tenantWeight, target, route, rolloutKey, requestOptions, decision };
+  return { requestId, tenant, tier, tenantWeight, target, route, rolloutKey, requestOptions, decision };
 }
 
 function sendShadows(
@@ -189,6 +199,7 @@ function planRequestOf(admitted: AdmittedRequest, request: ModelInferRequest): P
   const { requestOptions } = admitted;
   return {
     requestId: admitted.requestId,
+    resultKey: resultKey(admitted.tenant.name, request),
     request,
     route: admitted.route,
     tenant: admitted.tenant.name,

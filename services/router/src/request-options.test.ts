@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { readRequestOptions } from './request-options.js';
 
 const NOW = 1_700_000_000_000;
-const TIER = { slaMs: 1_000, minQuality: 0.5, shareWeight: 1 };
+const TIER = { slaMs: 1_000, minQuality: 0.5, shareWeight: 1, ratePerSecond: 0, burst: 0, maxConcurrent: 0 };
 const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_DEADLINE_MS = 90_000;
 type Choice = InferParameter['parameterChoice'];
 
 function requestWith(parameters: Record<string, Choice>) {
@@ -18,7 +19,13 @@ function requestWith(parameters: Record<string, Choice>) {
 }
 
 const read = (parameters: Record<string, Choice>, grpcDeadline: number = Infinity) =>
-  readRequestOptions(requestWith(parameters), grpcDeadline, DEFAULT_TIMEOUT_MS, TIER, NOW);
+  readRequestOptions(
+    requestWith(parameters),
+    grpcDeadline,
+    { defaultMs: DEFAULT_TIMEOUT_MS, maxMs: MAX_DEADLINE_MS },
+    TIER,
+    NOW,
+  );
 
 describe('readRequestOptions', () => {
   it("plans for the tier's budget and floor when the request sets none", () => {
@@ -44,6 +51,14 @@ describe('readRequestOptions', () => {
   it('keeps a long sla_ms within the hard deadline of requests without one', () => {
     const options = read({ sla_ms: { case: 'doubleParam', value: 60_000 } });
     expect(options).toMatchObject({ budgetMs: 60_000, deadlineUnixMs: NOW + 60_000 });
+  });
+
+  it('clamps a gRPC deadline, timeout or sla_ms beyond the deadline cap to the cap', () => {
+    expect(read({}, NOW + 3_600_000)).toMatchObject({ deadlineUnixMs: NOW + MAX_DEADLINE_MS });
+    const timeout = read({ timeout: { case: 'int64Param', value: 600_000_000n } });
+    expect(timeout).toMatchObject({ deadlineUnixMs: NOW + MAX_DEADLINE_MS, budgetMs: MAX_DEADLINE_MS });
+    const sla = read({ sla_ms: { case: 'doubleParam', value: 500_000 } });
+    expect(sla).toMatchObject({ deadlineUnixMs: NOW + MAX_DEADLINE_MS, budgetMs: MAX_DEADLINE_MS });
   });
 
   it('reads max_cost in dollars and min_quality, never below the tier floor', () => {

@@ -22,6 +22,18 @@ export interface RequestOptions {
   minQuality: number;
 }
 
+/** The router's deadline settings. */
+export interface RequestTimeouts {
+  /** Deadline of requests that set none (`ROUTER_DEFAULT_TIMEOUT`). */
+  defaultMs: number;
+  /**
+   * The longest deadline a request gets (`ROUTER_MAX_DEADLINE`): longer gRPC deadlines, `timeout`
+   * and `sla_ms` values are clamped to it, not refused, because gRPC libraries set generous
+   * deadlines by default and a client should not fail for asking too much time.
+   */
+  maxMs: number;
+}
+
 const MICROS_PER_DOLLAR = 1_000_000;
 
 function readMinQuality(parameters: Record<string, InferParameter>): number {
@@ -36,7 +48,7 @@ function readMinQuality(parameters: Record<string, InferParameter>): number {
  * the gRPC deadline, and Switchboard's `sla_ms`, `max_cost` (US dollars) and `min_quality` ([0, 1]).
  *
  * The deadline is the earliest of the gRPC deadline and `timeout`; with neither, the router's default
- * timeout. The latency budget is the time to that deadline when the client set one, tightened by
+ * timeout; never further than `timeouts.maxMs` from now. The latency budget is the time to that deadline when the client set one, tightened by
  * `sla_ms` when sent; with neither, the tier's default. A budget is a target the selection plans
  * for; the deadline is a limit the answer must meet.
  * @throws InvalidArgumentError when a parameter has the wrong type or is out of range.
@@ -44,7 +56,7 @@ function readMinQuality(parameters: Record<string, InferParameter>): number {
 export function readRequestOptions(
   request: ModelInferRequest,
   grpcDeadline: Date | number,
-  defaultTimeoutMs: number,
+  timeouts: RequestTimeouts,
   tier: TierSettings,
   nowMs = Date.now(),
 ): RequestOptions {
@@ -59,14 +71,16 @@ export function readRequestOptions(
   const budgets: Array<[number, BudgetSource]> = [];
   if (clientSetDeadline) budgets.push([earliest - nowMs, 'deadline']);
   if (slaMs !== undefined) budgets.push([slaMs, 'sla_ms']);
-  const [budgetMs, budgetSource] = budgets.reduce<[number, BudgetSource]>(
+  const [wantedBudgetMs, budgetSource] = budgets.reduce<[number, BudgetSource]>(
     (tightest, budget) => (budget[0] < tightest[0] ? budget : tightest),
     budgets[0] ?? [tier.slaMs, 'tier'],
   );
+  const budgetMs = Math.min(wantedBudgetMs, timeouts.maxMs);
+  const wantedDeadline = clientSetDeadline ? earliest : nowMs + Math.max(timeouts.defaultMs, budgetMs);
   const maxCostDollars = readNumberParameter(parameters, 'max_cost');
   return {
     priority: toPriority(readWholeNumberParameter(parameters, 'priority')),
-    deadlineUnixMs: clientSetDeadline ? earliest : nowMs + Math.max(defaultTimeoutMs, budgetMs),
+    deadlineUnixMs: Math.min(wantedDeadline, nowMs + timeouts.maxMs),
     budgetMs,
     budgetSource,
     maxCostMicros: maxCostDollars === undefined ? undefined : maxCostDollars * MICROS_PER_DOLLAR,

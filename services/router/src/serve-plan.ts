@@ -45,6 +45,8 @@ export interface ServePlanContext {
 
 export interface PlanRequest {
   requestId: string;
+  /** Deduplicates the first attempt's job across routers (see Job.result_key); empty for none. */
+  resultKey: string;
   request: ModelInferRequest;
   route: string;
   /** The tenant the request counts against (a registry tenant or "anonymous"), and its tier's share weight. */
@@ -154,6 +156,8 @@ async function attempt(
   const job = {
     // Each attempt is its own job: JetStream drops a second publish with the same message id.
     requestId: index === 0 ? planRequest.requestId : `${planRequest.requestId}:${index + 1}`,
+    // Only the first attempt is deduplicated: fallbacks and escalations depend on this router's view.
+    resultKey: index === 0 ? planRequest.resultKey : '',
     model: model.name,
     version: model.version,
     route: planRequest.route,

@@ -3,12 +3,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { startGrpcServer, serve } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
-import { connectNats, createSubjectNames, ensureStreams } from '@switchboard/nats';
+import { connectNats, createSubjectNames, ensureStreams, openResultCache } from '@switchboard/nats';
 import { FeedbackService, GRPCInferenceService } from '@switchboard/protocol';
 import { startRegistrySnapshot } from '@switchboard/registry-snapshot';
 import { openDecisionsBucket, openPolicyStore } from '@switchboard/routing-policy';
 import { subscribeHeartbeats, WorkerPresence } from '@switchboard/worker-presence';
+import { Admission } from './admission/admission.js';
+import { TenantConcurrency } from './admission/tenant-concurrency.js';
+import { openRateLimitBucket, TenantRateLimits } from './admission/tenant-rate-limits.js';
 import type { RouterConfig } from './config.js';
+import { CachedResults } from './dedup/cached-results.js';
 import { DecisionRecorder } from './decision-recorder.js';
 import { createFeedbackHandlers } from './feedback-service.js';
 import { createInferenceHandlers } from './grpc-server.js';
@@ -64,7 +68,11 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const presence = new WorkerPresence();
   const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);
   const records = new RequestRecordPublisher(connection, names, logger.child({ component: 'telemetry' }));
-  const dispatcher = new JobDispatcher(connection, names, config.routerId, logger);
+  const results = new CachedResults(
+    await openResultCache(connection, names, { maxBytes: config.resultCacheMaxBytes }),
+    logger.child({ component: 'results' }),
+  );
+  const dispatcher = new JobDispatcher(connection, names, config.routerId, logger, results);
   dispatcher.start();
   const load = new LoadView();
   const loadSubscription = subscribeLoadSnapshots(connection, names.monitorLoadSubject, load, logger);
@@ -87,6 +95,12 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     onFailure: createDecisionFailureMetric(metricsRegistry),
   });
   const auth = { mode: config.auth, defaultTier: config.defaultTier };
+  const admission = new Admission({
+    load,
+    concurrency: new TenantConcurrency(),
+    rateLimits: new TenantRateLimits(await openRateLimitBucket(connection, names), config.tiers),
+    maxQueuedPerModel: config.maxQueuedPerModel,
+  });
 
   // A request must fit in one NATS message together with its job envelope.
   const maxRequestBytes = Math.min(config.maxRequestBytes, connection.info!.max_payload - JOB_ENVELOPE_BYTES);
@@ -117,7 +131,8 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
           auth,
           tiers: config.tiers,
           serverVersion,
-          defaultTimeoutMs: config.defaultTimeoutMs,
+          timeouts: { defaultMs: config.defaultTimeoutMs, maxMs: config.maxDeadlineMs },
+          admission,
           maxRequestBytes,
           limits: config.limits,
           isReady: () => !connection.isClosed() && !connection.isDraining(),

@@ -12,10 +12,12 @@ export type JobResultInit = MessageInitShape<typeof JobResultSchema>;
 /**
  * Publishes a job's result to the router inbox named in the job. Core NATS, not JetStream: the
  * router that waits for it is the only reader, and if it is gone so is the client.
+ * @returns the serialized result, for the result cache.
  */
-export function publishResult(connection: NatsConnection, job: Job, result: JobResultInit): void {
-  if (job.replyTo === '') return;
-  connection.publish(job.replyTo, toBinary(JobResultSchema, create(JobResultSchema, result)));
+export function publishResult(connection: NatsConnection, job: Job, result: JobResultInit): Uint8Array {
+  const bytes = toBinary(JobResultSchema, create(JobResultSchema, result));
+  if (job.replyTo !== '') connection.publish(job.replyTo, bytes);
+  return bytes;
 }
 
 /** Records a job that could not be served on the DEADLETTER stream, for operators to inspect or replay. */

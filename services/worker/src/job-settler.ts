@@ -2,10 +2,12 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SwitchboardError, UnavailableError, toStatusData } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
+import { storeResult } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import type { JobOutcome } from './execute-batch.js';
 import type { HeldJob } from './held-job.js';
 import { publishDeadLetter, publishResult } from './job-replies.js';
+import type { JobResultInit } from './job-replies.js';
 import type { JobDisposition, ModelServerObserver } from './model-server-observer.js';
 import { endJobSpan } from './worker-spans.js';
 
@@ -34,8 +36,7 @@ export class JobSettler {
 
   /** Answers a job with an error that retrying cannot fix, without running it, and acks it. */
   refuse(held: HeldJob, error: unknown, disposition: Extract<JobDisposition, 'error' | 'expired'>): void {
-    this.#answerWithError(held, error);
-    held.message.ack();
+    this.#answerWithError(held, error, () => held.message.ack(), disposition === 'expired');
     this.options.observer?.jobSettled(this.options.model, disposition);
   }
 
@@ -43,7 +44,7 @@ export class JobSettler {
   giveUp(held: HeldJob, error: unknown): void {
     const status = toStatusData(error);
     const reason = `${status.message} (after ${held.attempt} deliveries)`;
-    this.#answerWithError(held, new UnavailableError(`request could not be served: ${reason}`));
+    this.#answerWithError(held, new UnavailableError(`request could not be served: ${reason}`), () => {});
     const { jetstream, names, workerId, logger } = this.options;
     publishDeadLetter(jetstream, names, { job: held.job, reason, deliveries: held.attempt, workerId })
       .catch((publishError: unknown) => logger.error({ err: publishError }, 'dead-letter record lost'))
@@ -63,7 +64,7 @@ export class JobSettler {
       this.#settleFailure(held, outcome.error);
       return;
     }
-    publishResult(this.options.connection, held.job, {
+    const result = {
       requestId: held.job.requestId,
       status: { code: 0 },
       response: outcome.response,
@@ -73,8 +74,8 @@ export class JobSettler {
       batchSize: outcome.batchSize,
       attempt: held.attempt,
       synthetic,
-    });
-    held.message.ack();
+    };
+    this.#answer(held, result, () => held.message.ack());
     endJobSpan(held.span);
     this.options.observer?.jobSettled(this.options.model, 'ok');
   }
@@ -94,14 +95,32 @@ export class JobSettler {
     }
   }
 
-  #answerWithError(held: HeldJob, error: unknown): void {
-    publishResult(this.options.connection, held.job, {
+  #answerWithError(held: HeldJob, error: unknown, then: () => void, notExecuted = false): void {
+    const result = {
       requestId: held.job.requestId,
       status: toStatusData(error),
       workerId: this.options.workerId,
       attempt: held.attempt,
-    });
+      notExecuted,
+    };
+    this.#answer(held, result, then);
     endJobSpan(held.span, error);
+  }
+
+  /**
+   * Replies to the job's router and, when the job has a result key, stores the result in the
+   * `results` bucket for a retry of the same request id through another router; `then` (the ack)
+   * runs once it is stored, so an acked job's answer is never lost with this worker. A failed store
+   * is logged: the first router has its answer, only such a retry would wait in vain.
+   */
+  #answer(held: HeldJob, result: JobResultInit, then: () => void): void {
+    const bytes = publishResult(this.options.connection, held.job, result);
+    const { resultKey, requestId } = held.job;
+    if (resultKey === '') return then();
+    const { jetstream, names, logger } = this.options;
+    storeResult(jetstream, names, resultKey, bytes)
+      .catch((error: unknown) => logger.warn({ err: error, requestId }, 'result not cached for retries'))
+      .finally(then);
   }
 }
 

@@ -12,7 +12,8 @@ function prediction(
   quality: number,
   available = true,
 ): Prediction {
-  return { model: create(ModelSpecSchema, { name }), latencyMs, costMicros, quality, available };
+  const model = create(ModelSpecSchema, { name });
+  return { model, latencyMs, queueWaitMs: 0, costMicros, quality, available };
 }
 
 const fast = prediction('fast', 10, 50, 0.8);

@@ -8,6 +8,8 @@ export interface Prediction {
   model: ModelSpec;
   /** Predicted queue wait plus service time, in milliseconds. */
   latencyMs: number;
+  /** The predicted queue wait alone: how long until a new job of the model starts, in milliseconds. */
+  queueWaitMs: number;
   /** In millionths of a US dollar. */
   costMicros: number;
   /** Expected quality in [0, 1]. */

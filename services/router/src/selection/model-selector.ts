@@ -98,6 +98,7 @@ export class ModelSelector {
     return {
       model,
       latencyMs: waitMs + serviceMs,
+      queueWaitMs: waitMs,
       costMicros: estimateCostMicros(model, complexity),
       quality: model.qualityScore,
       available: breakers.isAvailable(model),

@@ -9,7 +9,8 @@ import { applyPolicy, rankByLearnedPolicy } from './rank-by-learned-policy.js';
 const features = { hashBits: 8, maxPromptChars: 256 };
 
 function prediction(name: string, costMicros: number, quality: number): Prediction {
-  return { model: create(ModelSpecSchema, { name }), latencyMs: 10, costMicros, quality, available: true };
+  const model = create(ModelSpecSchema, { name });
+  return { model, latencyMs: 10, queueWaitMs: 0, costMicros, quality, available: true };
 }
 
 function textRequest(prompt: string) {
