@@ -3,17 +3,22 @@ import { UnauthenticatedError } from '@switchboard/errors';
 import { ANONYMOUS_TENANT } from '@switchboard/protocol';
 import { hashApiKey } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { TenantAccess } from './tenant-access.js';
 
 /** Who sent a request. */
 export interface Tenant {
   name: string;
   tier: string;
+  /** What it may call (see checkTenantAccess). */
+  access: TenantAccess;
 }
 
 export interface AuthenticationOptions {
   mode: 'off' | 'required';
   /** The tier of anonymous requests. */
   defaultTier: string;
+  /** What anonymous requests (all of them when auth is off) may call. */
+  anonymousAccess: TenantAccess;
 }
 
 const BEARER_PREFIX = /^bearer\s+/i;
@@ -38,7 +43,9 @@ export function authenticate(
   snapshot: RegistrySnapshot,
   options: AuthenticationOptions,
 ): Tenant {
-  if (options.mode === 'off') return { name: ANONYMOUS_TENANT, tier: options.defaultTier };
+  if (options.mode === 'off') {
+    return { name: ANONYMOUS_TENANT, tier: options.defaultTier, access: options.anonymousAccess };
+  }
   const apiKey = readApiKey(metadata);
   if (apiKey === undefined || apiKey === '') {
     throw new UnauthenticatedError(
@@ -51,5 +58,5 @@ export function authenticate(
       'the API key is not known; ask an operator for one (switchboard tenants put)',
     );
   }
-  return { name: tenant.name, tier: tenant.tier };
+  return { name: tenant.name, tier: tenant.tier, access: { routes: tenant.routes, models: tenant.models } };
 }

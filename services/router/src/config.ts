@@ -4,6 +4,7 @@ import {
   envDurationMs,
   envEnum,
   envInt,
+  envList,
   envString,
   parseConfig,
   readServiceConfig,
@@ -15,6 +16,7 @@ import type { Environment, ServiceConfig } from '@switchboard/config';
 import { DEFAULT_DECISIONS_MAX_BYTES } from '@switchboard/routing-policy';
 import { z } from 'zod';
 import type { RequestLimits } from './request-limits.js';
+import type { TenantAccess } from './tenant-access.js';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
@@ -133,6 +135,8 @@ const shape = {
   ROUTER_MAX_TENSORS: variable(envInt(DEFAULT_MAX_TENSORS, { min: 1 }), '64'),
   ROUTER_MAX_METADATA_BYTES: variable(envInt(DEFAULT_MAX_METADATA_BYTES, { min: 1024 }), '16384'),
   ROUTER_AUTH: variable(envEnum(['off', 'required'], 'off'), 'required'),
+  ROUTER_ANONYMOUS_ROUTES: variable(envList([]), 'chat,classify'),
+  ROUTER_ANONYMOUS_MODELS: variable(envList([]), 'classifier-small'),
   ROUTER_TIERS: variable(
     tiersVariable,
     '{"free":{"slaMs":5000},"premium":{"slaMs":500,"minQuality":0.9,"shareWeight":4}}',
@@ -171,6 +175,8 @@ export interface RouterConfig extends ServiceConfig {
   limits: RequestLimits;
   /** `required`: every request needs a known API key; `off`: every request is the anonymous tenant. */
   auth: 'off' | 'required';
+  /** What anonymous requests may call: both lists empty = everything (`ROUTER_ANONYMOUS_ROUTES`, `_MODELS`). */
+  anonymousAccess: TenantAccess;
   /** Settings per tenant tier, by tier name. */
   tiers: Readonly<Record<string, TierSettings>>;
   /** The tier of anonymous requests and of tenants whose tier has no settings. */
@@ -221,6 +227,7 @@ export function loadConfig(environment: Environment): RouterConfig {
       maxMetadataBytes: values.ROUTER_MAX_METADATA_BYTES,
     }),
     auth: values.ROUTER_AUTH,
+    anonymousAccess: { routes: values.ROUTER_ANONYMOUS_ROUTES, models: values.ROUTER_ANONYMOUS_MODELS },
     tiers: values.ROUTER_TIERS,
     defaultTier: values.ROUTER_DEFAULT_TIER,
     breakerFailures: values.ROUTER_BREAKER_FAILURES,

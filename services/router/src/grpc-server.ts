@@ -1,3 +1,4 @@
+import type { Metadata } from '@grpc/grpc-js';
 import type { ServiceHandlers } from '@switchboard/grpc';
 import type { GRPCInferenceService, ModelSpec } from '@switchboard/protocol';
 import type { WorkerPresence } from '@switchboard/worker-presence';
@@ -5,6 +6,8 @@ import { createModelInfer } from './model-infer.js';
 import type { ModelInferOptions } from './model-infer.js';
 import { checkRequestedName } from './request-limits.js';
 import { representativeModel, resolveTarget } from './resolve-target.js';
+import { authenticate } from './authenticate.js';
+import { checkTenantAccess } from './tenant-access.js';
 
 export interface InferenceServiceOptions extends ModelInferOptions {
   presence: WorkerPresence;
@@ -24,21 +27,27 @@ export function createInferenceHandlers(
 ): ServiceHandlers<typeof GRPCInferenceService> {
   const { snapshot, presence } = options;
   const modelInfer = createModelInfer(options);
-  /** The model that answers for the name (and version) a metadata or readiness call asks about. */
-  const resolveModel = (request: { name: string; version: string }) => {
+  /**
+   * The model that answers for the name (and version) a metadata or readiness call asks about, once
+   * the caller is known and allowed to call that name (the same checks as ModelInfer).
+   */
+  const resolveModel = (request: { name: string; version: string }, metadata: Metadata) => {
     checkRequestedName(request.name, request.version);
-    return representativeModel(resolveTarget(snapshot, request.name, request.version), snapshot, presence);
+    const tenant = authenticate(metadata, snapshot, options.auth);
+    const target = resolveTarget(snapshot, request.name, request.version);
+    checkTenantAccess(tenant, target);
+    return representativeModel(target, snapshot, presence);
   };
   return {
     serverLive: async () => ({ live: true }),
     serverReady: async () => ({ ready: options.isReady() }),
-    modelReady: async (request) => {
-      const model = resolveModel(request);
+    modelReady: async (request, call) => {
+      const model = resolveModel(request, call.metadata);
       return { ready: options.isReady() && presence.isServed(model.name, model.version) };
     },
     serverMetadata: async () => ({ name: 'switchboard', version: options.serverVersion, extensions: [] }),
-    modelMetadata: async (request) => {
-      const model = resolveModel(request);
+    modelMetadata: async (request, call) => {
+      const model = resolveModel(request, call.metadata);
       return {
         name: request.name,
         versions: model.versions.length > 0 ? model.versions : [model.version],

@@ -24,6 +24,7 @@ import { annotateRequestSpan } from './request-span.js';
 import { resultRecordFields } from './request-telemetry.js';
 import type { RequestRecordInit, RequestRecordPublisher } from './request-telemetry.js';
 import { resolveTarget } from './resolve-target.js';
+import { checkTenantAccess } from './tenant-access.js';
 import { responseParameters } from './response-parameters.js';
 import { servePlan } from './serve-plan.js';
 import type { PlanRequest, ServePlanContext, Step } from './serve-plan.js';
@@ -151,6 +152,7 @@ function admit(
   const tenant = authenticate(call.metadata, options.snapshot, options.auth);
   record.tenant = tenant.name;
   const target = resolveTarget(options.snapshot, request.modelName, request.modelVersion);
+  checkTenantAccess(tenant, target);
   const route = target.kind === 'route' ? target.route.name : '';
   record.route = route;
   const tier = options.tiers[tenant.tier] ?? (options.tiers[options.auth.defaultTier] as TierSettings);

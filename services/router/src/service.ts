@@ -94,7 +94,11 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     logger: logger.child({ component: 'decisions' }),
     onFailure: createDecisionFailureMetric(metricsRegistry),
   });
-  const auth = { mode: config.auth, defaultTier: config.defaultTier };
+  const auth = {
+    mode: config.auth,
+    defaultTier: config.defaultTier,
+    anonymousAccess: config.anonymousAccess,
+  };
   const admission = new Admission({
     load,
     concurrency: new TenantConcurrency(),

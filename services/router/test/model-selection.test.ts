@@ -44,7 +44,7 @@ describe('model selection by budget, cost cap, quality floor and tier', () => {
       tenant: { name: 'bobs', tier: 'standard', apiKey: STANDARD_KEY['x-api-key'] },
     });
     await system.startWorker(['swift', 'thrifty', 'precise']);
-    for (const model of ['swift', 'thrifty', 'precise']) await system.waitUntilReady(model);
+    for (const model of ['swift', 'thrifty', 'precise']) await system.waitUntilReady(model, PREMIUM_KEY);
   });
 
   afterAll(async () => {

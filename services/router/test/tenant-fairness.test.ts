@@ -40,7 +40,7 @@ describe('tenant fairness in batch formation, through the router on real JetStre
       tenant: { name: 'light', tier: 'standard', apiKey: LIGHT_KEY.authorization.slice(7) },
     });
     await system.startWorker([MODEL]);
-    await system.waitUntilReady(MODEL);
+    await system.waitUntilReady(MODEL, FLOOD_KEY);
   });
 
   afterAll(async () => {

@@ -38,8 +38,11 @@ export interface TestSystem {
   startWorker(models: string[], environment?: Record<string, string>): Promise<RunningWorker>;
   /** Starts an in-process monitor (load snapshots on monitor.load); it is stopped with the system. */
   startMonitor(): Promise<void>;
-  /** Resolves once a live worker has announced `model` as loaded. */
-  waitUntilReady(model: string): Promise<void>;
+  /**
+   * Resolves once a live worker has announced `model` as loaded. With ROUTER_AUTH=required, pass a
+   * tenant's key as `metadata`: ModelReady needs one like ModelInfer.
+   */
+  waitUntilReady(model: string, metadata?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,9 +104,10 @@ export async function startTestSystem(
         logger.child({ service: 'monitor' }),
       );
     },
-    async waitUntilReady(model) {
+    async waitUntilReady(model, metadata) {
       await waitFor(
-        async () => ((await oip.call('ModelReady', { name: model })) as { ready: boolean }).ready,
+        async () =>
+          ((await oip.call('ModelReady', { name: model }, { metadata })) as { ready: boolean }).ready,
         { timeoutMs: 15_000, message: `model ${model} never became ready` },
       );
     },
