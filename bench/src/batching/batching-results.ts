@@ -45,7 +45,8 @@ export interface TargetVerdict {
 export interface BatchingResults {
   readonly onnx: Partial<Record<OnnxStrategy, StrategyFigures>>;
   readonly stepwise: Partial<Record<StepwiseStrategy, StrategyFigures>>;
-  readonly slo_ms: Readonly<Record<Scenario, number>>;
+  /** Each scenario's P99 SLO, ms (simulated for the step-wise LLM); null for a scenario not run. */
+  readonly slo_ms: Readonly<Record<Scenario, number | null>>;
   readonly targets: readonly TargetVerdict[];
   readonly points: Readonly<Record<Scenario, readonly MeasuredPoint[]>>;
   readonly run: Readonly<Record<string, unknown>>;

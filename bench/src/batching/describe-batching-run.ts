@@ -34,8 +34,8 @@ export function describeBatchingRun(
       ? ''
       : `step-wise LLM (7B-class timing, ${flags.speedup}× speed): trace arrivals and sizes from request ` +
         `${stepwise.startIndex} of ${flags.trace.split('/').at(-1)}, ${flags.stepwiseWindowSeconds} s probes ` +
-        `(${flags.stepwiseWindowSeconds * flags.speedup} s simulated); SLO P99 ≤ ${flags.stepwiseSloMs} ms; ` +
-        'rates and latencies in simulated time';
+        `(${flags.stepwiseWindowSeconds * flags.speedup} s simulated); SLO P99 ≤ ${stepwise.sloMs} ms ` +
+        `(requests alone: P99 ${stepwise.aloneP99Ms.toFixed(0)} ms); rates and latencies in simulated time`;
   return {
     headings: { onnx: onnxHeading, stepwise: stepwiseHeading },
     run: {
@@ -68,6 +68,7 @@ export function describeBatchingRun(
               time: 'simulated (wall clock × speedup)',
               window_s: flags.stepwiseWindowSeconds,
               timing: STEPWISE_TIMING,
+              alone_p99_ms: stepwise.aloneP99Ms,
               batching: Object.fromEntries(
                 flags.stepwiseStrategies.map((strategy) => [
                   strategy,

@@ -14,8 +14,8 @@ export interface BatchingFlags {
   readonly onnxLayers: readonly number[];
   /** P99 SLO of the ONNX model, ms. @default 50 */
   readonly onnxSloMs: number;
-  /** P99 SLO of the step-wise LLM, ms of simulated time. @default 30000 */
-  readonly stepwiseSloMs: number;
+  /** P99 SLO of the step-wise LLM, ms of simulated time; undefined: 2.5 × the trace's P99 latency alone. */
+  readonly stepwiseSloMs: number | undefined;
   /** Wall seconds of each ONNX probe at least (longer where it would measure < 150 requests), its first fifth unmeasured warm-up. @default 8 */
   readonly onnxWindowSeconds: number;
   /** Wall seconds of each step-wise probe at least (as for ONNX), its first fifth unmeasured warm-up. @default 15 */
@@ -43,7 +43,8 @@ export const BATCHING_USAGE = `usage: pnpm bench batching [--scenarios LIST] [--
   --scenarios LIST          which of ${SCENARIOS.join(', ')} (default both)
   --strategies LIST         which of ${STRATEGY_NAMES.join(', ')} (default all; dynamic runs in both scenarios)
   --onnx-slo MS             P99 SLO of the ONNX model (default 50)
-  --stepwise-slo MS         P99 SLO of the step-wise LLM, simulated ms (default 30000)
+  --stepwise-slo MS         P99 SLO of the step-wise LLM, simulated ms (default 2.5 × the P99 latency of the
+                            trace's requests served alone, to the second: 30000 for the Azure conv trace)
   --window SECONDS          wall seconds of each ONNX probe (default 8); longer where that would measure
                             fewer than 150 requests; the first fifth is warm-up
   --stepwise-window SECONDS wall seconds of each step-wise probe, likewise (default 15)
@@ -98,7 +99,10 @@ export function parseBatchingFlags(args: readonly string[]): BatchingFlags {
     stepwiseStrategies: STEPWISE_STRATEGIES.filter((strategy) => strategies.includes(strategy)),
     onnxLayers: readLayers(values['onnx-layers']),
     onnxSloMs: readPositiveNumber('onnx-slo', values['onnx-slo'], 50),
-    stepwiseSloMs: readPositiveNumber('stepwise-slo', values['stepwise-slo'], 30_000),
+    stepwiseSloMs:
+      values['stepwise-slo'] === undefined
+        ? undefined
+        : readPositiveNumber('stepwise-slo', values['stepwise-slo'], 1),
     onnxWindowSeconds: readPositiveNumber('window', values.window, 8),
     stepwiseWindowSeconds: readPositiveNumber('stepwise-window', values['stepwise-window'], 15),
     speedup: readPositiveNumber('speedup', values.speedup, 10),

@@ -10,7 +10,9 @@ import { ONNX_STRATEGIES, strategyModelName } from './batching-strategies.js';
 import type { OnnxStrategy, StepwiseStrategy } from './batching-strategies.js';
 import { toOnnxStrategySpec } from './onnx-strategy-specs.js';
 import type { BatchingFlags } from './parse-batching-flags.js';
+import { aloneLatencyMs, defaultStepwiseSloMs } from './stepwise-cost-model.js';
 import { toStepwiseStrategySpec, writeStepwiseOutcomes } from './stepwise-strategy-specs.js';
+import { percentileOf } from './summarise-probe.js';
 
 /** The ONNX scenario's model and the registry name of each strategy's copy. */
 export interface OnnxPlan {
@@ -23,6 +25,10 @@ export interface StepwisePlan {
   readonly trace: readonly TraceArrival[];
   readonly startIndex: number;
   readonly names: Readonly<Record<StepwiseStrategy, string>>;
+  /** The P99 SLO, ms of simulated time: the flag's, or derived from the trace. */
+  readonly sloMs: number;
+  /** The P99 latency of the trace's requests served alone, ms of simulated time (cost model). */
+  readonly aloneP99Ms: number;
 }
 
 /** What a run registers and measures. */
@@ -61,7 +67,12 @@ async function planStepwise(flags: BatchingFlags, namespace: string, directory: 
   );
   // One stretch for every probe of both strategies, chosen by the seed.
   const startIndex = Math.floor(createSeededRandom(flags.seed, 1)() * trace.length);
-  return { plan: { trace, startIndex, names }, specs };
+  const aloneP99Ms = percentileOf(
+    trace.map(aloneLatencyMs).sort((left, right) => left - right),
+    0.99,
+  );
+  const sloMs = flags.stepwiseSloMs ?? defaultStepwiseSloMs(trace);
+  return { plan: { trace, startIndex, names, sloMs, aloneP99Ms }, specs };
 }
 
 /** Prepares the scenarios the flags ask for: files in `directory` and the registry entries. */

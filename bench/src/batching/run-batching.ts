@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
@@ -87,7 +88,7 @@ async function runStepwiseScenario(
         ...base,
         label: `stepwise ${strategy}`,
         model: plan.names[strategy],
-        sloMs: flags.stepwiseSloMs,
+        sloMs: plan.sloMs,
         timeScale: flags.speedup,
         windowMs: flags.stepwiseWindowSeconds * 1_000,
       },
@@ -143,22 +144,23 @@ async function startStack(context: RunContext, plan: BatchingPlan, cleanup: Clea
 }
 
 /** Writes results.json and batching.png into `--out`. */
-async function writeOutputs(flags: BatchingFlags, results: BatchingResults) {
-  await mkdir(flags.out, { recursive: true });
-  await writeFile(join(flags.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+async function writeOutputs(out: string, results: BatchingResults) {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const { onnx: onnxSloMs, stepwise: stepwiseSloMs } = results.slo_ms;
   const panels = [
     {
       scenario: 'onnx',
       title: 'ONNX MLP',
-      sloMs: flags.onnxSloMs,
-      ceilingMs: flags.onnxSloMs * ONNX_DEADLINE_PER_SLO,
+      sloMs: onnxSloMs ?? 0,
+      ceilingMs: (onnxSloMs ?? 0) * ONNX_DEADLINE_PER_SLO,
       clock: 'wall clock',
     },
     {
       scenario: 'stepwise',
-      title: 'Step-wise LLM, Azure conv trace',
-      sloMs: flags.stepwiseSloMs,
-      ceilingMs: flags.stepwiseSloMs * STEPWISE_DEADLINE_PER_SLO,
+      title: 'Step-wise LLM on a trace',
+      sloMs: stepwiseSloMs ?? 0,
+      ceilingMs: (stepwiseSloMs ?? 0) * STEPWISE_DEADLINE_PER_SLO,
       clock: 'simulated',
     },
   ] as const;
@@ -167,7 +169,7 @@ async function writeOutputs(flags: BatchingFlags, results: BatchingResults) {
       .map((panel) => ({ ...panel, points: results.points[panel.scenario] }))
       .filter((panel) => panel.points.length > 0),
   );
-  await writeFile(join(flags.out, 'batching.png'), await renderChartPng(spec));
+  await writeFile(join(out, 'batching.png'), await renderChartPng(spec));
 }
 
 /**
@@ -180,6 +182,7 @@ export async function runBatching(
   environment: BenchEnvironment,
   cleanup: CleanupStack,
 ): Promise<void> {
+  const startedAt = performance.now();
   const context = await prepareRun(environment, 'bench-batching', cleanup);
   const directory = await mkdtemp(join(tmpdir(), 'switchboard-batching-'));
   cleanup.add('run directory', () => rm(directory, { recursive: true, force: true }));
@@ -193,12 +196,19 @@ export async function runBatching(
   const figures = { onnx: onnx?.outcome.figures ?? {}, stepwise: stepwise?.figures ?? {} };
   const results: BatchingResults = {
     ...figures,
-    slo_ms: { onnx: flags.onnxSloMs, stepwise: flags.stepwiseSloMs },
+    slo_ms: {
+      onnx: plan.onnx === undefined ? null : flags.onnxSloMs,
+      stepwise: plan.stepwise?.sloMs ?? null,
+    },
     targets: judgeTargets(figures),
     points: { onnx: onnx?.outcome.points ?? [], stepwise: stepwise?.points ?? [] },
-    run: { ...description.run, machine: describeMachine(context.infrastructure).replace(/^machine: /, '') },
+    run: {
+      ...description.run,
+      machine: describeMachine(context.infrastructure).replace(/^machine: /, ''),
+      wall_clock_s: Math.round((performance.now() - startedAt) / 1_000),
+    },
   };
-  await writeOutputs(flags, results);
+  await writeOutputs(flags.out, results);
   process.stdout.write(
     `${formatBatchingResults(results, description.headings)}\n\n${describeMachine(context.infrastructure)}\n`,
   );

@@ -9,30 +9,16 @@ import type { ProbePoint, ProbeTarget } from './run-probe.js';
 import { scaleTrace } from './scale-trace.js';
 import { searchMaxRate } from './search-max-rate.js';
 import type { RateSearchResult } from './search-max-rate.js';
-import { STEPWISE_PROMPT, STEPWISE_SEQUENCES, STEPWISE_TIMING } from './stepwise-strategy-specs.js';
+import { serialCapacityPerSecond } from './stepwise-cost-model.js';
+import { STEPWISE_PROMPT, STEPWISE_SEQUENCES } from './stepwise-strategy-specs.js';
 
 /** A call's deadline as a multiple of the SLO: a late answer is still measured, a lost one ends. */
 export const STEPWISE_DEADLINE_PER_SLO = 2;
-/** Rates are searched from this multiple of one sequence-at-a-time capacity, up or down... */
-const START_MULTIPLE: Readonly<Record<StepwiseStrategy, number>> = { dynamic: 2, continuous: 4 };
+/** Rates are searched from this multiple of one sequence at a time's capacity, up or down... */
+const START_MULTIPLE: Readonly<Record<StepwiseStrategy, number>> = { dynamic: 4, continuous: 8 };
 /** ...and never below or above these multiples of it. */
 const MIN_MULTIPLE = 1 / 8;
 const MAX_MULTIPLE = STEPWISE_SEQUENCES * 2;
-
-/**
- * Requests per second of simulated time one sequence at a time would serve: one over a mean
- * request's admission and decode steps alone, from the trace's mean sizes.
- */
-export function serialCapacityPerSecond(trace: readonly TraceArrival[]): number {
-  const mean = (value: (arrival: TraceArrival) => number) =>
-    trace.reduce((sum, arrival) => sum + value(arrival), 0) / Math.max(1, trace.length);
-  const stepMs = STEPWISE_TIMING.decodeMsPerStep + STEPWISE_TIMING.decodeUsPerSequence / 1_000;
-  const requestMs =
-    STEPWISE_TIMING.ttftMs +
-    (mean((arrival) => arrival.promptTokens) * STEPWISE_TIMING.prefillUsPerToken) / 1_000 +
-    mean((arrival) => arrival.outputTokens) * stepMs;
-  return 1_000 / requestMs;
-}
 
 /** Options of {@link searchStepwiseStrategy}. */
 export interface StepwiseSearchOptions {

@@ -42,12 +42,13 @@ describe('summariseProbe', () => {
     expect(summary.p50Ms).toBe(5);
   });
 
-  it('measures throughput by answers within the window, so an overloaded system shows its capacity', () => {
-    // Arrivals at 1000/s, answers one per 2 ms: half the arrivals are answered within the window.
-    const outcomes = steadyOutcomes((index) => index);
+  it('counts as throughput the measured requests answered, so failures lower it', () => {
+    const outcomes = steadyOutcomes(() => 5).map((outcome) =>
+      outcome.index % 4 === 0 ? { ...outcome, code: 4 } : outcome,
+    );
     const summary = summariseProbe(outcomes, { warmUpMs: 0, endMs: 2_000, timeScale: 1 });
     expect(summary.offeredRps).toBeCloseTo(1_000, 0);
-    expect(summary.throughputRps).toBeCloseTo(500, -1);
+    expect(summary.throughputRps).toBeCloseTo(750, 0);
   });
 
   it('reads simulated time: latencies times the scale, rates divided by it', () => {

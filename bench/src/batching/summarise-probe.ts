@@ -4,7 +4,7 @@ import type { OpenLoopOutcome } from '../shared/send-open-loop.js';
 export interface ProbeSummary {
   /** Arrivals per second in the measured window. */
   readonly offeredRps: number;
-  /** Answers per second that came back in the measured window. */
+  /** Requests of the measured window answered OK, per second of it: the offered rate less failures. */
   readonly throughputRps: number;
   /** 99th percentile latency of the measured requests, ms; Infinity when more than 1% failed. */
   readonly p99Ms: number;
@@ -36,10 +36,10 @@ export function percentileOf(ascending: readonly number[], share: number): numbe
 }
 
 /**
- * Summarises an open-loop probe: latency percentiles of the requests sent in the measured window
- * (a failed request counts as infinitely slow, so more than 1% failures puts P99 out of any SLO),
- * the rate they arrived at, and the rate answers came back during the window — equal to the
- * arrival rate while the system keeps up, its capacity when it does not.
+ * Summarises an open-loop probe on the requests sent in its measured window (after the warm-up):
+ * their latency percentiles (a failed request counts as infinitely slow, so more than 1% failures
+ * puts P99 out of any SLO), the rate they arrived at, and the rate of those answered OK — late
+ * answers included, so a system that keeps up only with growing latency shows it on P99.
  */
 export function summariseProbe(outcomes: readonly OpenLoopOutcome[], window: ProbeWindow): ProbeSummary {
   const windowS = Math.max(1e-9, (window.endMs - window.warmUpMs) / 1_000) * window.timeScale;
@@ -49,13 +49,9 @@ export function summariseProbe(outcomes: readonly OpenLoopOutcome[], window: Pro
       outcome.code === 0 ? (outcome.doneAtMs - outcome.sentAtMs) * window.timeScale : Infinity,
     )
     .sort((left, right) => left - right);
-  const answeredInWindow = outcomes.filter(
-    (outcome) =>
-      outcome.code === 0 && outcome.doneAtMs >= window.warmUpMs && outcome.doneAtMs <= window.endMs,
-  ).length;
   return {
     offeredRps: measured.length / windowS,
-    throughputRps: answeredInWindow / windowS,
+    throughputRps: measured.filter((outcome) => outcome.code === 0).length / windowS,
     p99Ms: percentileOf(latenciesMs, 0.99),
     p50Ms: percentileOf(latenciesMs, 0.5),
     measured: measured.length,
