@@ -42,6 +42,8 @@ interface SpawnLocalProcessOptions {
   readonly label: string;
   /** Run the child as this account instead of the current one. */
   readonly user?: ServiceUser;
+  /** Variables added to the child's environment (e.g. passwords its config file refers to). */
+  readonly environment?: Readonly<Record<string, string>>;
   /** @default 'SIGTERM' */
   readonly stopSignal?: NodeJS.Signals;
   /** @default DEFAULT_STOP_GRACE_MS */
@@ -132,6 +134,7 @@ export async function spawnLocalProcess(options: SpawnLocalProcessOptions): Prom
     detached: invocation.diesWithParent,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+    ...(options.environment === undefined ? {} : { env: { ...process.env, ...options.environment } }),
   });
   const watch = watchExit(child);
   const tail = createOutputTail(options.label, options.logger);

@@ -7,6 +7,7 @@ import { POSTGRES_INSTALL_HINT, startLocalPostgres } from './start-local-postgre
 import type { BinaryLookup } from './find-binary.js';
 import type { InfrastructureService } from './infrastructure-unavailable-error.js';
 import type { Logger } from './logger.js';
+import type { NatsUsers } from './nats-users.js';
 import type { ContainerStarter } from './start-container.js';
 
 /** Where a service came from: a URL the caller gave, a local binary, or a container. */
@@ -26,6 +27,8 @@ export interface InfrastructureOptions {
   readonly findBinary?: BinaryLookup;
   /** How containers are started; tests replace it to simulate a machine without Docker. @default testcontainers */
   readonly startContainer?: ContainerStarter;
+  /** Users a throwaway nats-server starts with (not applied to a given URL or a container). */
+  readonly natsUsers?: NatsUsers;
 }
 
 /** NATS and PostgreSQL, ready to use. */
@@ -62,7 +65,9 @@ function planServices(options: InfrastructureOptions): [ServicePlan, ServicePlan
     givenUrl: options.natsUrl,
     findLocalStarter: () => {
       const binary = lookup('nats-server');
-      return binary === undefined ? undefined : () => startLocalNats({ ...common, binary });
+      return binary === undefined
+        ? undefined
+        : () => startLocalNats({ ...common, binary, users: options.natsUsers });
     },
     description: 'NATS with JetStream: no NATS URL was given, no nats-server binary was found',
     installHint: NATS_INSTALL_HINT,

@@ -7,6 +7,8 @@ import { createTemporaryDirectory } from './temporary-directory.js';
 import { waitUntilReady } from './wait-until-ready.js';
 import type { LocalProcess, SpawnedProcess } from './local-process.js';
 import type { Logger } from './logger.js';
+import { natsPasswordVariable } from './nats-users.js';
+import type { NatsUsers } from './nats-users.js';
 
 /** How long a fresh nats-server may take to accept clients (it usually takes ~20 ms). */
 const DEFAULT_NATS_START_TIMEOUT_MS = 10_000;
@@ -25,6 +27,8 @@ export interface LocalNatsOptions {
   readonly startTimeoutMs?: number;
   /** Receives the server's log lines. */
   readonly logger?: Logger;
+  /** Users with subject permissions (infra/nats/users.conf) and their passwords. @default none: anyone may connect */
+  readonly users?: NatsUsers;
 }
 
 /** A throwaway nats-server with JetStream. */
@@ -49,12 +53,23 @@ export const NATS_INSTALL_HINT =
   'Install nats-server (Debian/Ubuntu: apt-get install nats-server; elsewhere: https://github.com/nats-io/nats-server/releases) ' +
   'or set NATS_URL to a running server with JetStream enabled, e.g. NATS_URL=nats://127.0.0.1:4222.';
 
+function passwordEnvironment(users: NatsUsers): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(users.passwords).map(([user, password]) => [natsPasswordVariable(user), password]),
+  );
+}
+
 async function startOnPort(binary: string, port: number, options: LocalNatsOptions): Promise<LocalNats> {
   const directory = await createTemporaryDirectory('switchboard-nats-', options.directory);
   const launch = async (): Promise<SpawnedProcess> => {
     const server = await spawnLocalProcess({
       command: binary,
-      args: ['-a', HOST, '-p', String(port), '-js', '-sd', directory.path],
+      // Flags win over the config file, so users.conf adds users and leaves address and store alone.
+      args: [
+        ...(options.users === undefined ? [] : ['-c', options.users.configFile]),
+        ...['-a', HOST, '-p', String(port), '-js', '-sd', directory.path],
+      ],
+      environment: options.users === undefined ? undefined : passwordEnvironment(options.users),
       cwd: directory.path,
       label: 'nats',
       logger: options.logger,

@@ -1,0 +1,79 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateNatsUsers } from '../src/nats-users.js';
+import type { NatsUserName } from '../src/nats-users.js';
+import { startLocalNats } from '../src/start-local-nats.js';
+import type { LocalNats } from '../src/start-local-nats.js';
+
+/** Both forms a subject takes: plain, and under a SWITCHBOARD_NAMESPACE. */
+const STREAMS = [
+  { name: 'INFER', subjects: ['infer.>'] },
+  { name: 'DEMO_INFER', subjects: ['demo.infer.>'] },
+];
+
+describe('infra/nats/users.conf', () => {
+  const users = generateNatsUsers();
+  let nats: LocalNats;
+  const connections: NatsConnection[] = [];
+
+  const connectAs = async (user: NatsUserName, password = users.passwords[user]) => {
+    const connection = await connect({ servers: nats.url, user, pass: password, maxReconnectAttempts: 0 });
+    connections.push(connection);
+    return connection;
+  };
+
+  /** The error of a JetStream call, or undefined when it succeeds. */
+  const failureOf = (call: Promise<unknown>) =>
+    call.then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+
+  beforeAll(async () => {
+    nats = await startLocalNats({ users });
+    const manager = await jetstreamManager(await connectAs('admin'));
+    for (const stream of STREAMS) await manager.streams.add(stream);
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((connection) => connection.close()));
+    await nats?.stop();
+  });
+
+  it('refuses a connection without a password or with a wrong one', async () => {
+    await expect(connect({ servers: nats.url, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization/i);
+    await expect(connectAs('worker', 'not-the-password')).rejects.toThrow(/Authorization/i);
+  });
+
+  it('refuses a worker publishing a job, plain or namespaced', async () => {
+    const worker = jetstream(await connectAs('worker'), { timeout: 2_000 });
+
+    for (const subject of ['infer.any-model.1', 'demo.infer.any-model.1']) {
+      const failure = await failureOf(worker.publish(subject, 'run me'));
+      expect(failure?.message).toMatch(/Permissions Violation for Publish to "(demo\.)?infer\.any-model\.1"/);
+    }
+  });
+
+  it('refuses a worker and a router deleting or purging a stream, and lets the admin', async () => {
+    for (const user of ['worker', 'router'] as const) {
+      const manager = await jetstreamManager(await connectAs(user), { timeout: 2_000 });
+      expect((await failureOf(manager.streams.delete('INFER')))?.message).toMatch(/Permissions Violation/);
+      expect((await failureOf(manager.streams.purge('DEMO_INFER')))?.message).toMatch(
+        /Permissions Violation/,
+      );
+    }
+    const admin = await jetstreamManager(await connectAs('admin'));
+    expect(await admin.streams.delete('DEMO_INFER')).toBe(true);
+  });
+
+  it('lets the router publish jobs and a worker consume them', async () => {
+    const ack = await jetstream(await connectAs('router')).publish('infer.any-model.1', 'job');
+    expect(ack.stream).toBe('INFER');
+
+    const manager = await jetstreamManager(await connectAs('worker'));
+    const info = await manager.streams.info('INFER');
+    expect(info.state.messages).toBe(1);
+  });
+});
