@@ -47,6 +47,11 @@ export class NatsKvRateLimiter extends RateLimiterStoreAbstract {
   readonly #bucket: KV;
   /** Last revision seen per key; as many entries as tenants that sent requests (registry-bounded). */
   readonly #seen = new Map<string, SeenCounter>();
+  /**
+   * The write in progress per key: this router's writes to one key go one after another, since
+   * concurrent compare-and-sets from one process would only make each other fail and retry.
+   */
+  readonly #writing = new Map<string, Promise<StoredCounter>>();
 
   constructor(options: NatsKvRateLimiterOptions) {
     const { bucket, ...limiterOptions } = options;
@@ -55,13 +60,27 @@ export class NatsKvRateLimiter extends RateLimiterStoreAbstract {
   }
 
   /** Adds `points` to the key's window (or starts a new one) and resolves with the stored counter. */
-  async _upsert(
+  _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<StoredCounter> {
+    const key = toBucketKey(rlKey);
+    const write = () => this.#write(key, rlKey, points, msDuration, forceExpire);
+    // After the key's previous write, whether it failed or not: its failure is its own caller's.
+    const previous = this.#writing.get(key);
+    const writing = previous === undefined ? write() : previous.then(write, write);
+    this.#writing.set(key, writing);
+    const forget = () => {
+      if (this.#writing.get(key) === writing) this.#writing.delete(key);
+    };
+    writing.then(forget, forget);
+    return writing;
+  }
+
+  async #write(
+    key: string,
     rlKey: string,
     points: number,
     msDuration: number,
-    forceExpire = false,
+    forceExpire: boolean,
   ): Promise<StoredCounter> {
-    const key = toBucketKey(rlKey);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
       const seen = this.#seen.get(key) ?? (await this.#read(key));
       const nowMs = Date.now();
