@@ -1,5 +1,20 @@
-import { envString, envUrl, parseConfig, variable } from '@switchboard/config';
+import {
+  adminTokenVariable,
+  envOptionalString,
+  envString,
+  envUrl,
+  grpcTlsVariables,
+  parseConfig,
+  readGrpcTlsSettings,
+  secretVariable,
+  urlVariable,
+  variable,
+} from '@switchboard/config';
 import type { Environment } from '@switchboard/config';
+import { adminMetadata } from '@switchboard/grpc';
+import type { GrpcClientOptions } from '@switchboard/grpc';
+import { NATS_USER_NAMES, natsPasswordVariable } from '@switchboard/local-infra';
+import type { NatsUserName } from '@switchboard/local-infra';
 
 /** Where the registry listens when neither `--registry` nor SWITCHBOARD_REGISTRY says otherwise. */
 const DEFAULT_REGISTRY_ADDRESS = 'localhost:8010';
@@ -16,9 +31,24 @@ const shape = {
   SWITCHBOARD_OPTIMIZER: variable(envString(DEFAULT_OPTIMIZER_ADDRESS), '127.0.0.1:8030'),
   SWITCHBOARD_RESOURCE_MANAGER: variable(envString(DEFAULT_RESOURCE_MANAGER_ADDRESS), '127.0.0.1:8040'),
   SWITCHBOARD_NAMESPACE: variable(envString(''), 'dev'),
-  NATS_URL: variable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
-  DATABASE_URL: variable(envUrl(['postgres:', 'postgresql:']), 'postgres://postgres@127.0.0.1:5432/postgres'),
+  NATS_URL: urlVariable(envUrl(['nats:']), 'nats://127.0.0.1:4222'),
+  DATABASE_URL: urlVariable(
+    envUrl(['postgres:', 'postgresql:']),
+    'postgres://postgres@127.0.0.1:5432/postgres',
+  ),
+  SWITCHBOARD_DEMO_API_KEY: secretVariable(envOptionalString(), 'a-demo-key-of-16-or-more-characters'),
+  ...adminTokenVariable,
+  ...grpcTlsVariables,
+  ...natsPasswordVariables(),
 };
+
+/** `SWITCHBOARD_NATS_<USER>_PASSWORD` for every user of infra/nats/users.conf: `up --auth` uses them when set. */
+function natsPasswordVariables() {
+  const passwordVariable = secretVariable(envOptionalString(), 'sb0123456789abcdef');
+  return Object.fromEntries(
+    NATS_USER_NAMES.map((user) => [natsPasswordVariable(user), passwordVariable]),
+  ) as Record<`SWITCHBOARD_NATS_${string}_PASSWORD`, typeof passwordVariable>;
+}
 
 /** What the CLI takes from its environment. */
 export interface CliConfig {
@@ -36,6 +66,14 @@ export interface CliConfig {
   readonly natsUrl: string | undefined;
   /** Postgres for `up`; unset means start a throwaway cluster. */
   readonly databaseUrl: string | undefined;
+  /** The admin token the CLI sends on every admin call (`SWITCHBOARD_ADMIN_TOKEN`); `up --auth` generates one when unset. */
+  readonly adminToken: string | undefined;
+  /** What every gRPC client of the CLI uses: TLS (`GRPC_TLS_CA_FILE`, `GRPC_TLS_CLIENT_*`) and the admin token. */
+  readonly clientOptions: GrpcClientOptions;
+  /** NATS passwords `up --auth` gives its throwaway nats-server's users (`SWITCHBOARD_NATS_<USER>_PASSWORD`); generated when unset. */
+  readonly natsPasswords: Readonly<Partial<Record<NatsUserName, string>>>;
+  /** The key of the `demo` tenant `up --auth --demo` creates (`SWITCHBOARD_DEMO_API_KEY`); generated when unset. */
+  readonly demoApiKey: string | undefined;
 }
 
 /**
@@ -44,6 +82,13 @@ export interface CliConfig {
  */
 export function loadCliConfig(environment: Environment): CliConfig {
   const parsed = parseConfig(shape, environment);
+  const tls = readGrpcTlsSettings(parsed).client;
+  const natsPasswords = Object.fromEntries(
+    NATS_USER_NAMES.flatMap((user) => {
+      const password = (parsed as Record<string, string | undefined>)[natsPasswordVariable(user)];
+      return password === undefined ? [] : [[user, password]];
+    }),
+  );
   return Object.freeze({
     registryAddress: parsed.SWITCHBOARD_REGISTRY,
     monitorAddress: parsed.SWITCHBOARD_MONITOR,
@@ -52,5 +97,12 @@ export function loadCliConfig(environment: Environment): CliConfig {
     namespace: parsed.SWITCHBOARD_NAMESPACE,
     natsUrl: parsed.NATS_URL,
     databaseUrl: parsed.DATABASE_URL,
+    adminToken: parsed.SWITCHBOARD_ADMIN_TOKEN,
+    clientOptions: {
+      ...(tls === undefined ? {} : { tls }),
+      metadata: adminMetadata(parsed.SWITCHBOARD_ADMIN_TOKEN),
+    },
+    natsPasswords,
+    demoApiKey: parsed.SWITCHBOARD_DEMO_API_KEY,
   });
 }

@@ -53,8 +53,10 @@ export async function runCli(
     io,
     config,
     callOptions: { timeoutMs: CALL_TIMEOUT_MS },
-    registry: () => (registryClient ??= createGrpcClient(RegistryService, addresses().registry)),
-    optimizer: () => (optimizerClient ??= createGrpcClient(OptimizerService, addresses().optimizer)),
+    registry: () =>
+      (registryClient ??= createGrpcClient(RegistryService, addresses().registry, config.clientOptions)),
+    optimizer: () =>
+      (optimizerClient ??= createGrpcClient(OptimizerService, addresses().optimizer, config.clientOptions)),
   };
   for (const register of commands) register(program, context);
   try {

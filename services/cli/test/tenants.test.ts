@@ -40,8 +40,21 @@ describe('switchboard tenants', () => {
 
     const listed = await cli('tenants', 'list');
     expect(listed.stdout).not.toContain(key);
-    expect(listed.stdout.split('\n')[0]).toMatch(/^NAME\s+TIER\s+UPDATED \(UTC\)$/);
-    expect(listed.stdout.split('\n')[1]).toMatch(/^acme\s+premium\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^NAME\s+TIER\s+ROUTES\s+MODELS\s+UPDATED \(UTC\)$/);
+    expect(listed.stdout.split('\n')[1]).toMatch(
+      /^acme\s+premium\s+\*\s+\*\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    );
+  });
+
+  it('sets access lists with --routes and --models, keeps them when a put leaves them out, and clears with ""', async () => {
+    await cli('tenants', 'put', 'limited', '--tier', 'free', '--routes', 'chat, assist', '--models', '');
+    await cli('tenants', 'put', 'limited', '--tier', 'standard');
+    const row = async () =>
+      (await cli('tenants', 'list')).stdout.split('\n').find((line) => line.startsWith('limited'));
+
+    expect(await row()).toMatch(/^limited\s+standard\s+assist,chat\s+-\s/);
+    await cli('tenants', 'put', 'limited', '--tier', 'standard', '--routes', '');
+    expect(await row()).toMatch(/^limited\s+standard\s+\*\s+\*\s/);
   });
 
   it('generates a different key for every new tenant', async () => {

@@ -22,7 +22,7 @@ export const registerPlacementCommand: CommandRegistration = (program, context) 
     .option('--json', 'print the GetPlacement answer as protobuf JSON, every field included', false)
     .action(async (flags: { json: boolean }) => {
       const address = program.opts<{ resourceManager: string }>().resourceManager;
-      const client = createGrpcClient(ResourceManagerService, address);
+      const client = createGrpcClient(ResourceManagerService, address, context.config.clientOptions);
       try {
         const response = await explainUnreachable(
           client.getPlacement({}, { timeoutMs: CALL_TIMEOUT_MS }),

@@ -79,7 +79,7 @@ async function runStats(
   context: CommandContext,
   stopSignal: AbortSignal | undefined,
 ): Promise<void> {
-  const client = createGrpcClient(MonitorService, address);
+  const client = createGrpcClient(MonitorService, address, context.config.clientOptions);
   const request = { model: flags.model, route: flags.route, tenant: flags.tenant, window: flags.window };
   const render = async () => formatStats(await fetchStats(client, request, address));
   try {

@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { KV } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { createGrpcClient } from '@switchboard/grpc';
+import { adminMetadata, createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createLogger } from '@switchboard/logging';
 import type { Logger } from '@switchboard/logging';
@@ -73,18 +73,23 @@ export function testRegistryConfig(
  * /metrics on free ports, logging nothing.
  * @throws Error when the test infrastructure is missing or the registry does not start.
  */
-export async function startRegistryFixture(label: string): Promise<RegistryFixture> {
+export async function startRegistryFixture(
+  label: string,
+  /** Variables added to the registry's config, e.g. SWITCHBOARD_ADMIN_TOKEN. */
+  extra: Record<string, string> = {},
+): Promise<RegistryFixture> {
   const infrastructure = testInfrastructure();
   const database = await createTestDatabase(infrastructure.databaseUrl, { label });
   const namespace = createTestNamespace(label);
-  const config = testRegistryConfig(database.url, namespace);
+  const config = testRegistryConfig(database.url, namespace, extra);
   const logger = createLogger({ service: 'registry', level: 'silent' });
   const names = createSubjectNames(namespace);
   const connection = await connect({ servers: infrastructure.natsUrl });
   const events: RegistryChange[] = [];
   const subscription = collectEvents(connection, names, events);
   let registry = await start(config, logger);
-  let client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`);
+  const clientOptions = { metadata: adminMetadata(config.adminToken) };
+  let client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`, clientOptions);
   const bucket = await openRegistryBucket(connection, names);
   const readEntry = async (key: string) => {
     const entry = await bucket.get(key);
@@ -120,7 +125,7 @@ export async function startRegistryFixture(label: string): Promise<RegistryFixtu
       await registry.stop();
       await whileStopped?.();
       registry = await start(config, logger);
-      client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`);
+      client = createGrpcClient(RegistryService, `127.0.0.1:${registry.port}`, clientOptions);
     },
     async close() {
       client.close();
