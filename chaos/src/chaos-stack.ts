@@ -75,6 +75,19 @@ export interface ChaosStackOptions {
   readonly models: readonly ModelSpec[];
 }
 
+/**
+ * Waits for `ready`, but gives up at once when `started` exits first: a service that died (a bad
+ * build, a port taken) will not become ready, and a minute's wait would hide why.
+ */
+async function startupOf(started: ServiceProcess, ready: Promise<unknown>): Promise<void> {
+  const died = started.exited.then((code) => {
+    throw new Error(`${started.name} exited during startup (code ${code}); see ${started.logFile}`);
+  });
+  // Only the race needs the rejection; a later exit is a scenario's doing.
+  died.catch(() => undefined);
+  await Promise.race([ready, died]);
+}
+
 function sharedEnvironment(natsUrl: string, database: TestDatabase, namespace: string, registryPort: number) {
   return {
     NATS_URL: natsUrl,
@@ -88,6 +101,7 @@ function sharedEnvironment(natsUrl: string, database: TestDatabase, namespace: s
     // Every namespace reserves these from JetStream's storage; the defaults (1 GiB each) would not fit many.
     TELEMETRY_MAX_BYTES: String(64 * 1024 ** 2),
     ROUTER_DECISIONS_MAX_BYTES: String(16 * 1024 ** 2),
+    ROUTER_RESULT_CACHE_MAX_BYTES: String(16 * 1024 ** 2),
     REGISTRY_HOST: '127.0.0.1',
     REGISTRY_PORT: String(registryPort),
     REGISTRY_ADDRESS: `127.0.0.1:${registryPort}`,
@@ -146,11 +160,14 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   };
 
   try {
-    startService('registry', 'registry');
-    await waitFor(async () => (await registry.listModels({}, { timeoutMs: 1_000 })) !== undefined, {
-      timeoutMs: STARTUP_TIMEOUT_MS,
-      message: 'the registry to answer ListModels',
-    });
+    const registryProcess = startService('registry', 'registry');
+    await startupOf(
+      registryProcess,
+      waitFor(async () => (await registry.listModels({}, { timeoutMs: 1_000 })) !== undefined, {
+        timeoutMs: STARTUP_TIMEOUT_MS,
+        message: 'the registry to answer ListModels',
+      }),
+    );
     for (const model of options.models) await registry.registerModel({ model });
   } catch (error) {
     await stop();
@@ -174,18 +191,21 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       const address = `127.0.0.1:${routerPort}`;
       const probe = createGrpcClient(GRPCInferenceService, address);
       try {
-        await waitFor(
-          async () => {
-            const answers = await Promise.all(
-              models.map((model) => probe.modelReady({ name: model }, { timeoutMs: 1_000 })),
-            );
-            return answers.every((answer) => answer.ready);
-          },
-          {
-            timeoutMs: STARTUP_TIMEOUT_MS,
-            intervalMs: 100,
-            message: `${name} to report ${models.join(', ')} ready`,
-          },
+        await startupOf(
+          started,
+          waitFor(
+            async () => {
+              const answers = await Promise.all(
+                models.map((model) => probe.modelReady({ name: model }, { timeoutMs: 1_000 })),
+              );
+              return answers.every((answer) => answer.ready);
+            },
+            {
+              timeoutMs: STARTUP_TIMEOUT_MS,
+              intervalMs: 100,
+              message: `${name} to report ${models.join(', ')} ready`,
+            },
+          ),
         );
       } finally {
         probe.close();
@@ -198,7 +218,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         WORKER_MODELS: models.join(','),
         ...environment,
       });
-      await heartbeats.waitUntilServing(name, models, STARTUP_TIMEOUT_MS);
+      await startupOf(started, heartbeats.waitUntilServing(name, models, STARTUP_TIMEOUT_MS));
       return started;
     },
     stop,

@@ -8,7 +8,7 @@ import type { CallOutcome, RequestHistory } from './call-outcome.js';
 
 /** Options for {@link InferClient}. */
 export interface InferClientOptions {
-  /** Routers to call, host:port; a retry goes to the next one. */
+  /** Routers to call, host:port: requests take turns, and a retry goes to the next one. */
   readonly addresses: readonly string[];
   /** The model every request names; its input is the synthetic classifier's `features` FP32 [1, 4]. */
   readonly model: string;
@@ -37,6 +37,7 @@ function hasRetryInfo(error: ServiceError): boolean {
 /** Sends ModelInfer requests by client request id and records how every call ended. */
 export class InferClient {
   readonly #clients: GrpcClient<typeof GRPCInferenceService>[];
+  #sent = 0;
 
   constructor(private readonly options: InferClientOptions) {
     this.#clients = options.addresses.map((address) => createGrpcClient(GRPCInferenceService, address));
@@ -46,17 +47,19 @@ export class InferClient {
   async send(requestId: string): Promise<RequestHistory> {
     const calls: CallOutcome[] = [];
     const maxCalls = this.options.maxCalls ?? 1;
+    const first = this.#sent;
+    this.#sent += 1;
     for (let index = 0; index < maxCalls; index += 1) {
       if (index > 0) await delay(this.options.retryDelayMs ?? 250);
-      const outcome = await this.#call(requestId, index);
+      const outcome = await this.#call(requestId, first + index);
       calls.push(outcome);
       if (outcome.kind !== 'refusal' && outcome.kind !== 'transport') break;
     }
     return { requestId, calls };
   }
 
-  async #call(requestId: string, index: number): Promise<CallOutcome> {
-    const client = this.#clients[index % this.#clients.length];
+  async #call(requestId: string, turn: number): Promise<CallOutcome> {
+    const client = this.#clients[turn % this.#clients.length];
     if (client === undefined) throw new Error('InferClient needs at least one address');
     const startedMs = performance.now();
     const parameters: Record<string, { parameterChoice: { case: 'int64Param'; value: bigint } }> = {
@@ -77,7 +80,8 @@ export class InferClient {
               name: 'features',
               datatype: 'FP32',
               shape: [1n, 4n],
-              contents: { fp32Contents: [index, 1, 2, 3] },
+              // The same request every time: a retry must be the request it repeats.
+              contents: { fp32Contents: [0.5, 1, 2, 3] },
             },
           ],
         },

@@ -11,6 +11,8 @@ export interface TapCounts {
   readonly repeatedAnswers: number;
   /** Worker answers from a delivery after the first (JobResult.attempt > 1). */
   readonly redeliveredAnswers: number;
+  /** The most deliveries any dead-lettered job had. */
+  readonly maxDeadLetterDeliveries: number;
 }
 
 function clientIdOf(job: Job | undefined): string {
@@ -36,6 +38,7 @@ export class ReplyTap {
   readonly #answersPerJob = new Map<string, number>();
   readonly #deadLetters = new Map<string, number>();
   #redeliveredAnswers = 0;
+  #maxDeadLetterDeliveries = 0;
 
   constructor(connection: NatsConnection, names: SubjectNames) {
     this.#subscriptions.push(
@@ -66,7 +69,11 @@ export class ReplyTap {
   }
 
   #onDeadLetter(data: Uint8Array): void {
-    increment(this.#deadLetters, clientIdOf(fromBinary(DeadLetterSchema, data).job));
+    const record = fromBinary(DeadLetterSchema, data);
+    // Workers may drop a job's request bytes once decoded; the job seen on its way in still names the client's id.
+    const clientId = clientIdOf(record.job) || this.#clientIdOfJob.get(record.job?.requestId ?? '') || '';
+    increment(this.#deadLetters, clientId);
+    this.#maxDeadLetterDeliveries = Math.max(this.#maxDeadLetterDeliveries, record.deliveries);
   }
 
   /** What was seen so far. */
@@ -79,7 +86,11 @@ export class ReplyTap {
       (sum, answers) => sum + Math.max(0, answers - 1),
       0,
     );
-    return { repeatedAnswers, redeliveredAnswers: this.#redeliveredAnswers };
+    return {
+      repeatedAnswers,
+      redeliveredAnswers: this.#redeliveredAnswers,
+      maxDeadLetterDeliveries: this.#maxDeadLetterDeliveries,
+    };
   }
 
   stop(): void {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario, ScenarioContext } from './scenario.js';
 import type { ScenarioReport } from './scenario-report.js';
@@ -29,7 +29,9 @@ export async function runScenario(
   const base = { number: scenario.number, title: scenario.title };
   context.progress(`scenario ${scenario.number}: ${scenario.title} (logs: ${logDirectory})`);
   try {
-    const findings = await scenario.run({ ...context, logDirectory });
+    const { histories, ...findings } = await scenario.run({ ...context, logDirectory });
+    const lines = histories.map((history) => JSON.stringify(history));
+    writeFileSync(join(logDirectory, 'requests.jsonl'), lines.length === 0 ? '' : `${lines.join('\n')}\n`);
     return { ...base, ...findings, durationMs: performance.now() - startedMs };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import type { RequestHistory } from './call-outcome.js';
 import type { ScenarioCheck } from './scenario-report.js';
 import type { ChaosInfrastructure } from './start-chaos-infrastructure.js';
 import type { TrafficFigures } from './tally-scenario.js';
@@ -18,6 +19,8 @@ export interface ScenarioFindings {
   readonly figures: TrafficFigures;
   readonly checks: readonly ScenarioCheck[];
   readonly measurements: Readonly<Record<string, number | string>>;
+  /** Every request's calls, written to the scenario's `requests.jsonl` for a closer look. */
+  readonly histories: readonly RequestHistory[];
 }
 
 /** One fault the suite injects, and what must hold while and after it happens. */

@@ -45,6 +45,7 @@ export const workerHung: Scenario = {
       await delay(2_000);
       const tap = stack.tap.counts();
       return {
+        histories,
         figures: tallyScenario(histories, stack.tap.view()),
         checks: [
           check(

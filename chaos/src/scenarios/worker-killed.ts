@@ -40,6 +40,7 @@ export const workerKilled: Scenario = {
       await delay(500);
       const tap = stack.tap.counts();
       return {
+        histories,
         figures: tallyScenario(histories, stack.tap.view()),
         checks: [
           check(
