@@ -12,3 +12,5 @@ export { waitFor } from '@switchboard/local-infra';
 export type { WaitForOptions } from '@switchboard/local-infra';
 export { createTestCertificates } from './create-test-certificates.js';
 export type { TestCertificates } from './create-test-certificates.js';
+export { createTestRole } from './create-test-role.js';
+export type { TestRole, TestRoleOptions } from './create-test-role.js';

@@ -16,6 +16,8 @@ import type { CommandContext, Writer } from '../command-context.js';
 import { startLocalSystem } from '../system/local-system.js';
 import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
+import { createUpAuth, describeUpAuth, upClientMetadata } from '../system/up-auth.js';
+import type { UpAuth } from '../system/up-auth.js';
 
 /** How long a service gets to answer after it is started, probed every 200 ms. */
 const STARTUP_WAIT = { timeoutMs: 60_000, intervalMs: 200 } as const;
@@ -24,6 +26,7 @@ const PROBE_TIMEOUT_MS = 1_000;
 
 interface UpOptions {
   demo: boolean;
+  auth: boolean;
   once: boolean;
   routerPort: string;
   registryPort: string;
@@ -83,6 +86,11 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
     )
     .option('--demo', 'register the demo classifiers and the classify route, then send a request', false)
     .option('--once', 'stop everything after the demo instead of running until Ctrl-C', false)
+    .option(
+      '--auth',
+      'turn security on: an admin token (SWITCHBOARD_ADMIN_TOKEN, generated when unset), API keys at the router (a demo tenant), one NATS user per service when NATS is started here',
+      false,
+    )
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
     .option('--registry-port <port>', 'admin gRPC port of the registry', '8010')
     .option('--monitor-port <port>', 'MonitorService gRPC port of the monitor', '8020')
@@ -105,22 +113,26 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
 async function runUp(options: UpOptions, context: CommandContext): Promise<void> {
   const out = context.io.stdout;
   const logDirectory = resolve(options.logDir);
-  const system = await startLocalSystem({ ...context.config, logDirectory, out });
-  const clients = createClients(options);
+  const auth = options.auth ? createUpAuth(context.config) : undefined;
+  const system = await startLocalSystem({ ...context.config, logDirectory, out, natsUsers: auth?.natsUsers });
+  const clients = createClients(options, upClientMetadata(auth, context.config));
   try {
-    await startRegistry(system, clients, options);
+    await startRegistry(system, clients, options, auth?.environmentOf('registry') ?? {});
     system.startService('monitor', '@switchboard/monitor', {
       MONITOR_PORT: options.monitorPort,
       METRICS_PORT: metricsPort(options, 'monitor'),
+      ...auth?.environmentOf('monitor'),
     });
     system.startService('optimizer', '@switchboard/optimizer', {
       OPTIMIZER_PORT: options.optimizerPort,
       METRICS_PORT: metricsPort(options, 'optimizer'),
       // Canary verdicts are applied through the registry's API.
       REGISTRY_ADDRESS: `127.0.0.1:${options.registryPort}`,
+      ...auth?.environmentOf('optimizer'),
     });
     if (options.demo) await registerDemoModels(clients.registry);
-    startRouterAndResourceManager(system, options, logDirectory);
+    if (auth !== undefined) await registerDemoTenant(clients, auth, out);
+    startRouterAndResourceManager(system, options, logDirectory, auth);
     await waitUntilAnswering(clients);
     const { registry, router, monitor, optimizer, resourceManager } = clients.addresses;
     out.write(
@@ -135,7 +147,10 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
   }
 }
 
-function createClients(options: UpOptions): SystemClients {
+function createClients(
+  options: UpOptions,
+  metadata: { admin: Record<string, string>; router: Record<string, string> },
+): SystemClients {
   const addresses = {
     registry: `127.0.0.1:${options.registryPort}`,
     router: `127.0.0.1:${options.routerPort}`,
@@ -143,11 +158,12 @@ function createClients(options: UpOptions): SystemClients {
     optimizer: `127.0.0.1:${options.optimizerPort}`,
     resourceManager: `127.0.0.1:${options.resourceManagerPort}`,
   };
-  const registry = createGrpcClient(RegistryService, addresses.registry);
-  const router = createGrpcClient(GRPCInferenceService, addresses.router);
+  const admin = { metadata: metadata.admin };
+  const registry = createGrpcClient(RegistryService, addresses.registry, admin);
+  const router = createGrpcClient(GRPCInferenceService, addresses.router, { metadata: metadata.router });
   const monitor = createGrpcClient(MonitorService, addresses.monitor);
-  const optimizer = createGrpcClient(OptimizerService, addresses.optimizer);
-  const resourceManager = createGrpcClient(ResourceManagerService, addresses.resourceManager);
+  const optimizer = createGrpcClient(OptimizerService, addresses.optimizer, admin);
+  const resourceManager = createGrpcClient(ResourceManagerService, addresses.resourceManager, admin);
   return {
     registry,
     router,
@@ -166,10 +182,16 @@ function createClients(options: UpOptions): SystemClients {
 }
 
 /** Starts the registry first: the others read the KV bucket it creates. Resolves once it answers. */
-async function startRegistry(system: LocalSystem, clients: SystemClients, options: UpOptions): Promise<void> {
+async function startRegistry(
+  system: LocalSystem,
+  clients: SystemClients,
+  options: UpOptions,
+  environment: Record<string, string>,
+): Promise<void> {
   system.startService('registry', '@switchboard/registry', {
     REGISTRY_PORT: options.registryPort,
     METRICS_PORT: metricsPort(options, 'registry'),
+    ...environment,
   });
   await waitFor(
     async () => (await clients.registry.listModels({}, { timeoutMs: PROBE_TIMEOUT_MS })) !== undefined,
@@ -181,10 +203,16 @@ async function startRegistry(system: LocalSystem, clients: SystemClients, option
  * Starts the router and the resource manager, which starts worker processes itself (the local
  * driver: one to begin with, up to --max-workers) and places the registered models on them.
  */
-function startRouterAndResourceManager(system: LocalSystem, options: UpOptions, logDirectory: string): void {
+function startRouterAndResourceManager(
+  system: LocalSystem,
+  options: UpOptions,
+  logDirectory: string,
+  auth: UpAuth | undefined,
+): void {
   system.startService('router', '@switchboard/router', {
     ROUTER_PORT: options.routerPort,
     METRICS_PORT: metricsPort(options, 'router'),
+    ...auth?.environmentOf('router'),
   });
   system.startService('resource-manager', '@switchboard/resource-manager', {
     RESOURCE_MANAGER_PORT: options.resourceManagerPort,
@@ -193,7 +221,14 @@ function startRouterAndResourceManager(system: LocalSystem, options: UpOptions, 
     RM_MIN_WORKERS: '1',
     RM_MAX_WORKERS: options.maxWorkers,
     RM_LOCAL_LOG_DIR: logDirectory,
+    ...auth?.environmentOf('resource-manager'),
   });
+}
+
+/** With auth on, a `demo` tenant whose key the demo request (and the operator) can send. */
+async function registerDemoTenant(clients: SystemClients, auth: UpAuth, out: Writer): Promise<void> {
+  await clients.registry.putTenant({ tenant: { name: 'demo', tier: 'standard', apiKey: auth.demoApiKey } });
+  out.write(describeUpAuth(auth));
 }
 
 /**

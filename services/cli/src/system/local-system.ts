@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { provideInfrastructure } from '@switchboard/local-infra';
-import type { Infrastructure } from '@switchboard/local-infra';
+import type { Infrastructure, NatsUsers } from '@switchboard/local-infra';
 import { startServiceProcess } from '@switchboard/service-runner';
 import type { ServiceProcess } from '@switchboard/service-runner';
 import type { Writer } from '../command-context.js';
@@ -20,6 +20,8 @@ export interface LocalSystemOptions {
   readonly logDirectory: string;
   /** Where the one line saying which NATS and Postgres are used goes. */
   readonly out: Writer;
+  /** Users (with subject permissions) of the throwaway nats-server, if one is started. @default none */
+  readonly natsUsers?: NatsUsers;
 }
 
 /** NATS and Postgres plus the service processes started on them. */
@@ -48,6 +50,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const infrastructure = await provideInfrastructure({
     natsUrl: options.natsUrl,
     databaseUrl: options.databaseUrl,
+    natsUsers: options.natsUsers,
     logger: (line) => infrastructureLog.write(`${line}\n`),
   });
   options.out.write(describeInfrastructure(infrastructure));
