@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { createSubjectNames } from '@switchboard/nats';
@@ -144,7 +144,7 @@ async function startStack(context: RunContext, plan: BatchingPlan, cleanup: Clea
 }
 
 /** Writes results.json and batching.png into `--out`. */
-async function writeOutputs(out: string, results: BatchingResults) {
+async function writeOutputs(out: string, results: BatchingResults, traceFile: string) {
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const { onnx: onnxSloMs, stepwise: stepwiseSloMs } = results.slo_ms;
@@ -158,7 +158,7 @@ async function writeOutputs(out: string, results: BatchingResults) {
     },
     {
       scenario: 'stepwise',
-      title: 'Step-wise LLM on a trace',
+      title: `Step-wise LLM, ${basename(traceFile)}`,
       sloMs: stepwiseSloMs ?? 0,
       ceilingMs: (stepwiseSloMs ?? 0) * STEPWISE_DEADLINE_PER_SLO,
       clock: 'simulated',
@@ -208,7 +208,7 @@ export async function runBatching(
       wall_clock_s: Math.round((performance.now() - startedAt) / 1_000),
     },
   };
-  await writeOutputs(flags.out, results);
+  await writeOutputs(flags.out, results, flags.trace);
   process.stdout.write(
     `${formatBatchingResults(results, description.headings)}\n\n${describeMachine(context.infrastructure)}\n`,
   );
