@@ -33,3 +33,5 @@ export {
   serviceVariables,
   telemetryMaxBytesVariable,
 } from './service-variables.js';
+export type { MigrationTarget } from './migration-variables.js';
+export { databaseMigrationUrlVariable, readMigrationTarget } from './migration-variables.js';

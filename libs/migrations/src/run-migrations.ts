@@ -1,8 +1,16 @@
 import type { Logger } from '@switchboard/logging';
 import { runner } from 'node-pg-migrate';
+import { grantApplicationRole } from './grant-application-role.js';
 
 export interface MigrationOptions {
+  /** Where migrations run: the owner role's URL when an application role is given. */
   databaseUrl: string;
+  /**
+   * The least-privilege role the service itself connects as (DATABASE_URL's user when
+   * DATABASE_MIGRATION_URL names the owner): after the migrations it gets DML on every table and
+   * nothing else. Undefined: one role does both, nothing is granted.
+   */
+  applicationRole?: string;
   /** Directory of the service's SQL migrations (`NNNN_name.sql` with Up/Down sections). */
   directory: string;
   /**
@@ -37,6 +45,12 @@ export async function runMigrations(options: MigrationOptions): Promise<string[]
     },
   });
   const names = applied.map((migration) => migration.name);
-  logger.info({ applied: names, table: options.table }, 'database migrations applied');
+  if (options.applicationRole !== undefined) {
+    await grantApplicationRole(options.databaseUrl, options.applicationRole);
+  }
+  logger.info(
+    { applied: names, table: options.table, applicationRole: options.applicationRole },
+    'database migrations applied',
+  );
   return names;
 }

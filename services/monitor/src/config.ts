@@ -1,16 +1,18 @@
 import {
   ConfigError,
+  databaseMigrationUrlVariable,
   databaseUrlVariable,
   envDurationMs,
   envInt,
   envString,
   parseConfig,
+  readMigrationTarget,
   readServiceConfig,
   serviceVariables,
   telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
-import type { Environment, ServiceConfig } from '@switchboard/config';
+import type { Environment, ServiceConfig, MigrationTarget } from '@switchboard/config';
 import { DEFAULT_MAX_GROUPS } from './telemetry-aggregator.js';
 
 const DEFAULT_MONITOR_HOST = '0.0.0.0';
@@ -28,6 +30,7 @@ const MIN_CHECKPOINT_INTERVAL_MS = 100;
 
 const shape = {
   ...databaseUrlVariable,
+  ...databaseMigrationUrlVariable,
   MONITOR_HOST: variable(envString(DEFAULT_MONITOR_HOST), '127.0.0.1'),
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
@@ -43,6 +46,8 @@ export interface MonitorConfig extends ServiceConfig {
   telemetryMaxBytes: number;
   /** Postgres for rollups and checkpoints (`DATABASE_URL`); may be the registry's database. */
   readonly databaseUrl: string;
+  /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
+  readonly migrations: MigrationTarget;
   /** Interface the MonitorService gRPC API binds to (`MONITOR_HOST`). */
   readonly host: string;
   /** Port of the gRPC API; 0 picks a free one (`MONITOR_PORT`). */
@@ -66,6 +71,7 @@ export function loadConfig(environment: Environment): MonitorConfig {
     ...readServiceConfig(parsed, environment),
     telemetryMaxBytes: parsed.TELEMETRY_MAX_BYTES,
     databaseUrl: parsed.DATABASE_URL,
+    migrations: readMigrationTarget(parsed),
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,

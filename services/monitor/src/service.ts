@@ -129,7 +129,7 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
 /** Opens Postgres, takes the writer lock and rebuilds the aggregator from the last checkpoint. */
 async function restoreAggregator({ config, names, logger, resources }: Context) {
   await runMigrations({
-    databaseUrl: config.databaseUrl,
+    ...config.migrations,
     directory: MIGRATIONS_DIRECTORY,
     table: 'monitor_migrations',
     logger: logger.child({ component: 'migrations' }),

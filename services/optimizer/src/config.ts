@@ -1,17 +1,19 @@
 import {
   ConfigError,
   adminTokenVariable,
+  databaseMigrationUrlVariable,
   databaseUrlVariable,
   envDurationMs,
   envInt,
   envString,
   parseConfig,
+  readMigrationTarget,
   readServiceConfig,
   serviceVariables,
   telemetryMaxBytesVariable,
   variable,
 } from '@switchboard/config';
-import type { Environment, ServiceConfig } from '@switchboard/config';
+import type { Environment, ServiceConfig, MigrationTarget } from '@switchboard/config';
 
 const DEFAULT_OPTIMIZER_HOST = '0.0.0.0';
 /** Port of the OptimizerService gRPC API (registry 8010, monitor 8020). */
@@ -55,6 +57,7 @@ const MIN_CANARY_INTERVAL_MS = 100;
 
 const shape = {
   ...databaseUrlVariable,
+  ...databaseMigrationUrlVariable,
   OPTIMIZER_HOST: variable(envString(DEFAULT_OPTIMIZER_HOST), '127.0.0.1'),
   OPTIMIZER_PORT: variable(envInt(DEFAULT_OPTIMIZER_PORT, { min: 0, max: 65_535 }), '8030'),
   OPTIMIZER_PUBLISH_INTERVAL: variable(envDurationMs(DEFAULT_PUBLISH_INTERVAL_MS), '2s'),
@@ -74,6 +77,8 @@ const shape = {
 export interface OptimizerConfig extends ServiceConfig {
   /** Postgres for observations, settings, policies and refusals (`DATABASE_URL`); may be the registry's. */
   readonly databaseUrl: string;
+  /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
+  readonly migrations: MigrationTarget;
   /** Interface the OptimizerService gRPC API binds to (`OPTIMIZER_HOST`). */
   readonly host: string;
   /** Port of the gRPC API; 0 picks a free one (`OPTIMIZER_PORT`). */
@@ -130,6 +135,7 @@ export function loadConfig(environment: Environment): OptimizerConfig {
   return Object.freeze({
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
+    migrations: readMigrationTarget(parsed),
     host: parsed.OPTIMIZER_HOST,
     port: parsed.OPTIMIZER_PORT,
     publishIntervalMs: parsed.OPTIMIZER_PUBLISH_INTERVAL,

@@ -103,7 +103,7 @@ export async function start(config: OptimizerConfig, logger: Logger): Promise<Ru
 async function startWith(context: Context): Promise<RunningOptimizer> {
   const { config, names, logger, resources } = context;
   await runMigrations({
-    databaseUrl: config.databaseUrl,
+    ...config.migrations,
     directory: MIGRATIONS_DIRECTORY,
     table: 'optimizer_migrations',
     logger: logger.child({ component: 'migrations' }),

@@ -1,14 +1,16 @@
 import {
   adminTokenVariable,
+  databaseMigrationUrlVariable,
   databaseUrlVariable,
   envInt,
   envString,
   parseConfig,
+  readMigrationTarget,
   readServiceConfig,
   serviceVariables,
   variable,
 } from '@switchboard/config';
-import type { Environment, ServiceConfig } from '@switchboard/config';
+import type { Environment, ServiceConfig, MigrationTarget } from '@switchboard/config';
 
 const DEFAULT_REGISTRY_HOST = '0.0.0.0';
 /** Port of the admin gRPC API. */
@@ -18,6 +20,7 @@ const DEFAULT_METRICS_PORT = 9402;
 
 const shape = {
   ...databaseUrlVariable,
+  ...databaseMigrationUrlVariable,
   REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
   REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
@@ -28,6 +31,8 @@ const shape = {
 export interface RegistryConfig extends ServiceConfig {
   /** Postgres holding the registry's tables (`DATABASE_URL`); the source of truth. */
   readonly databaseUrl: string;
+  /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
+  readonly migrations: MigrationTarget;
   /** Interface the admin gRPC API binds to (`REGISTRY_HOST`). */
   readonly host: string;
   /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
@@ -45,6 +50,7 @@ export function loadConfig(environment: Environment): RegistryConfig {
   return Object.freeze({
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
+    migrations: readMigrationTarget(parsed),
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,
     adminToken: parsed.SWITCHBOARD_ADMIN_TOKEN,

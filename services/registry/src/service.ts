@@ -71,7 +71,7 @@ async function startWith(
   resources: Resources,
 ): Promise<RunningRegistry> {
   await runMigrations({
-    databaseUrl: config.databaseUrl,
+    ...config.migrations,
     directory: MIGRATIONS_DIRECTORY,
     table: 'registry_migrations',
     logger: logger.child({ component: 'migrations' }),
