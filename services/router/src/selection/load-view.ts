@@ -47,15 +47,26 @@ export class LoadView {
    * Predicted wait before a new job of `model` starts running, in milliseconds: the jobs ahead of it
    * divided by the rate they are served at — the measured throughput, or the capacity of the live
    * workers (batch size ÷ batch service time each) when that is higher, because a lightly used model
-   * serves far below its capacity. Infinite when no live worker serves the model.
+   * serves far below its capacity. Infinite when no live worker serves the model. A backlog fills
+   * batches: the batch size counted is at least what the jobs ahead form per worker, up to the
+   * model's largest batch, so a queue of a batching model is not predicted to drain one by one
+   * (which refused work the model had time for, at 4x its real wait for batches of 4).
    * @param serviceMs the model's predicted service time, used until the monitor has measured one.
+   * @param maxBatchSize the model's largest batch (its batching spec).
    */
-  queueWaitMs(model: string, serviceMs: number, liveWorkers: number, nowMs = Date.now()): number {
+  queueWaitMs(
+    model: string,
+    serviceMs: number,
+    liveWorkers: number,
+    maxBatchSize = 1,
+    nowMs = Date.now(),
+  ): number {
     if (liveWorkers === 0) return Number.POSITIVE_INFINITY;
     const ahead = this.jobsAhead(model, nowMs);
     if (ahead === 0) return 0;
     const load = this.#freshLoad(model, nowMs);
-    const batchSize = Math.max(1, load?.batchSize ?? 1);
+    const formedBatch = Math.min(maxBatchSize, Math.ceil(ahead / liveWorkers));
+    const batchSize = Math.max(1, load?.batchSize ?? 1, formedBatch);
     const batchServiceMs = Math.max(MIN_SERVICE_MS, load?.serviceTimeMs || serviceMs);
     const capacityPerMs = (liveWorkers * batchSize) / batchServiceMs;
     const throughputPerMs = (load?.throughputPerSecond ?? 0) / 1000;

@@ -94,7 +94,8 @@ export class ModelSelector {
   predict(model: ModelSpec, complexity: number): Prediction {
     const { presence, load, serviceTimes, breakers } = this.sources;
     const serviceMs = serviceTimes.predictMs(model, complexity);
-    const waitMs = load.queueWaitMs(model.name, serviceMs, presence.liveWorkers(model.name));
+    const maxBatchSize = model.batching?.maxBatchSize ?? 1;
+    const waitMs = load.queueWaitMs(model.name, serviceMs, presence.liveWorkers(model.name), maxBatchSize);
     return {
       model,
       latencyMs: waitMs + serviceMs,
