@@ -16,7 +16,10 @@ import type { SimulatedLlm } from './llm-catalogue.js';
 import { REPLAY_ROUTES, accuracyOn } from './policies.js';
 import type { PromptRecord } from './prompt-record.js';
 
-/** Concurrent sequences one replica runs (its batch); the same for every model, so load matters alike. */
+/**
+ * Concurrent sequences one replica runs (continuous batching's `max_batch_size`); the same for every
+ * model, so load matters alike.
+ */
 export const SEQUENCES_PER_REPLICA = 16;
 /**
  * Output tokens the router's prior assumes per request before it has measured any: the router sees
@@ -57,10 +60,18 @@ export async function writeOutcomeFiles(
 }
 
 /**
- * The registry entry of a simulated LLM. Its runtime times are divided by `speedup`, as the whole
- * replay clock is; its quality score is its accuracy on the training rows; its price is
- * RouterBench's, per input token plus an expected answer's output tokens per call. `placed`: the
- * resource manager places it ({@link PLACED_LLM}).
+ * The registry entry of a simulated LLM: a `synthetic-stepwise` model served with continuous
+ * batching (up to {@link SEQUENCES_PER_REPLICA} sequences joining and leaving between decode steps,
+ * no step token bound), timed as the catalogue says. The catalogue's figures are those of a request
+ * alone, and they map one to one: `ttft_ms` and `prefill_us_per_token` as they are, and the time per
+ * output token as the cost of one decode step (`decode_ms_per_step`) with nothing added per sequence
+ * (`decode_us_per_sequence` 0), so a request alone takes ttft + input tokens × prefill + output
+ * tokens × time per token, as it did under `synthetic-llm`, and sequences sharing a step decode at
+ * that pace too, as they did in a `synthetic-llm` batch. Unlike there, an admission's prefill holds
+ * up the steps of the sequences running (see the worker README). The runtime runs `speedup` times
+ * faster than the clock, as the whole replay does; its quality score is its accuracy on the training
+ * rows; its price is RouterBench's, per input token plus an expected answer's output tokens per
+ * call. `placed`: the resource manager places it ({@link PLACED_LLM}).
  */
 export function toLlmSpec(
   model: SimulatedLlm,
@@ -78,7 +89,7 @@ export function toLlmSpec(
   return create(ModelSpecSchema, {
     name: model.name,
     version: '1',
-    runtime: 'synthetic-llm',
+    runtime: 'synthetic-stepwise',
     task: 'text-generation',
     modality: Modality.TEXT,
     inputs: [
@@ -91,11 +102,13 @@ export function toLlmSpec(
       { name: 'cost_usd', datatype: 'FP32', shape: [-1n, 1n] },
       { name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] },
     ],
-    batching: { mode: BatchingMode.DYNAMIC, maxBatchSize: SEQUENCES_PER_REPLICA, maxQueueDelayUs: 0 },
+    batching: { mode: BatchingMode.CONTINUOUS, maxBatchSize: SEQUENCES_PER_REPLICA, maxStepTokens: 0 },
     runtimeOptions: {
-      ttft_ms: String(model.ttftMs / speedup),
-      prefill_us_per_token: String(model.prefillUsPerToken / speedup),
-      decode_ms_per_token: String(model.decodeMsPerToken / speedup),
+      ttft_ms: String(model.ttftMs),
+      prefill_us_per_token: String(model.prefillUsPerToken),
+      decode_ms_per_step: String(model.decodeMsPerToken),
+      decode_us_per_sequence: '0',
+      speedup: String(speedup),
       outcomes_file: options.outcomesFile,
       ...(options.placed === true ? { load_ms: String(PLACED_LLM.loadMs / speedup) } : {}),
     },
