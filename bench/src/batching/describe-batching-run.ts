@@ -3,7 +3,7 @@ import { ONNX_BATCHING } from './onnx-strategy-specs.js';
 import type { BatchingFlags } from './parse-batching-flags.js';
 import type { BatchingPlan } from './plan-batching-run.js';
 import type { OnnxCalibration } from './run-onnx-scenario.js';
-import { STEPWISE_BATCHING, STEPWISE_TIMING } from './stepwise-strategy-specs.js';
+import { STEPWISE_TIMING, stepwiseBatching } from './stepwise-strategy-specs.js';
 
 /** How the hardware is shared: the same for every strategy. */
 const HARDWARE =
@@ -72,7 +72,7 @@ export function describeBatchingRun(
               batching: Object.fromEntries(
                 flags.stepwiseStrategies.map((strategy) => [
                   strategy,
-                  describeBatching(STEPWISE_BATCHING[strategy]),
+                  describeBatching(stepwiseBatching(strategy, flags.sequences)),
                 ]),
               ),
             },

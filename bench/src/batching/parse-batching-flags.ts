@@ -4,6 +4,7 @@ import { readChoiceList, readPositiveNumber, readWholeNumber } from '../shared/r
 import { ONNX_STRATEGIES, SCENARIOS, STEPWISE_STRATEGIES } from './batching-strategies.js';
 import type { OnnxStrategy, Scenario, StepwiseStrategy } from './batching-strategies.js';
 import { DEFAULT_ONNX_LAYERS } from './onnx-strategy-specs.js';
+import { DEFAULT_STEPWISE_SEQUENCES } from './stepwise-strategy-specs.js';
 
 /** The batching benchmark's settings. */
 export interface BatchingFlags {
@@ -20,6 +21,8 @@ export interface BatchingFlags {
   readonly onnxWindowSeconds: number;
   /** Wall seconds of each step-wise probe at least (as for ONNX), its first fifth unmeasured warm-up. @default 15 */
   readonly stepwiseWindowSeconds: number;
+  /** Concurrent sequences of the step-wise LLM under either strategy (max_batch_size). @default 64 */
+  readonly sequences: number;
   /** Simulated time of the step-wise LLM runs this many times faster than wall time. @default 10 */
   readonly speedup: number;
   /** Geometric bisections after the rate search found a bracket. @default 3 */
@@ -38,8 +41,8 @@ const DEFAULT_OUT = fileURLToPath(new URL('../../results/batching', import.meta.
 const STRATEGY_NAMES = ['batch-1', 'static', 'dynamic', 'continuous'] as const;
 
 export const BATCHING_USAGE = `usage: pnpm bench batching [--scenarios LIST] [--strategies LIST] [--onnx-slo MS] [--stepwise-slo MS]
-                          [--window SECONDS] [--stepwise-window SECONDS] [--speedup N] [--bisections N]
-                          [--onnx-layers LIST] [--trace FILE] [--seed N] [--out DIR]
+                          [--window SECONDS] [--stepwise-window SECONDS] [--sequences N] [--speedup N]
+                          [--bisections N] [--onnx-layers LIST] [--trace FILE] [--seed N] [--out DIR]
   --scenarios LIST          which of ${SCENARIOS.join(', ')} (default both)
   --strategies LIST         which of ${STRATEGY_NAMES.join(', ')} (default all; dynamic runs in both scenarios)
   --onnx-slo MS             P99 SLO of the ONNX model (default 50)
@@ -48,6 +51,8 @@ export const BATCHING_USAGE = `usage: pnpm bench batching [--scenarios LIST] [--
   --window SECONDS          wall seconds of each ONNX probe (default 8); longer where that would measure
                             fewer than 150 requests; the first fifth is warm-up
   --stepwise-window SECONDS wall seconds of each step-wise probe, likewise (default 15)
+  --sequences N             concurrent sequences of the step-wise LLM, max_batch_size of both its strategies
+                            (default ${DEFAULT_STEPWISE_SEQUENCES}: what an 80 GB GPU's KV cache holds for a 7B model on this trace)
   --speedup N               the step-wise LLM's simulated time runs N times faster than the clock (default 10)
   --bisections N            bisection steps of each rate search after bracketing the limit (default 3)
   --onnx-layers LIST        widths of the generated MLP (default ${DEFAULT_ONNX_LAYERS.join(',')})
@@ -83,6 +88,7 @@ export function parseBatchingFlags(args: readonly string[]): BatchingFlags {
       window: { type: 'string' },
       'stepwise-window': { type: 'string' },
       speedup: { type: 'string' },
+      sequences: { type: 'string' },
       bisections: { type: 'string' },
       'onnx-layers': { type: 'string' },
       trace: { type: 'string' },
@@ -106,6 +112,7 @@ export function parseBatchingFlags(args: readonly string[]): BatchingFlags {
     onnxWindowSeconds: readPositiveNumber('window', values.window, 8),
     stepwiseWindowSeconds: readPositiveNumber('stepwise-window', values['stepwise-window'], 15),
     speedup: readPositiveNumber('speedup', values.speedup, 10),
+    sequences: readWholeNumber('sequences', values.sequences, DEFAULT_STEPWISE_SEQUENCES),
     bisections: values.bisections === '0' ? 0 : readWholeNumber('bisections', values.bisections, 3),
     trace: values.trace ?? DEFAULT_TRACE,
     seed: values.seed === '0' ? 0 : readWholeNumber('seed', values.seed, 1),

@@ -63,7 +63,11 @@ async function planStepwise(flags: BatchingFlags, namespace: string, directory: 
     continuous: strategyModelName(namespace, 'stepwise', 'continuous'),
   };
   const specs = flags.stepwiseStrategies.map((strategy) =>
-    toStepwiseStrategySpec(names[strategy], strategy, { outcomesFile, speedup: flags.speedup }),
+    toStepwiseStrategySpec(names[strategy], strategy, {
+      outcomesFile,
+      speedup: flags.speedup,
+      sequences: flags.sequences,
+    }),
   );
   // One stretch for every probe of both strategies, chosen by the seed.
   const startIndex = Math.floor(createSeededRandom(flags.seed, 1)() * trace.length);

@@ -96,6 +96,7 @@ async function runStepwiseScenario(
       trace: plan.trace,
       startIndex: plan.startIndex,
       bisections: flags.bisections,
+      sequences: flags.sequences,
     });
     outcome.figures[strategy] = toStrategyFigures(search);
     outcome.points.push(...search.points.map((point) => toMeasuredPoint(strategy, point)));

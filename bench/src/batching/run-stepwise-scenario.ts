@@ -10,15 +10,14 @@ import { scaleTrace } from './scale-trace.js';
 import { searchMaxRate } from './search-max-rate.js';
 import type { RateSearchResult } from './search-max-rate.js';
 import { serialCapacityPerSecond } from './stepwise-cost-model.js';
-import { STEPWISE_PROMPT, STEPWISE_SEQUENCES } from './stepwise-strategy-specs.js';
+import { STEPWISE_PROMPT } from './stepwise-strategy-specs.js';
 
 /** A call's deadline as a multiple of the SLO: a late answer is still measured, a lost one ends. */
 export const STEPWISE_DEADLINE_PER_SLO = 2;
 /** Rates are searched from this multiple of one sequence at a time's capacity, up or down... */
 const START_MULTIPLE: Readonly<Record<StepwiseStrategy, number>> = { dynamic: 4, continuous: 8 };
-/** ...and never below or above these multiples of it. */
+/** ...and never below this multiple of it, nor above twice the concurrent sequences' multiple. */
 const MIN_MULTIPLE = 1 / 8;
-const MAX_MULTIPLE = STEPWISE_SEQUENCES * 2;
 
 /** Options of {@link searchStepwiseStrategy}. */
 export interface StepwiseSearchOptions {
@@ -30,6 +29,8 @@ export interface StepwiseSearchOptions {
   /** The trace request every probe's schedule starts with. */
   readonly startIndex: number;
   readonly bisections: number;
+  /** Concurrent sequences of either strategy; the search goes no higher than twice this × serial capacity. */
+  readonly sequences: number;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function searchStepwiseStrategy(
   return searchMaxRate({
     startRps: serialRps * START_MULTIPLE[strategy],
     minRps: serialRps * MIN_MULTIPLE,
-    maxRps: serialRps * MAX_MULTIPLE,
+    maxRps: serialRps * options.sequences * 2,
     bisections: options.bisections,
     probe: (rps) => {
       const windowMs = probeWindowMs(target.windowMs, rps * speedup);

@@ -32,24 +32,26 @@ export const STEPWISE_TIMING = {
   decodeUsPerSequence: DECODE_US_PER_SEQUENCE,
 } as const;
 
-/** Sequences one replica runs at once, the same bound for both strategies. */
-export const STEPWISE_SEQUENCES = 32;
+/**
+ * Sequences one replica runs at once by default, the same bound for both strategies: what an 80 GB
+ * GPU's KV cache holds for this model and trace. A 7B model's weights and activations leave ~50 GB;
+ * a sequence of the conversation trace's mean 1.2k context and 0.2k answer tokens takes ~0.7 GB
+ * (0.5 MiB per token), so ~70 fit: 64.
+ */
+export const DEFAULT_STEPWISE_SEQUENCES = 64;
 /** Continuous batching's bound on the tokens of one step (prefill plus decode), vLLM's max_num_batched_tokens. */
 export const MAX_STEP_TOKENS = 8_192;
 
 /**
- * Each strategy's batching. Dynamic: up to 32 requests run together as one static batch until its
- * longest finishes, the next batch forming meanwhile (no extra delay). Continuous: up to 32
- * sequences, joining between steps and leaving when done.
+ * Each strategy's batching for `sequences` concurrent sequences. Dynamic: up to that many requests
+ * run together as one static batch until its longest finishes, the next batch forming meanwhile (no
+ * extra delay). Continuous: up to that many sequences, joining between steps and leaving when done.
  */
-export const STEPWISE_BATCHING: Readonly<Record<StepwiseStrategy, BatchingInit>> = {
-  dynamic: { mode: BatchingMode.DYNAMIC, maxBatchSize: STEPWISE_SEQUENCES, maxQueueDelayUs: 0 },
-  continuous: {
-    mode: BatchingMode.CONTINUOUS,
-    maxBatchSize: STEPWISE_SEQUENCES,
-    maxStepTokens: MAX_STEP_TOKENS,
-  },
-};
+export function stepwiseBatching(strategy: StepwiseStrategy, sequences: number): BatchingInit {
+  return strategy === 'dynamic'
+    ? { mode: BatchingMode.DYNAMIC, maxBatchSize: sequences, maxQueueDelayUs: 0 }
+    : { mode: BatchingMode.CONTINUOUS, maxBatchSize: sequences, maxStepTokens: MAX_STEP_TOKENS };
+}
 
 /** The prompt of every request; its length comes from the `context` the trace's size adds. */
 export const STEPWISE_PROMPT = 'Continue the conversation.';
@@ -71,7 +73,7 @@ export async function writeStepwiseOutcomes(directory: string): Promise<string> 
 export function toStepwiseStrategySpec(
   name: string,
   strategy: StepwiseStrategy,
-  options: { readonly outcomesFile: string; readonly speedup: number },
+  options: { readonly outcomesFile: string; readonly speedup: number; readonly sequences: number },
 ): ModelSpec {
   return create(ModelSpecSchema, {
     name,
@@ -85,7 +87,7 @@ export function toStepwiseStrategySpec(
       { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
     ],
     outputs: [{ name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] }],
-    batching: STEPWISE_BATCHING[strategy],
+    batching: stepwiseBatching(strategy, options.sequences),
     runtimeOptions: {
       ttft_ms: String(STEPWISE_TIMING.ttftMs),
       prefill_us_per_token: String(STEPWISE_TIMING.prefillUsPerToken),
