@@ -5,7 +5,7 @@ import {
   UnavailableError,
 } from '@switchboard/errors';
 import { describe, expect, it } from 'vitest';
-import { AttemptTimeoutError } from './errors.js';
+import { AttemptTimeoutError, QueueUnavailableError } from './errors.js';
 import { isModelFailure } from './is-model-failure.js';
 
 describe('isModelFailure', () => {
@@ -19,5 +19,11 @@ describe('isModelFailure', () => {
     expect(isModelFailure(new DeadlineExceededError('the request deadline passed'))).toBe(false);
     expect(isModelFailure(new InvalidArgumentError('bad shape'))).toBe(false);
     expect(isModelFailure(new Error('anything else'))).toBe(false);
+  });
+
+  it('does not count a request that could not be queued because NATS was unreachable', () => {
+    const refusal = new QueueUnavailableError('NATS is unreachable');
+    expect(isModelFailure(refusal)).toBe(false);
+    expect(refusal).toMatchObject({ code: 14, retryable: true, retryAfterMs: 1_000 });
   });
 });

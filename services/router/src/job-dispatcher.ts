@@ -11,6 +11,7 @@ import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboar
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
 import type { CachedResults } from './dedup/cached-results.js';
 import { nextResultKey } from './dedup/result-key.js';
+import { QueueUnavailableError } from './errors.js';
 import { endPublishSpan, startPublishSpan } from './publish-span.js';
 import type { PublishSpan } from './publish-span.js';
 
@@ -55,6 +56,8 @@ export class JobDispatcher {
   readonly #inbox: string;
   readonly #jetstream: JetStreamClient;
   #subscription: Subscription | undefined;
+  /** True between a NATS disconnect and the reconnect: requests are refused at once meanwhile. */
+  #disconnected = false;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -77,11 +80,26 @@ export class JobDispatcher {
       this.logger,
       'job result',
     );
+    this.#followConnection().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'NATS connection status watch failed'),
+    );
+  }
+
+  /**
+   * Follows the connection's status, so that while NATS is unreachable requests are refused at once
+   * with a retry delay instead of each waiting out a publish timeout.
+   */
+  async #followConnection(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect') this.#disconnected = true;
+      else if (status.type === 'reconnect') this.#disconnected = false;
+    }
   }
 
   /**
    * Queues `job` on its model's subject and resolves with its successful result.
-   * @throws UnavailableError when JetStream does not accept the job.
+   * @throws QueueUnavailableError (with a retry delay) when NATS is unreachable or JetStream does not
+   *   acknowledge the job.
    * @throws DeadlineExceededError when no result arrives before `deadlineUnixMs`.
    * @throws the worker's error (rebuilt from the result's status) when the job failed.
    */
@@ -89,6 +107,10 @@ export class JobDispatcher {
     const remainingMs = deadlineUnixMs - Date.now();
     if (remainingMs <= 0)
       throw new DeadlineExceededError('the request deadline passed before it could be queued');
+    if (this.#disconnected)
+      throw new QueueUnavailableError(
+        `NATS is unreachable, so the request cannot be queued for model ${job.model}; retry in 1 s`,
+      );
     const subject = this.names.inferSubject(job.model, job.priority);
     const publishSpan = startPublishSpan(job, subject);
     const message = create(JobSchema, {
@@ -161,7 +183,7 @@ export class JobDispatcher {
               `the ${Math.ceil(remainingMs)} ms deadline passed before the request was queued for model ${job.model}`,
               { cause: error },
             )
-          : new UnavailableError(`could not queue the request for model ${job.model}; try again`, {
+          : new QueueUnavailableError(`could not queue the request for model ${job.model}; retry in 1 s`, {
               cause: error,
             });
       this.#settle(job.requestId)?.reject(failure);

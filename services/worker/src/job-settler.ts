@@ -48,7 +48,9 @@ export class JobSettler {
     const { jetstream, names, workerId, logger } = this.options;
     publishDeadLetter(jetstream, names, { job: held.job, reason, deliveries: held.attempt, workerId })
       .catch((publishError: unknown) => logger.error({ err: publishError }, 'dead-letter record lost'))
-      .finally(() => held.message.term(reason));
+      // A bare TERM: nats-server before 2.10 ignores `+TERM <reason>` and would redeliver the job;
+      // the reason is in the dead-letter record and the log.
+      .finally(() => held.message.term());
     logger.warn({ requestId: held.job.requestId, reason }, 'job dead-lettered');
     this.options.observer?.jobSettled(this.options.model, 'dead_lettered');
   }
