@@ -61,7 +61,10 @@ export function addModelFlags(command: Command): Command {
       '--version <version>',
       'version to serve; a new string records a new version (register default: 1)',
     )
-    .option('--runtime <runtime>', 'runtime: onnx, synthetic, synthetic-llm, synthetic-stepwise, openai or kserve')
+    .option(
+      '--runtime <runtime>',
+      'runtime: onnx, synthetic, synthetic-llm, synthetic-stepwise, openai or kserve',
+    )
     .option('--artifact <path>', 'where the runtime finds the model, e.g. a path to an .onnx file')
     .option('--task <task>', 'what the model does, e.g. classification')
     .option(
