@@ -105,6 +105,8 @@ async function startZooStack(context: RunContext, keys: TenantKeys, cleanup: Cle
       ),
       provision: (registry) => provisionZoo(registry, keys),
       readyNames: [...MODEL_ZOO.map((model) => model.name), ...Object.values(ROUTE_BY_MODALITY)],
+      // The router requires keys, on ModelReady as on ModelInfer.
+      readyProbeMetadata: { authorization: `Bearer ${keys.standard}` },
       routerEnvironment: { ROUTER_AUTH: 'required', ROUTER_TIERS: JSON.stringify(TIERS) },
       monitor: true,
     },

@@ -50,6 +50,8 @@ export interface SwitchboardStackOptions {
   readonly provision: (registry: RegistryClient, cleanup: CleanupStack) => Promise<void>;
   /** Models or routes the router must report ready (ModelReady) before the stack counts as started. */
   readonly readyNames: readonly string[];
+  /** Metadata of the readiness probe: a tenant's key when the router runs with `ROUTER_AUTH=required`. */
+  readonly readyProbeMetadata?: Readonly<Record<string, string>>;
   /** Variables only the router gets, e.g. `ROUTER_AUTH`. */
   readonly routerEnvironment?: Readonly<Record<string, string>>;
   /** Also starts the monitor, which publishes the load snapshots the router predicts queue waits from. @default false */
@@ -165,8 +167,9 @@ async function waitUntilReady(
   routerAddress: string,
   names: readonly string[],
   children: readonly NodeChild[],
+  metadata: Readonly<Record<string, string>> = {},
 ) {
-  const probe = createGrpcClient(GRPCInferenceService, routerAddress);
+  const probe = createGrpcClient(GRPCInferenceService, routerAddress, { metadata: { ...metadata } });
   try {
     await startupStep(children, `the router to report ${names.join(', ')} ready`, async () => {
       const answers = await Promise.all(names.map((name) => probe.modelReady({ name })));
@@ -253,7 +256,7 @@ export async function startSwitchboardStack(
   const resourceManagerAddress =
     options.resourceManager === undefined ? undefined : `127.0.0.1:${environment.RESOURCE_MANAGER_PORT}`;
   if (resourceManagerAddress !== undefined) await waitUntilManagerAnswers(resourceManagerAddress, children);
-  await waitUntilReady(routerAddress, options.readyNames, children);
+  await waitUntilReady(routerAddress, options.readyNames, children, options.readyProbeMetadata);
   const optimizerAddress =
     options.optimizer === undefined ? undefined : `127.0.0.1:${environment.OPTIMIZER_PORT}`;
   if (options.optimizer !== undefined && optimizerAddress !== undefined) {
