@@ -53,6 +53,32 @@ describe('startLocalNats', () => {
     expect(listDescendants().filter((entry) => entry.command === 'nats-server')).toEqual([]);
   });
 
+  it('keeps its streams and messages across stopServer and restartServer, on the same url', async () => {
+    const nats = await startLocalNats();
+    started.push(nats);
+    const first = await connect({ servers: nats.url });
+    try {
+      await (await jetstreamManager(first)).streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+      await jetstream(first).publish('orders.created', 'kept');
+    } finally {
+      await first.close();
+    }
+    const firstPid = nats.pid;
+
+    await nats.stopServer();
+    expect(isProcessAlive(firstPid)).toBe(false);
+    await nats.restartServer();
+
+    const second = await connect({ servers: nats.url });
+    try {
+      const stored = await (await jetstreamManager(second)).streams.getMessage('ORDERS', { seq: 1 });
+      expect(stored?.string()).toBe('kept');
+      expect(nats.pid).not.toBe(firstPid);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('fails with the server output when the requested port is taken', async () => {
     const blocker = createServer();
     const port = await listen(blocker);

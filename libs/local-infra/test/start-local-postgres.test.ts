@@ -27,6 +27,24 @@ describe('startLocalPostgres', () => {
     }
   });
 
+  it('keeps its data across stopServer and restartServer, and a pooled client reconnects', async () => {
+    const server = await startLocalPostgres();
+    started.push(server);
+    const sql = postgres(server.url, { max: 1, onnotice: () => undefined });
+    try {
+      await sql`create table kept (value text)`;
+      await sql`insert into kept values ('before the outage')`;
+
+      await server.stopServer();
+      await expect(sql`select 1`).rejects.toThrow();
+      await server.restartServer();
+
+      expect(await sql`select value from kept`).toEqual([{ value: 'before the outage' }]);
+    } finally {
+      await sql.end({ timeout: 0 });
+    }
+  });
+
   it('leaves no postgres process and no cluster directory behind, even with a client connected', async () => {
     const server = await startLocalPostgres();
     started.push(server);
