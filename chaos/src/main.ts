@@ -4,6 +4,7 @@
  * anything accepted was lost or answered twice, or another promise broke.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from './format-table.js';
 import { CHAOS_USAGE, parseChaosFlags } from './parse-chaos-flags.js';
@@ -30,6 +31,8 @@ async function main(): Promise<number> {
   const infrastructure = await startChaosInfrastructure(logRoot);
   // Ctrl-C: stop our servers and processes rather than leave them behind.
   process.once('SIGINT', () => void infrastructure.stop().then(() => process.exit(130)));
+  // Timing checks (P99s, refusal latency) mean little on a machine others are loading: say how busy it was.
+  const loadAtStart = loadavg()[0] ?? 0;
   const reports: ScenarioReport[] = [];
   try {
     for (const scenario of selected)
@@ -37,10 +40,17 @@ async function main(): Promise<number> {
   } finally {
     await infrastructure.stop();
   }
-  const results = { quick: flags.quick, finishedAt: new Date().toISOString(), scenarios: reports };
+  const machine = {
+    cores: availableParallelism(),
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadavg()[0] ?? 0,
+  };
+  const results = { quick: flags.quick, finishedAt: new Date().toISOString(), machine, scenarios: reports };
   writeFileSync(join(flags.outDirectory, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatTable(reports)}\n`);
-  progress(`results: ${join(flags.outDirectory, 'results.json')}`);
+  progress(
+    `results: ${join(flags.outDirectory, 'results.json')}; ${machine.cores} cores, 1-minute load ${machine.loadAverageAtStart.toFixed(1)} at the start, ${machine.loadAverageAtEnd.toFixed(1)} at the end`,
+  );
   return reports.every(scenarioPassed) ? 0 : 1;
 }
 
