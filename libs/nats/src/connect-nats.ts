@@ -15,11 +15,12 @@ export interface ConnectNatsOptions extends NatsSettings {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-/** The URL without its password, for messages. */
+/** The URL with its password masked, for messages; as given when it has none. */
 function displayUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = 'hidden';
+    if (parsed.password === '') return url;
+    parsed.password = 'hidden';
     return parsed.toString();
   } catch {
     return '(the NATS_URL given)';

@@ -99,7 +99,7 @@ describe('registry restart', () => {
   });
 
   it('refuses to start with UNAVAILABLE when NATS cannot be reached', async () => {
-    const unreachable = { ...fixture.config, natsUrl: 'nats://127.0.0.1:1' };
+    const unreachable = { ...fixture.config, nats: { url: 'nats://127.0.0.1:1' } };
 
     await expect(start(unreachable, fixture.logger)).rejects.toMatchObject({
       code: StatusCode.UNAVAILABLE,
