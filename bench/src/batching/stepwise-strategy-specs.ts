@@ -12,12 +12,13 @@ import type { BatchingInit } from './describe-batching.js';
 const CALIBRATION = simulatedLlmOf('mistralai/mistral-7b-chat');
 
 /**
- * Added cost of a decode step per sequence in it, µs: reading that sequence's KV cache, about
- * 0.5 MiB per token for a 7B model (32 layers × 4096 × K and V × 2 bytes) at the trace's mean
- * context of ~1.2k tokens is ~0.6 GB, ~0.3–0.4 ms at an A100's 1.5–2 TB/s, plus its share of the
- * compute. The rest of a lone sequence's per-token time is the step's base (the weights read once).
+ * Added cost of a decode step per sequence in it, µs: reading that sequence's KV cache — 0.5 MiB
+ * per token for a 7B model (32 layers × 4096 × K and V × 2 bytes), ~630 MB at the conversation
+ * trace's mean context of 1.2k tokens, 0.31 ms at an A100-80GB's 2.04 TB/s — plus its share of the
+ * compute (2 × 7 G FLOPs at 312 TFLOPS, 0.045 ms). The rest of a lone sequence's time per token is
+ * the step's base: the weights, read once per step whatever the batch.
  */
-const DECODE_US_PER_SEQUENCE = 500;
+const DECODE_US_PER_SEQUENCE = 350;
 
 /** The simulated LLM's step-wise cost model, ms and µs of simulated time (see the worker README). */
 export const STEPWISE_TIMING = {
