@@ -110,6 +110,16 @@ export const overload: Scenario = {
       const settled = samples[Math.floor(samples.length / 4)] ?? 0;
       const growth = (samples.at(-1) ?? 0) - settled;
       const recovery = recoveryMs(probes, overloadEndedAt);
+      // The same figures once the overload has settled in (after its first quarter), beside the whole run's.
+      const settledFrom = (histories[0]?.calls[0]?.startedMs ?? 0) + durationMs / 4;
+      const settledHistories = histories.filter(
+        (history) => (history.calls[0]?.startedMs ?? 0) >= settledFrom,
+      );
+      const settledFigures = tallyScenario(settledHistories, stack.tap.view());
+      const settledRefusals = settledHistories
+        .flatMap((history) => history.calls)
+        .filter((call) => call.kind === 'refusal')
+        .map((call) => call.latencyMs);
       return {
         histories: [...histories, ...probes],
         figures,
@@ -160,6 +170,8 @@ export const overload: Scenario = {
           routerResidentStartMiB: Math.round((samples[0] ?? 0) / 1024 ** 2),
           routerResidentEndMiB: Math.round((samples.at(-1) ?? 0) / 1024 ** 2),
           recoveryMs: Number.isFinite(recovery) ? Math.round(recovery) : 'none',
+          settledAcceptedP99Ms: Math.round(settledFigures.p99Ms),
+          settledRefusalP99Ms: Number(quantile(settledRefusals, 0.99).toFixed(1)),
         },
       };
     } finally {
