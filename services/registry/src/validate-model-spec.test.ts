@@ -75,6 +75,17 @@ describe('validateModelSpec', () => {
     );
   });
 
+  it('rejects an input-unit bound on continuous batching, which steps are bounded by instead', () => {
+    const spec = minimal();
+    spec.batching = create(BatchingSpecSchema, {
+      mode: BatchingMode.CONTINUOUS,
+      maxBatchSize: 8,
+      maxBatchUnits: 4096n,
+    });
+
+    expect(() => validateModelSpec(spec)).toThrow(/max_batch_units bounds static and dynamic batches/);
+  });
+
   it('accepts continuous batching with a step budget and dynamic batching with preferred sizes and a unit bound', () => {
     const spec = minimal();
     spec.batching = create(BatchingSpecSchema, {

@@ -143,6 +143,11 @@ function checkBatching(batching: BatchingSpec | undefined): string[] {
       `batching.preferred_batch_sizes ${outOfRange.join(', ')} must each be between 1 and max_batch_size ${batching.maxBatchSize}`,
     );
   }
+  if (batching.maxBatchUnits > 0n && batching.mode === BatchingMode.CONTINUOUS) {
+    problems.push(
+      'batching.max_batch_units bounds static and dynamic batches; continuous batching is bounded by max_batch_size sequences and max_step_tokens, so set it to 0',
+    );
+  }
   if (batching.maxStepTokens > 0 && batching.mode !== BatchingMode.CONTINUOUS) {
     problems.push(
       'batching.max_step_tokens applies to CONTINUOUS batching only; set it to 0 or choose CONTINUOUS',

@@ -62,7 +62,6 @@ export function toBatchLimits(spec: ModelSpec, knobDelayUs?: number): BatchLimit
       return {
         ...unbatched,
         maxBatchSize: Math.max(1, batching.maxBatchSize),
-        maxBatchUnits: boundOrInfinity(batching.maxBatchUnits),
         continuous: { maxStepTokens: boundOrInfinity(batching.maxStepTokens) },
       };
     default:

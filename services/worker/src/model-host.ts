@@ -275,6 +275,8 @@ function servingKey(spec: ModelSpec): string {
     batching?.maxBatchSize,
     batching?.maxQueueDelayUs,
     batching?.maxStepTokens,
+    batching?.preferredBatchSizes,
+    String(batching?.maxBatchUnits ?? 0n),
     tensors,
   ]);
 }
