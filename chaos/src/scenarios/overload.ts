@@ -77,6 +77,8 @@ export const overload: Scenario = {
     try {
       await stack.startWorker('worker', [MODEL]);
       const router = await stack.startRouter('router', [MODEL]);
+      // As deployed: the monitor's load snapshots give routers the queue across all of them.
+      stack.startService('monitor', 'monitor', { MONITOR_HOST: '127.0.0.1', MONITOR_PORT: '0' });
       const client = new InferClient({
         addresses: [router.address],
         model: MODEL,
