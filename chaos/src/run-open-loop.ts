@@ -21,9 +21,10 @@ export async function runOpenLoop<T>(
   const intervalMs = 1000 / options.ratePerSecond;
   const startedMs = performance.now();
   const total = Math.floor((options.ratePerSecond * options.durationMs) / 1000);
-  while (pending.length < total && options.shouldStop?.() !== true) {
+  const stopped = () => options.shouldStop?.() === true;
+  while (pending.length < total && !stopped()) {
     const due = Math.min(total, Math.floor((performance.now() - startedMs) / intervalMs) + 1);
-    while (pending.length < due) pending.push(send(pending.length));
+    while (pending.length < due && !stopped()) pending.push(send(pending.length));
     await delay(Math.max(1, startedMs + pending.length * intervalMs - performance.now()));
   }
   return Promise.all(pending);

@@ -37,7 +37,8 @@ export const routerKilled: Scenario = {
         addresses: [router.address],
         model: MODEL,
         serverTimeoutMs: 20_000,
-        maxCalls: 40,
+        // Resent every 250 ms for up to 30 s: time for the new router to start on a loaded machine.
+        maxCalls: 120,
         retryDelayMs: 250,
       });
       const traffic = runOpenLoop({ ratePerSecond: 40, durationMs: (REQUESTS / 40) * 1000 }, (index) =>
