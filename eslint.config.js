@@ -21,7 +21,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['libs/**/*.ts', 'services/**/*.ts', 'models/**/*.ts', 'bench/**/*.ts'],
+    files: ['libs/**/*.ts', 'services/**/*.ts', 'models/**/*.ts', 'bench/**/*.ts', 'chaos/**/*.ts'],
     languageOptions: {
       parserOptions: {
         // tsconfig.test.json of each package covers its sources and tests (tsconfig.json builds src only).
@@ -30,6 +30,7 @@ export default tseslint.config(
           './services/*/tsconfig.test.json',
           './models/tsconfig.test.json',
           './bench/tsconfig.test.json',
+          './chaos/tsconfig.test.json',
         ],
         tsconfigRootDir: import.meta.dirname,
       },
