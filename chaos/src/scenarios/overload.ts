@@ -1,16 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { startChaosStack } from '../chaos-stack.js';
+import type { ChaosStack } from '../chaos-stack.js';
 import type { RequestHistory } from '../call-outcome.js';
 import { describeFirstCall } from '../describe-first-call.js';
 import { InferClient } from '../infer-client.js';
 import { readResidentBytes } from '../process-memory.js';
 import { runOpenLoop } from '../run-open-loop.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
 import { syntheticModel } from '../synthetic-model.js';
 import { quantile, tallyScenario } from '../tally-scenario.js';
+import type { SystemView } from '../tally-scenario.js';
 
 const MODEL = 'overload';
+const RESOURCE_EXHAUSTED = 8;
 /** Batches of up to 4 in 100 ms on one worker: 40 requests a second. */
 const BATCH_LATENCY_MS = 100;
 const MAX_BATCH_SIZE = 4;
@@ -57,6 +60,134 @@ function recoveryMs(probes: readonly RequestHistory[], overloadEndedAt: number):
     : Math.max(0, recovered.startedMs - overloadEndedAt);
 }
 
+/** What one overload run produced, for {@link judgeOverload}. */
+interface OverloadRun {
+  readonly histories: readonly RequestHistory[];
+  /** Requests at a tenth of the rate after the overload, to time the recovery. */
+  readonly probes: readonly RequestHistory[];
+  /** The router's resident bytes, once a second during the overload. */
+  readonly memorySamples: readonly number[];
+  readonly overloadEndedAt: number;
+  readonly durationMs: number;
+}
+
+/** Sends the overload, then the probes, sampling the router's memory meanwhile. */
+async function driveOverload(
+  stack: ChaosStack,
+  durationMs: number,
+  progress: (line: string) => void,
+): Promise<OverloadRun> {
+  await stack.startWorker('worker', [MODEL]);
+  const router = await stack.startRouter('router', [MODEL]);
+  // As deployed: the monitor's load snapshots give routers the queue across all of them.
+  stack.startService('monitor', 'monitor', { MONITOR_HOST: '127.0.0.1', MONITOR_PORT: '0' });
+  const client = new InferClient({
+    addresses: [router.address],
+    model: MODEL,
+    serverTimeoutMs: SLO_MS,
+    slaMs: SLO_MS,
+  });
+  try {
+    progress(
+      `${CAPACITY_PER_SECOND * 2} requests/s for ${durationMs / 1000} s against a capacity of ${CAPACITY_PER_SECOND}/s`,
+    );
+    const memory = sampleMemory(router.process.pid);
+    const histories = await runOpenLoop({ ratePerSecond: CAPACITY_PER_SECOND * 2, durationMs }, (index) =>
+      client.send(`o${index}`),
+    );
+    const overloadEndedAt = performance.now();
+    const memorySamples = await memory.stop();
+    const probes = await runOpenLoop(
+      { ratePerSecond: PROBE_RATE_PER_SECOND, durationMs: PROBE_DURATION_MS },
+      (index) => client.send(`probe${index}`),
+    );
+    return { histories, probes, memorySamples, overloadEndedAt, durationMs };
+  } finally {
+    client.close();
+  }
+}
+
+/** Latency P99 of the refusals among `histories`' calls, ms. */
+function refusalP99Of(histories: readonly RequestHistory[]): number {
+  const refusals = histories.flatMap((history) => history.calls).filter((call) => call.kind === 'refusal');
+  return quantile(
+    refusals.map((call) => call.latencyMs),
+    0.99,
+  );
+}
+
+/** Checks and figures of an overload run: refusals, SLO, memory, recovery. */
+function judgeOverload(run: OverloadRun, view: SystemView): ScenarioFindings {
+  const { histories, memorySamples: samples, durationMs } = run;
+  const figures = tallyScenario(histories, view);
+  const calls = histories.flatMap((history) => history.calls);
+  const refusals = calls.filter((call) => call.kind === 'refusal');
+  const badRefusals = refusals.filter((call) => call.code !== RESOURCE_EXHAUSTED || !call.retryInfo);
+  const refusalP99 = refusalP99Of(histories);
+  const silent = calls.filter((call) => call.kind === 'silent');
+  // Memory once the overload has settled in (a quarter through) against the end.
+  const settled = samples[Math.floor(samples.length / 4)] ?? 0;
+  const growth = (samples.at(-1) ?? 0) - settled;
+  const recovery = recoveryMs(run.probes, run.overloadEndedAt);
+  // The same figures once the overload has settled in (after its first quarter), beside the whole run's.
+  const settledFrom = (histories[0]?.calls[0]?.startedMs ?? 0) + durationMs / 4;
+  const settledHistories = histories.filter((history) => (history.calls[0]?.startedMs ?? 0) >= settledFrom);
+  const mebibytes = (bytes: number) => Math.round(bytes / 1024 ** 2);
+  return {
+    histories: [...histories, ...run.probes],
+    figures,
+    checks: [
+      check(
+        'the excess was refused',
+        refusals.length >= calls.length / 4,
+        `${refusals.length} of ${calls.length} calls refused`,
+      ),
+      check(
+        'every refusal was RESOURCE_EXHAUSTED with RetryInfo',
+        badRefusals.length === 0,
+        `${badRefusals.length} were not${describeFirstCall(badRefusals)}`,
+      ),
+      check(
+        `refusals came within ${REFUSAL_P99_LIMIT_MS} ms (P99)`,
+        refusals.length > 0 && refusalP99 <= REFUSAL_P99_LIMIT_MS,
+        `P99 ${refusalP99.toFixed(1)} ms`,
+      ),
+      check(
+        `accepted requests kept the ${SLO_MS} ms SLO (P99)`,
+        figures.p99Ms <= SLO_MS,
+        `P99 ${Math.round(figures.p99Ms)} ms`,
+      ),
+      check('no call hung', silent.length === 0, `${silent.length} did`),
+      check(
+        "the router's memory stayed flat",
+        growth <= MEMORY_GROWTH_LIMIT_BYTES,
+        `resident ${mebibytes(settled)} MiB → ${mebibytes(samples.at(-1) ?? 0)} MiB`,
+      ),
+      check(
+        `requests were served inside the SLO again within ${RECOVERY_LIMIT_MS / 1000} s`,
+        recovery <= RECOVERY_LIMIT_MS,
+        Number.isFinite(recovery) ? `after ${Math.round(recovery)} ms` : 'not within the probe window',
+      ),
+    ],
+    measurements: {
+      ratePerSecond: CAPACITY_PER_SECOND * 2,
+      capacityPerSecond: CAPACITY_PER_SECOND,
+      durationMs,
+      sent: histories.length,
+      refusals: refusals.length,
+      refusalP99Ms: Number(refusalP99.toFixed(1)),
+      answeredPerSecond: Math.round(
+        (histories.filter((history) => history.calls.at(-1)?.kind === 'result').length * 1000) / durationMs,
+      ),
+      routerResidentStartMiB: mebibytes(samples[0] ?? 0),
+      routerResidentEndMiB: mebibytes(samples.at(-1) ?? 0),
+      recoveryMs: Number.isFinite(recovery) ? Math.round(recovery) : 'none',
+      settledAcceptedP99Ms: Math.round(tallyScenario(settledHistories, view).p99Ms),
+      settledRefusalP99Ms: Number(refusalP99Of(settledHistories).toFixed(1)),
+    },
+  };
+}
+
 /**
  * Open-loop traffic at twice the model's capacity for 60 s (15 s with --quick), each request with a
  * 1 s deadline. The excess must be refused at once with RESOURCE_EXHAUSTED and RetryInfo, accepted
@@ -67,7 +198,6 @@ export const overload: Scenario = {
   number: 10,
   title: 'overload at 2x capacity',
   async run({ infrastructure, logDirectory, quick, progress }) {
-    const durationMs = quick ? 15_000 : 60_000;
     const stack = await startChaosStack({
       infrastructure,
       label: 'overload',
@@ -75,107 +205,8 @@ export const overload: Scenario = {
       models: [syntheticModel(MODEL, { base_latency_ms: String(BATCH_LATENCY_MS) }, MAX_BATCH_SIZE)],
     });
     try {
-      await stack.startWorker('worker', [MODEL]);
-      const router = await stack.startRouter('router', [MODEL]);
-      // As deployed: the monitor's load snapshots give routers the queue across all of them.
-      stack.startService('monitor', 'monitor', { MONITOR_HOST: '127.0.0.1', MONITOR_PORT: '0' });
-      const client = new InferClient({
-        addresses: [router.address],
-        model: MODEL,
-        serverTimeoutMs: SLO_MS,
-        slaMs: SLO_MS,
-      });
-      progress(
-        `${CAPACITY_PER_SECOND * 2} requests/s for ${durationMs / 1000} s against a capacity of ${CAPACITY_PER_SECOND}/s`,
-      );
-      const memory = sampleMemory(router.process.pid);
-      const histories = await runOpenLoop({ ratePerSecond: CAPACITY_PER_SECOND * 2, durationMs }, (index) =>
-        client.send(`o${index}`),
-      );
-      const overloadEndedAt = performance.now();
-      const samples = await memory.stop();
-      const probes = await runOpenLoop(
-        { ratePerSecond: PROBE_RATE_PER_SECOND, durationMs: PROBE_DURATION_MS },
-        (index) => client.send(`probe${index}`),
-      );
-      client.close();
-      const figures = tallyScenario(histories, stack.tap.view());
-      const calls = histories.flatMap((history) => history.calls);
-      const refusals = calls.filter((call) => call.kind === 'refusal');
-      const badRefusals = refusals.filter((call) => call.code !== 8 || !call.retryInfo);
-      const refusalP99 = quantile(
-        refusals.map((call) => call.latencyMs),
-        0.99,
-      );
-      const silent = calls.filter((call) => call.kind === 'silent');
-      // Memory once the overload has settled in (a quarter through) against the end.
-      const settled = samples[Math.floor(samples.length / 4)] ?? 0;
-      const growth = (samples.at(-1) ?? 0) - settled;
-      const recovery = recoveryMs(probes, overloadEndedAt);
-      // The same figures once the overload has settled in (after its first quarter), beside the whole run's.
-      const settledFrom = (histories[0]?.calls[0]?.startedMs ?? 0) + durationMs / 4;
-      const settledHistories = histories.filter(
-        (history) => (history.calls[0]?.startedMs ?? 0) >= settledFrom,
-      );
-      const settledFigures = tallyScenario(settledHistories, stack.tap.view());
-      const settledRefusals = settledHistories
-        .flatMap((history) => history.calls)
-        .filter((call) => call.kind === 'refusal')
-        .map((call) => call.latencyMs);
-      return {
-        histories: [...histories, ...probes],
-        figures,
-        checks: [
-          check(
-            'the excess was refused',
-            refusals.length >= calls.length / 4,
-            `${refusals.length} of ${calls.length} calls refused`,
-          ),
-          check(
-            'every refusal was RESOURCE_EXHAUSTED with RetryInfo',
-            badRefusals.length === 0,
-            `${badRefusals.length} were not${describeFirstCall(badRefusals)}`,
-          ),
-          check(
-            `refusals came within ${REFUSAL_P99_LIMIT_MS} ms (P99)`,
-            refusals.length > 0 && refusalP99 <= REFUSAL_P99_LIMIT_MS,
-            `P99 ${refusalP99.toFixed(1)} ms`,
-          ),
-          check(
-            `accepted requests kept the ${SLO_MS} ms SLO (P99)`,
-            figures.p99Ms <= SLO_MS,
-            `P99 ${Math.round(figures.p99Ms)} ms`,
-          ),
-          check('no call hung', silent.length === 0, `${silent.length} did`),
-          check(
-            "the router's memory stayed flat",
-            growth <= MEMORY_GROWTH_LIMIT_BYTES,
-            `resident ${Math.round(settled / 1024 ** 2)} MiB → ${Math.round((samples.at(-1) ?? 0) / 1024 ** 2)} MiB`,
-          ),
-          check(
-            `requests were served inside the SLO again within ${RECOVERY_LIMIT_MS / 1000} s`,
-            recovery <= RECOVERY_LIMIT_MS,
-            Number.isFinite(recovery) ? `after ${Math.round(recovery)} ms` : 'not within the probe window',
-          ),
-        ],
-        measurements: {
-          ratePerSecond: CAPACITY_PER_SECOND * 2,
-          capacityPerSecond: CAPACITY_PER_SECOND,
-          durationMs,
-          sent: histories.length,
-          refusals: refusals.length,
-          refusalP99Ms: Number(refusalP99.toFixed(1)),
-          answeredPerSecond: Math.round(
-            (histories.filter((history) => history.calls.at(-1)?.kind === 'result').length * 1000) /
-              durationMs,
-          ),
-          routerResidentStartMiB: Math.round((samples[0] ?? 0) / 1024 ** 2),
-          routerResidentEndMiB: Math.round((samples.at(-1) ?? 0) / 1024 ** 2),
-          recoveryMs: Number.isFinite(recovery) ? Math.round(recovery) : 'none',
-          settledAcceptedP99Ms: Math.round(settledFigures.p99Ms),
-          settledRefusalP99Ms: Number(quantile(settledRefusals, 0.99).toFixed(1)),
-        },
-      };
+      const run = await driveOverload(stack, quick ? 15_000 : 60_000, progress);
+      return judgeOverload(run, stack.tap.view());
     } finally {
       await stack.stop();
     }
