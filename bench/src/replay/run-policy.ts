@@ -54,7 +54,9 @@ async function sendOne(
   try {
     const llmRequest = {
       target,
-      id: `replay-${request.index}`,
+      // Unique per policy: the same request sent again within the dedup window would be answered from
+      // the result cache, not run.
+      id: `replay-${options.policy}-${request.index}`,
       prompt: request.prompt.prompt,
       promptTokens: request.promptTokens,
       outputTokens: request.outputTokens,

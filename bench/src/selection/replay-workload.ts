@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
@@ -56,11 +57,15 @@ async function sendOne(
   options: ReplayOptions,
   index: number,
   metadata: Record<Tier, Record<string, string>>,
+  runId: string,
 ) {
   const request = options.workload[index] as WorkloadRequest;
   const timeoutMs = request.tightDeadline ? request.budgetMs : request.budgetMs * HARD_DEADLINE_FACTOR;
   const message = {
     ...(options.requests[index] as ModelInferRequest),
+    // Unique per replay: the same request sent again within the router's dedup window would be
+    // answered from its result cache instead of running.
+    id: `${runId}-${index}`,
     modelName: options.targets[index] ?? '',
   };
   const sentAtMs = performance.now();
@@ -90,6 +95,7 @@ export async function replayWorkload(options: ReplayOptions): Promise<RequestOut
     premium: { authorization: `Bearer ${options.keys.premium}` },
   };
   const untilMs = options.untilMs ?? Number.POSITIVE_INFINITY;
+  const runId = randomUUID().slice(0, 8);
   const startedAtMs = performance.now();
   const inFlight: Promise<RequestOutcome>[] = [];
   for (const [index, request] of options.workload.entries()) {
@@ -99,7 +105,7 @@ export async function replayWorkload(options: ReplayOptions): Promise<RequestOut
     // Timers fire about a millisecond late at best; sending a little early costs nothing.
     if (waitMs > 1) await sleep(waitMs);
     const sendLagMs = Math.max(0, performance.now() - dueAtMs);
-    inFlight.push(sendOne(options, index, metadata).then((outcome) => ({ ...outcome, sendLagMs })));
+    inFlight.push(sendOne(options, index, metadata, runId).then((outcome) => ({ ...outcome, sendLagMs })));
   }
   return Promise.all(inFlight);
 }

@@ -6,6 +6,11 @@ import type { SequenceRow } from './llm-tensors.js';
 
 /** Node turns a longer timer into a 1 ms one (TimeoutOverflowWarning), which would skip the wait. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Longest a step with nothing to decode waits for answers still on the network, wall-clock ms: the
+ * caller admits new sequences between steps, so the wait is cut short instead of holding them up.
+ */
+const NETWORK_POLL_MS = 2;
 
 /** A sequence that finished, with the row it was admitted for. */
 export interface FinishedRow {
@@ -16,6 +21,12 @@ export interface FinishedRow {
 interface ActiveSequence {
   readonly row: SequenceRow;
   remainingTokens: number;
+}
+
+/** A sequence that finished decoding and whose answer is still on the network. */
+interface LeavingSequence extends FinishedRow {
+  /** When its answer arrives, by performance.now(). */
+  readonly releaseAtMs: number;
 }
 
 /**
@@ -37,11 +48,14 @@ function stepCostMs(timing: StepwiseTiming, decodingSequences: number): number {
 
 /**
  * The running sequences of one simulated accelerator: admissions pay prefill, each step decodes one
- * token for every sequence and lets the finished ones go. Time passes by sleeping for each cost,
- * divided by the speedup.
+ * token for every sequence and lets the finished ones go once their answer has crossed the network
+ * (`network_ms`, which holds up no other sequence). Time passes by sleeping for each cost, divided by
+ * the speedup.
  */
 export class StepwiseEngine {
   readonly #active = new Map<number, ActiveSequence>();
+  /** Finished sequences in the order they finished, which is the order their answers arrive. */
+  #leaving: LeavingSequence[] = [];
   #nextId = 0;
   /** When the simulated work handed out so far is done, by performance.now(). */
   #doneAtMs = 0;
@@ -53,8 +67,9 @@ export class StepwiseEngine {
     private readonly speedup: number,
   ) {}
 
+  /** Sequences admitted and not yet returned: decoding, or finished with their answer on the network. */
   get activeSequences(): number {
-    return this.#active.size;
+    return this.#active.size + this.#leaving.length;
   }
 
   /** Starts a sequence per row after their prefill. @returns their ids, in row order. */
@@ -72,20 +87,28 @@ export class StepwiseEngine {
 
   /**
    * Decodes one token for every sequence that still needs one, then returns (and drops) the
-   * sequences that need no more; one admitted with max_tokens 0 leaves at its first step.
+   * sequences whose answer has arrived; one admitted with max_tokens 0 finishes at its first step.
+   * With nothing to decode it waits a moment for answers still on the network.
    */
   async step(): Promise<FinishedRow[]> {
     return this.#exclusive(async () => {
       const decoding = [...this.#active.values()].filter((sequence) => sequence.remainingTokens > 0);
       if (decoding.length > 0) await this.#spend(stepCostMs(this.timing, decoding.length));
       for (const sequence of decoding) sequence.remainingTokens -= 1;
-      const finished: FinishedRow[] = [];
+      const releaseAtMs = performance.now() + this.timing.networkMs / this.speedup;
       for (const [id, sequence] of this.#active) {
         if (sequence.remainingTokens > 0) continue;
         this.#active.delete(id);
-        finished.push({ id, row: sequence.row });
+        this.#leaving.push({ id, row: sequence.row, releaseAtMs });
       }
-      return finished;
+      const firstArrivalMs = this.#leaving[0]?.releaseAtMs ?? Infinity;
+      if (this.#active.size === 0 && firstArrivalMs > performance.now() && firstArrivalMs < Infinity) {
+        await sleep(Math.min(firstArrivalMs - performance.now(), NETWORK_POLL_MS));
+      }
+      const nowMs = performance.now();
+      const arrived = this.#leaving.findIndex((sequence) => sequence.releaseAtMs > nowMs);
+      const finished = this.#leaving.splice(0, arrived === -1 ? this.#leaving.length : arrived);
+      return finished.map(({ id, row }) => ({ id, row }));
     });
   }
 

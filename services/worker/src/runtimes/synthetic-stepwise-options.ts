@@ -11,6 +11,11 @@ export interface StepwiseTiming {
   readonly decodeMsPerStep: number;
   /** Added cost of one decode step per sequence decoding in it, microseconds. */
   readonly decodeUsPerSequence: number;
+  /**
+   * Latency outside the accelerator (network, an API's front end), milliseconds: added to each
+   * sequence's answer without holding up the steps of the others. @default 0
+   */
+  readonly networkMs: number;
 }
 
 /** The complete runtime options of a `synthetic-stepwise` model. */
@@ -25,6 +30,7 @@ const STEPWISE_OPTIONS = [
   'prefill_us_per_token',
   'decode_ms_per_step',
   'decode_us_per_sequence',
+  'network_ms',
   'speedup',
 ];
 const DEFAULT_SPEEDUP = 1;
@@ -32,7 +38,7 @@ const DEFAULT_SPEEDUP = 1;
 /**
  * Reads a `synthetic-stepwise` model's runtime options: `ttft_ms`, `prefill_us_per_token`,
  * `decode_ms_per_step`, `decode_us_per_sequence` (numbers >= 0) and `outcomes_file` (an absolute
- * path) are required; `speedup` (> 0, default 1), `bytes_per_token` (> 0, default 4) and `load_ms`
+ * path) are required; `network_ms` (>= 0, default 0), `speedup` (> 0, default 1), `bytes_per_token` (> 0, default 4) and `load_ms`
  * (>= 0, default 0) are optional. An empty value counts as absent.
  * @throws FailedPreconditionError naming the option when one is missing, malformed or unknown.
  */
@@ -43,6 +49,7 @@ export function parseStepwiseOptions(options: Record<string, string>): ResolvedS
     prefillUsPerToken: read('prefill_us_per_token'),
     decodeMsPerStep: read('decode_ms_per_step'),
     decodeUsPerSequence: read('decode_us_per_sequence'),
+    networkMs: read('network_ms', 0),
   };
   const speedup = read('speedup', DEFAULT_SPEEDUP);
   if (speedup === 0) refuse('speedup', 'must be > 0');

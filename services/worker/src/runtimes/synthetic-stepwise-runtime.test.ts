@@ -94,6 +94,27 @@ describe('the synthetic-stepwise runtime', () => {
     expect(model.activeSequences).toBe(0);
   });
 
+  it('delays each answer by network_ms without slowing the steps of the sequences still decoding', async () => {
+    const model = await loadStepwise({ decode_ms_per_step: '5', network_ms: '60' });
+    const [longId = -1] = await model.admit(batchOf([{ prompt: RIEMANN, maxTokens: 30 }]));
+    const [shortId = -1] = await model.admit(batchOf([{ prompt: CAPITAL, maxTokens: 2 }]));
+    const startedAt = performance.now();
+    const arrivals = new Map<number, number>();
+    let steps = 0;
+    while (arrivals.size < 2) {
+      for (const sequence of await model.step()) arrivals.set(sequence.id, performance.now() - startedAt);
+      steps += 1;
+    }
+    // The short answer arrives ~60 ms after its 2 steps (10 ms); the long one decodes on meanwhile
+    // at 5 ms a step: 30 steps (150 ms) then the network (60 ms), not 30 steps after a stall.
+    expect(arrivals.get(shortId)).toBeGreaterThanOrEqual(60);
+    expect(arrivals.get(shortId)).toBeLessThan(140);
+    expect(arrivals.get(longId)).toBeGreaterThanOrEqual(210);
+    expect(arrivals.get(longId)).toBeLessThan(330);
+    expect(steps).toBeGreaterThanOrEqual(30);
+    expect(model.activeSequences).toBe(0);
+  });
+
   it('makes a step take longer the more sequences are active in it', async () => {
     // 1 ms per step plus 3 ms per sequence: 4 ms with one sequence, 16 ms with five.
     const model = await loadStepwise({ decode_ms_per_step: '1', decode_us_per_sequence: '3000' });
