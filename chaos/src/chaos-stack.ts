@@ -6,7 +6,7 @@ import type { GrpcClient } from '@switchboard/grpc';
 import { findFreePort, waitFor } from '@switchboard/local-infra';
 import { createSubjectNames, deleteNamespaceStreams } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
-import { GRPCInferenceService, RegistryService } from '@switchboard/protocol';
+import { GRPCInferenceService, MonitorService, RegistryService } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import { startServiceProcess } from '@switchboard/service-runner';
 import type { ServiceProcess } from '@switchboard/service-runner';
@@ -58,6 +58,8 @@ export interface ChaosStack {
     models: readonly string[],
     environment?: Record<string, string>,
   ): Promise<ServiceProcess>;
+  /** Starts the monitor and waits until it answers GetStats (its migrations ran). */
+  startMonitor(): Promise<ServiceProcess>;
   /** Starts a control-plane service with the stack's environment plus `environment`. */
   startService(kind: ServiceKind, name: string, environment?: Record<string, string>): ServiceProcess;
   /** Stops every process (resuming stopped ones first), deletes the namespace's streams and drops the database. */
@@ -211,6 +213,27 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         probe.close();
       }
       return { process: started, address, port: routerPort };
+    },
+    async startMonitor() {
+      const port = await findFreePort();
+      const started = startService('monitor', 'monitor', {
+        MONITOR_HOST: '127.0.0.1',
+        MONITOR_PORT: String(port),
+      });
+      const probe = createGrpcClient(MonitorService, `127.0.0.1:${port}`);
+      try {
+        await startupOf(
+          started,
+          waitFor(async () => (await probe.getStats({}, { timeoutMs: 1_000 })) !== undefined, {
+            timeoutMs: STARTUP_TIMEOUT_MS,
+            intervalMs: 100,
+            message: 'the monitor to answer GetStats',
+          }),
+        );
+      } finally {
+        probe.close();
+      }
+      return started;
     },
     async startWorker(name, models, environment = {}) {
       const started = startService('worker', name, {

@@ -32,7 +32,7 @@ export const controlPlaneKilled: Scenario = {
       const router = await stack.startRouter('router', [MODEL]);
       const local = { HOST: '127.0.0.1', PORT: '0' };
       const controlPlane = [
-        stack.startService('monitor', 'monitor', { MONITOR_HOST: local.HOST, MONITOR_PORT: local.PORT }),
+        await stack.startMonitor(),
         stack.startService('optimizer', 'optimizer', {
           OPTIMIZER_HOST: local.HOST,
           OPTIMIZER_PORT: local.PORT,

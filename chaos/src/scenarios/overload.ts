@@ -80,7 +80,7 @@ async function driveOverload(
   await stack.startWorker('worker', [MODEL]);
   const router = await stack.startRouter('router', [MODEL]);
   // As deployed: the monitor's load snapshots give routers the queue across all of them.
-  stack.startService('monitor', 'monitor', { MONITOR_HOST: '127.0.0.1', MONITOR_PORT: '0' });
+  await stack.startMonitor();
   const client = new InferClient({
     addresses: [router.address],
     model: MODEL,

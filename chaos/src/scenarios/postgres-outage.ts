@@ -6,10 +6,13 @@ import type { ChaosStack } from '../chaos-stack.js';
 import { describeFirstCall } from '../describe-first-call.js';
 import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
 import { syntheticModel } from '../synthetic-model.js';
 import { tallyScenario } from '../tally-scenario.js';
+import type { SystemView } from '../tally-scenario.js';
+import type { ChaosInfrastructure } from '../start-chaos-infrastructure.js';
+import type { RequestHistory } from '../call-outcome.js';
 
 const MODEL = 'pgdown';
 const BEFORE_MS = 2_000;
@@ -52,6 +55,113 @@ async function probeAdmin(stack: ChaosStack, isOver: () => boolean): Promise<Adm
   return outcomes;
 }
 
+/** Ms until an admin call succeeds again after `restartedAt`; infinite when not within the limit. */
+async function timeAdminRecovery(stack: ChaosStack, restartedAt: number): Promise<number> {
+  try {
+    await waitFor(async () => (await callAdmin(stack, 1)).code === 0, {
+      timeoutMs: ADMIN_RECOVERY_LIMIT_MS,
+      intervalMs: 250,
+      message: 'the registry to answer admin calls again',
+    });
+    return performance.now() - restartedAt;
+  } catch {
+    // Not within the limit: the check reports it.
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** What one outage produced, for {@link judgePostgresOutage}. */
+interface PostgresOutageRun {
+  readonly histories: readonly RequestHistory[];
+  readonly duringOutage: readonly AdminOutcome[];
+  readonly adminRecoveryMs: number;
+  /** Service processes that exited during the run. */
+  readonly exits: readonly string[];
+  readonly outageMs: number;
+}
+
+/**
+ * Starts inference traffic, stops Postgres for `outageMs` while probing the admin API, restarts it
+ * and times the admin API's recovery. Restarts Postgres also when this fails half-way: later
+ * scenarios need it.
+ */
+async function drivePostgresOutage(
+  stack: ChaosStack,
+  infrastructure: ChaosInfrastructure,
+  outageMs: number,
+  progress: (line: string) => void,
+): Promise<PostgresOutageRun> {
+  const worker = await stack.startWorker('worker', [MODEL]);
+  const router = await stack.startRouter('router', [MODEL]);
+  // Started (migrations applied) before the outage: a service may refuse to start without its database.
+  const monitor = await stack.startMonitor();
+  const exits: string[] = [];
+  for (const started of [worker, router.process, monitor])
+    void started.exited.then((code) => exits.push(`${started.name} exited (${code})`));
+  const client = new InferClient({ addresses: [router.address], model: MODEL, serverTimeoutMs: 10_000 });
+  const traffic = runOpenLoop({ ratePerSecond: 20, durationMs: BEFORE_MS + outageMs + AFTER_MS }, (index) =>
+    client.send(`g${index}`),
+  );
+  let postgresStopped = false;
+  try {
+    await delay(BEFORE_MS);
+    progress(`stopping Postgres for ${outageMs / 1000} s`);
+    postgresStopped = true;
+    await infrastructure.postgres.stopServer();
+    let probing = true;
+    const admin = probeAdmin(stack, () => !probing);
+    await delay(outageMs);
+    probing = false;
+    const duringOutage = await admin;
+    await infrastructure.postgres.restartServer();
+    postgresStopped = false;
+    progress('Postgres restarted');
+    const adminRecoveryMs = await timeAdminRecovery(stack, performance.now());
+    return { histories: await traffic, duringOutage, adminRecoveryMs, exits, outageMs };
+  } finally {
+    if (postgresStopped) await infrastructure.postgres.restartServer();
+    client.close();
+  }
+}
+
+/** Inference went on, admin calls were refused promptly and recovered, nothing restarted. */
+function judgePostgresOutage(run: PostgresOutageRun, view: SystemView): ScenarioFindings {
+  const { histories, duringOutage, adminRecoveryMs, exits } = run;
+  const calls = histories.flatMap((history) => history.calls);
+  const failedCalls = calls.filter((call) => call.kind !== 'result');
+  const badAdmin = duringOutage.filter(
+    (outcome) => outcome.code !== UNAVAILABLE || outcome.latencyMs >= ADMIN_TIMEOUT_MS,
+  );
+  const recovered = Number.isFinite(adminRecoveryMs);
+  return {
+    histories,
+    figures: tallyScenario(histories, view),
+    checks: [
+      check(
+        'inference went on: every request got a result',
+        failedCalls.length === 0,
+        `${failedCalls.length} of ${calls.length} did not${describeFirstCall(failedCalls)}`,
+      ),
+      check(
+        'admin calls during the outage answered UNAVAILABLE, each within 5 s',
+        duringOutage.length > 0 && badAdmin.length === 0,
+        `${badAdmin.length} of ${duringOutage.length} did not; e.g. ${badAdmin[0]?.code ?? '-'} "${badAdmin[0]?.message ?? ''}" after ${Math.round(badAdmin[0]?.latencyMs ?? 0)} ms`,
+      ),
+      check(
+        'admin calls worked again within 15 s of the restart, nothing restarted',
+        recovered && exits.length === 0,
+        `${recovered ? `${Math.round(adminRecoveryMs)} ms` : 'not within 15 s'}; ${exits.join(', ') || 'no process exited'}`,
+      ),
+    ],
+    measurements: {
+      outageMs: run.outageMs,
+      adminCallsDuringOutage: duringOutage.length,
+      adminRecoveryMs: recovered ? Math.round(adminRecoveryMs) : 'none',
+      adminOutageMessage: duringOutage[0]?.message ?? '',
+    },
+  };
+}
+
 /**
  * The suite's Postgres is stopped for 10 s (5 s with --quick) and started again. Inference goes on
  * from the registry snapshot the router and workers hold (NATS KV); the registry's admin calls
@@ -61,88 +171,16 @@ export const postgresOutage: Scenario = {
   number: 6,
   title: 'Postgres stopped, restarted',
   async run({ infrastructure, logDirectory, quick, progress }) {
-    const outageMs = quick ? 5_000 : 10_000;
     const stack = await startChaosStack({
       infrastructure,
       label: 'pgdown',
       logDirectory,
       models: [syntheticModel(MODEL, { base_latency_ms: '20' }, 8)],
     });
-    let postgresStopped = false;
     try {
-      const worker = await stack.startWorker('worker', [MODEL]);
-      const router = await stack.startRouter('router', [MODEL]);
-      const monitor = stack.startService('monitor', 'monitor', {
-        MONITOR_HOST: '127.0.0.1',
-        MONITOR_PORT: '0',
-      });
-      const exits: string[] = [];
-      for (const started of [worker, router.process, monitor])
-        void started.exited.then((code) => exits.push(`${started.name} exited (${code})`));
-      const client = new InferClient({ addresses: [router.address], model: MODEL, serverTimeoutMs: 10_000 });
-      const traffic = runOpenLoop(
-        { ratePerSecond: 20, durationMs: BEFORE_MS + outageMs + AFTER_MS },
-        (index) => client.send(`g${index}`),
-      );
-      await delay(BEFORE_MS);
-      progress(`stopping Postgres for ${outageMs / 1000} s`);
-      postgresStopped = true;
-      await infrastructure.postgres.stopServer();
-      let probing = true;
-      const admin = probeAdmin(stack, () => !probing);
-      await delay(outageMs);
-      probing = false;
-      const duringOutage = await admin;
-      await infrastructure.postgres.restartServer();
-      postgresStopped = false;
-      const restartedAt = performance.now();
-      progress('Postgres restarted');
-      let adminRecoveryMs = Number.POSITIVE_INFINITY;
-      await waitFor(async () => (await callAdmin(stack, 1)).code === 0, {
-        timeoutMs: ADMIN_RECOVERY_LIMIT_MS,
-        intervalMs: 250,
-        message: 'the registry to answer admin calls again',
-      }).then(
-        () => (adminRecoveryMs = performance.now() - restartedAt),
-        () => undefined,
-      );
-      const histories = await traffic;
-      client.close();
-      const calls = histories.flatMap((history) => history.calls);
-      const failedCalls = calls.filter((call) => call.kind !== 'result');
-      const badAdmin = duringOutage.filter(
-        (outcome) => outcome.code !== UNAVAILABLE || outcome.latencyMs >= ADMIN_TIMEOUT_MS,
-      );
-      return {
-        histories,
-        figures: tallyScenario(histories, stack.tap.view()),
-        checks: [
-          check(
-            'inference went on: every request got a result',
-            failedCalls.length === 0,
-            `${failedCalls.length} of ${calls.length} did not${describeFirstCall(failedCalls)}`,
-          ),
-          check(
-            'admin calls during the outage answered UNAVAILABLE, each within 5 s',
-            duringOutage.length > 0 && badAdmin.length === 0,
-            `${badAdmin.length} of ${duringOutage.length} did not; e.g. ${badAdmin[0]?.code ?? '-'} "${badAdmin[0]?.message ?? ''}" after ${Math.round(badAdmin[0]?.latencyMs ?? 0)} ms`,
-          ),
-          check(
-            'admin calls worked again within 15 s of the restart, nothing restarted',
-            Number.isFinite(adminRecoveryMs) && exits.length === 0,
-            `${Number.isFinite(adminRecoveryMs) ? `${Math.round(adminRecoveryMs)} ms` : 'not within 15 s'}; ${exits.join(', ') || 'no process exited'}`,
-          ),
-        ],
-        measurements: {
-          outageMs,
-          adminCallsDuringOutage: duringOutage.length,
-          adminRecoveryMs: Number.isFinite(adminRecoveryMs) ? Math.round(adminRecoveryMs) : 'none',
-          adminOutageMessage: duringOutage[0]?.message ?? '',
-        },
-      };
+      const run = await drivePostgresOutage(stack, infrastructure, quick ? 5_000 : 10_000, progress);
+      return judgePostgresOutage(run, stack.tap.view());
     } finally {
-      // Later scenarios need Postgres, even when this one failed half-way.
-      if (postgresStopped) await infrastructure.postgres.restartServer();
       await stack.stop();
     }
   },
