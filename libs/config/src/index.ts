@@ -1,14 +1,7 @@
 export type { ConfigShape, Environment, ParsedConfig } from './parse-config.js';
 export { ConfigError, parseConfig, secretVariable, urlVariable, variable } from './parse-config.js';
-export type { GrpcTlsSettings, NatsSettings, NatsTlsSettings } from './security-variables.js';
-export {
-  adminTokenVariable,
-  grpcTlsVariables,
-  MIN_ADMIN_TOKEN_LENGTH,
-  natsSecurityVariables,
-  readGrpcTlsSettings,
-  readNatsSettings,
-} from './security-variables.js';
+export type { GrpcTlsSettings, NatsSettings } from './security-variables.js';
+export { adminTokenVariable, grpcTlsVariables, readGrpcTlsSettings } from './security-variables.js';
 export {
   envBoolean,
   envDurationMs,

@@ -3,7 +3,7 @@ import { envOptionalString } from './env-readers.js';
 import { ConfigError, secretVariable, variable } from './parse-config.js';
 
 /** Shortest admin token accepted: shorter ones are guessable. */
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
+const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /**
  * `SWITCHBOARD_ADMIN_TOKEN`: the admin credential. When set, the registry's, optimizer's and

@@ -20,10 +20,5 @@ export { LocalProcessStartError } from './local-process-start-error.js';
 export { findFreePort } from './free-port.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
-export {
-  generateNatsUsers,
-  NATS_USER_NAMES,
-  NATS_USERS_CONFIG_FILE,
-  natsPasswordVariable,
-} from './nats-users.js';
+export { generateNatsUsers, NATS_USER_NAMES, natsPasswordVariable } from './nats-users.js';
 export type { NatsUserName, NatsUsers } from './nats-users.js';

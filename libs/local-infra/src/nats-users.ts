@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * infra/nats/users.conf: one NATS user per Switchboard service with subject permissions, passwords
  * from `SWITCHBOARD_NATS_<USER>_PASSWORD` variables. Resolved from this package (dist/ → the repo root).
  */
-export const NATS_USERS_CONFIG_FILE = fileURLToPath(
+const NATS_USERS_CONFIG_FILE = fileURLToPath(
   new URL('../../../infra/nats/users.conf', import.meta.url),
 );
 

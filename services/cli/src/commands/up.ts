@@ -1,15 +1,8 @@
 import { resolve } from 'node:path';
-import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/local-infra';
 import { StatusCode } from '@switchboard/errors';
-import {
-  GRPCInferenceService,
-  MonitorService,
-  OptimizerService,
-  RegistryService,
-  ResourceManagerService,
-} from '@switchboard/protocol';
+import type { GRPCInferenceService } from '@switchboard/protocol';
 import type { ServiceProcess } from '@switchboard/service-runner';
 import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
@@ -18,6 +11,8 @@ import type { LocalSystem } from '../system/local-system.js';
 import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
 import { createUpAuth, describeUpAuth, upClientMetadata } from '../system/up-auth.js';
 import type { UpAuth } from '../system/up-auth.js';
+import { createSystemClients } from '../system/system-clients.js';
+import type { SystemClients } from '../system/system-clients.js';
 
 /** How long a service gets to answer after it is started, probed every 200 ms. */
 const STARTUP_WAIT = { timeoutMs: 60_000, intervalMs: 200 } as const;
@@ -54,23 +49,6 @@ const METRICS_PORT_OFFSETS = {
 function metricsPort(options: UpOptions, service: keyof typeof METRICS_PORT_OFFSETS): string {
   const base = Number(options.metricsPortBase);
   return base === 0 ? '0' : String(base + METRICS_PORT_OFFSETS[service]);
-}
-
-/** The gRPC clients `up` talks to the services with, on 127.0.0.1 and the configured ports. */
-interface SystemClients {
-  readonly registry: GrpcClient<typeof RegistryService>;
-  readonly router: GrpcClient<typeof GRPCInferenceService>;
-  readonly monitor: GrpcClient<typeof MonitorService>;
-  readonly optimizer: GrpcClient<typeof OptimizerService>;
-  readonly resourceManager: GrpcClient<typeof ResourceManagerService>;
-  readonly addresses: {
-    readonly registry: string;
-    readonly router: string;
-    readonly monitor: string;
-    readonly optimizer: string;
-    readonly resourceManager: string;
-  };
-  close(): void;
 }
 
 /**
@@ -115,7 +93,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
   const logDirectory = resolve(options.logDir);
   const auth = options.auth ? createUpAuth(context.config) : undefined;
   const system = await startLocalSystem({ ...context.config, logDirectory, out, natsUsers: auth?.natsUsers });
-  const clients = createClients(options, upClientMetadata(auth, context.config));
+  const clients = createSystemClients(options, upClientMetadata(auth, context.config));
   try {
     await startRegistry(system, clients, options, auth?.environmentOf('registry') ?? {});
     system.startService('monitor', '@switchboard/monitor', {
@@ -145,40 +123,6 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
     clients.close();
     await system.stop();
   }
-}
-
-function createClients(
-  options: UpOptions,
-  metadata: { admin: Record<string, string>; router: Record<string, string> },
-): SystemClients {
-  const addresses = {
-    registry: `127.0.0.1:${options.registryPort}`,
-    router: `127.0.0.1:${options.routerPort}`,
-    monitor: `127.0.0.1:${options.monitorPort}`,
-    optimizer: `127.0.0.1:${options.optimizerPort}`,
-    resourceManager: `127.0.0.1:${options.resourceManagerPort}`,
-  };
-  const admin = { metadata: metadata.admin };
-  const registry = createGrpcClient(RegistryService, addresses.registry, admin);
-  const router = createGrpcClient(GRPCInferenceService, addresses.router, { metadata: metadata.router });
-  const monitor = createGrpcClient(MonitorService, addresses.monitor);
-  const optimizer = createGrpcClient(OptimizerService, addresses.optimizer, admin);
-  const resourceManager = createGrpcClient(ResourceManagerService, addresses.resourceManager, admin);
-  return {
-    registry,
-    router,
-    monitor,
-    optimizer,
-    resourceManager,
-    addresses,
-    close() {
-      registry.close();
-      router.close();
-      monitor.close();
-      optimizer.close();
-      resourceManager.close();
-    },
-  };
 }
 
 /** Starts the registry first: the others read the KV bucket it creates. Resolves once it answers. */
