@@ -45,6 +45,10 @@ export async function searchStepwiseStrategy(
   const speedup = target.timeScale;
   const serialRps = serialCapacityPerSecond(options.trace);
   const timeoutMs = (target.sloMs * STEPWISE_DEADLINE_PER_SLO) / speedup;
+  // Every request of the run gets its own id: the router deduplicates a request whose bytes (id
+  // included) it saw before and answers it from its result cache, and every probe replays the same
+  // stretch of the trace.
+  let probeNumber = 0;
   reportProgress(
     `stepwise ${strategy}: searching from ${(serialRps * START_MULTIPLE[strategy]).toFixed(2)}/s`,
   );
@@ -54,6 +58,7 @@ export async function searchStepwiseStrategy(
     maxRps: serialRps * options.sequences * 2,
     bisections: options.bisections,
     probe: (rps) => {
+      probeNumber += 1;
       const windowMs = probeWindowMs(target.windowMs, rps * speedup);
       const arrivals = scaleTrace(options.trace, {
         startIndex: options.startIndex,
@@ -63,7 +68,7 @@ export async function searchStepwiseStrategy(
       const requests = arrivals.map((arrival, index) =>
         toLlmInferRequest({
           target: target.model,
-          id: `batching-${index}`,
+          id: `${target.model}-${probeNumber}-${index}`,
           prompt: STEPWISE_PROMPT,
           promptTokens: arrival.promptTokens,
           outputTokens: arrival.outputTokens,
