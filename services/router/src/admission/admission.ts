@@ -21,11 +21,12 @@ export interface AdmissionRequest {
   tier: TierSettings;
   decision: Decision;
   deadlineUnixMs: number;
+  budgetMs: number;
 }
 
 /**
  * Decides whether a planned request may start now, so overload is refused at once with a retry
- * delay instead of being queued to time out: the chosen model's queue bound and predicted wait
+ * delay instead of being queued to time out or miss its SLO: the chosen model's queue bound and predicted wait
  * (cheapest check first), the tenant's requests in flight on this router, then the tenant's rate
  * across routers (a NATS round trip unless the tenant is already blocked in memory).
  */
@@ -37,15 +38,12 @@ export class Admission {
    * @throws ResourceExhaustedError (retryable, with retryAfterMs) when any limit refuses it.
    */
   async enter(request: AdmissionRequest): Promise<() => void> {
-    const { tenant, tier, decision, deadlineUnixMs } = request;
+    const { tenant, tier, decision, deadlineUnixMs, budgetMs } = request;
     const first = decision.plan[0];
     if (first !== undefined) {
       const jobsAhead = this.options.load.jobsAhead(first.model.name);
-      checkQueueAdmission(
-        first,
-        { jobsAhead, maxQueuedPerModel: this.options.maxQueuedPerModel },
-        deadlineUnixMs,
-      );
+      const queue = { jobsAhead, maxQueuedPerModel: this.options.maxQueuedPerModel };
+      checkQueueAdmission(first, queue, { deadlineUnixMs, budgetMs });
     }
     const leave = this.options.concurrency.enter(tenant.name, tenant.tier, tier.maxConcurrent);
     try {

@@ -26,7 +26,12 @@ const refusalOf = (run: () => void) => {
 describe('checkQueueAdmission', () => {
   it('admits a request predicted to answer before its deadline', () => {
     expect(() =>
-      checkQueueAdmission(predicted(900, 800), { jobsAhead: 8, maxQueuedPerModel: 100 }, NOW + 1_000, NOW),
+      checkQueueAdmission(
+        predicted(900, 800),
+        { jobsAhead: 8, maxQueuedPerModel: 100 },
+        { deadlineUnixMs: NOW + 1_000, budgetMs: 1_000 },
+        NOW,
+      ),
     ).not.toThrow();
   });
 
@@ -35,7 +40,7 @@ describe('checkQueueAdmission', () => {
       checkQueueAdmission(
         predicted(1_600, 1_500),
         { jobsAhead: 15, maxQueuedPerModel: 100 },
-        NOW + 1_000,
+        { deadlineUnixMs: NOW + 1_000, budgetMs: 1_000 },
         NOW,
       ),
     );
@@ -43,12 +48,24 @@ describe('checkQueueAdmission', () => {
     expect(refusal.message).toMatch(/retry in 600 ms or allow more time/);
   });
 
+  it('refuses a request that cannot even start within its latency budget, though its deadline is far', () => {
+    const refusal = refusalOf(() =>
+      checkQueueAdmission(
+        predicted(1_300, 1_200),
+        { jobsAhead: 12, maxQueuedPerModel: 100 },
+        { deadlineUnixMs: NOW + 30_000, budgetMs: 1_000 },
+        NOW,
+      ),
+    );
+    expect(refusal).toMatchObject({ code: StatusCode.RESOURCE_EXHAUSTED, retryAfterMs: 200 });
+  });
+
   it('refuses a request for a model whose queue is at its bound, however long the deadline', () => {
     const refusal = refusalOf(() =>
       checkQueueAdmission(
         predicted(1_000, 1_000),
         { jobsAhead: 100, maxQueuedPerModel: 100 },
-        NOW + 60_000,
+        { deadlineUnixMs: NOW + 60_000, budgetMs: 60_000 },
         NOW,
       ),
     );
@@ -59,7 +76,12 @@ describe('checkQueueAdmission', () => {
   it('queues for a model without a live worker (infinite wait) until one is placed', () => {
     const infinite = predicted(Infinity, Infinity);
     expect(() =>
-      checkQueueAdmission(infinite, { jobsAhead: 3, maxQueuedPerModel: 100 }, NOW + 1_000, NOW),
+      checkQueueAdmission(
+        infinite,
+        { jobsAhead: 3, maxQueuedPerModel: 100 },
+        { deadlineUnixMs: NOW + 1_000, budgetMs: 1_000 },
+        NOW,
+      ),
     ).not.toThrow();
   });
 });

@@ -23,22 +23,31 @@ const clampRetry = (ms: number) =>
     ),
   );
 
+/** The request's time limits, as `readRequestOptions` derived them. */
+export interface RequestLimitsInTime {
+  /** The hard limit: after it the answer is worthless. */
+  deadlineUnixMs: number;
+  /** The latency the request asks for (its SLO): the deadline, `sla_ms` or the tier's default. */
+  budgetMs: number;
+}
+
 /**
- * Refuses a request at once, with a retry delay, rather than queue it to time out: when the model
- * it would run on already has `maxQueuedPerModel` jobs ahead, or when its predicted latency (queue
- * wait plus service time) reaches past the request's deadline, so it could not be answered in time.
- * A model without a live worker (infinite wait) is not refused here: its jobs wait for a worker to
- * be placed. Only the hard deadline counts: a route may still degrade past its latency budget.
+ * Refuses a request at once, with a retry delay, rather than queue it to time out or to miss its
+ * SLO: when the model it would run on already has `maxQueuedPerModel` jobs ahead; when its
+ * predicted queue wait alone exceeds the request's latency budget (it cannot even start within
+ * it: degrading to this model, the fastest, cannot help); or when its predicted latency (queue
+ * wait plus service time) reaches past the deadline. A model without a live worker (infinite wait)
+ * is not refused here: its jobs wait for a worker to be placed.
  * @throws ResourceExhaustedError (retryable) saying why and when to retry.
  */
 export function checkQueueAdmission(
   first: Prediction,
   queue: QueueState,
-  deadlineUnixMs: number,
+  limits: RequestLimitsInTime,
   nowMs = Date.now(),
 ): void {
-  const { jobsAhead, maxQueuedPerModel } = queue;
   const model = first.model.name;
+  const { jobsAhead, maxQueuedPerModel } = queue;
   if (jobsAhead >= maxQueuedPerModel) {
     // The wait for the excess to drain: the queue's wait scaled to the jobs over the bound.
     const excess = jobsAhead - maxQueuedPerModel + 1;
@@ -48,15 +57,18 @@ export function checkQueueAdmission(
       { retryAfterMs },
     );
   }
-  const remainingMs = deadlineUnixMs - nowMs;
-  if (Number.isFinite(first.latencyMs) && first.latencyMs >= remainingMs) {
-    // By then the backlog ahead of this request has drained as far as this deadline needs.
-    const retryAfterMs = clampRetry(first.latencyMs - remainingMs);
-    throw new ResourceExhaustedError(
-      `model ${model} is overloaded: with ${jobsAhead} jobs ahead it is predicted to answer in ` +
-        `${Math.round(first.latencyMs)} ms, after the deadline ${Math.round(remainingMs)} ms away; ` +
-        `retry in ${retryAfterMs} ms or allow more time`,
-      { retryAfterMs },
-    );
-  }
+  if (!Number.isFinite(first.latencyMs)) return;
+  const remainingMs = limits.deadlineUnixMs - nowMs;
+  // The tighter of the two refusals, and the time by which it is too late: by then the backlog has
+  // drained as far as this request needs.
+  const lateByMs = Math.max(first.queueWaitMs - limits.budgetMs, first.latencyMs - remainingMs);
+  if (first.queueWaitMs < limits.budgetMs && first.latencyMs < remainingMs) return;
+  const retryAfterMs = clampRetry(lateByMs);
+  throw new ResourceExhaustedError(
+    `model ${model} is overloaded: with ${jobsAhead} jobs ahead it is predicted to start in ` +
+      `${Math.round(first.queueWaitMs)} ms and answer in ${Math.round(first.latencyMs)} ms, ` +
+      `past the ${Math.round(limits.budgetMs)} ms latency budget or the deadline ${Math.round(remainingMs)} ms away; ` +
+      `retry in ${retryAfterMs} ms or allow more time`,
+    { retryAfterMs },
+  );
 }

@@ -1,3 +1,4 @@
+import { StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -26,11 +27,13 @@ interface TierLimiter {
 
 /**
  * Opens (creating if needed) the `ratelimits` bucket shared by every router replica: one counter
- * per tenant and window, expiring on its own.
+ * per tenant and window, expiring on its own. In memory: a counter lives for seconds, and a NATS
+ * restart merely starts every window afresh.
  */
 export async function openRateLimitBucket(connection: NatsConnection, names: SubjectNames): Promise<KV> {
   return new Kvm(connection).create(names.rateLimitBucket, {
     history: 1,
+    storage: StorageType.Memory,
     ttl: BUCKET_MAX_AGE_MS,
     max_bytes: BUCKET_MAX_BYTES,
   });

@@ -20,25 +20,34 @@ export class CachedResults {
    * stores it — or undefined when `deadlineUnixMs` passes first or `signal` aborts.
    */
   async waitFor(key: string, deadlineUnixMs: number, signal: AbortSignal): Promise<JobResult | undefined> {
-    // A watch delivers the key's current value first, then every update: no gap between get and watch.
+    // Most retries come after the answer: one read, without the consumer a watch creates.
+    const stored = await this.bucket.get(key);
+    const cached = stored?.operation === 'PUT' ? this.#decode(stored.value) : undefined;
+    if (cached !== undefined) return cached;
+    // A watch delivers the key's current value first, then every update: no gap after the read.
     const watcher = await this.bucket.watch({ key });
     const stop = () => watcher.stop();
     const timer = setTimeout(stop, Math.max(0, deadlineUnixMs - Date.now()));
     signal.addEventListener('abort', stop, { once: true });
     try {
       for await (const entry of watcher) {
-        if (entry.operation !== 'PUT') continue;
-        try {
-          return fromBinary(JobResultSchema, entry.value);
-        } catch (error) {
-          this.logger.warn({ err: error }, 'undecodable cached result ignored');
-        }
+        const result = entry.operation === 'PUT' ? this.#decode(entry.value) : undefined;
+        if (result !== undefined) return result;
       }
       return undefined;
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
       watcher.stop();
+    }
+  }
+
+  #decode(value: Uint8Array): JobResult | undefined {
+    try {
+      return fromBinary(JobResultSchema, value);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'undecodable cached result ignored');
+      return undefined;
     }
   }
 }
