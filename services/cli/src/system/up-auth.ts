@@ -48,13 +48,22 @@ export function createUpAuth(config: CliConfig): UpAuth {
         ...natsLogin(service),
         ...(ADMIN_SERVICES.has(service) ? { SWITCHBOARD_ADMIN_TOKEN: adminToken } : {}),
         ...(service === 'router' ? { ROUTER_AUTH: 'required' } : {}),
-        // The workers the resource manager starts log in as `worker`, not as their manager.
-        ...(service === 'resource-manager' && natsUsers !== undefined
-          ? { RM_LOCAL_WORKER_ENV: `NATS_USER=worker,NATS_PASSWORD=${natsUsers.passwords['worker'] ?? ''}` }
-          : {}),
+        ...(service === 'resource-manager' ? { RM_LOCAL_WORKER_ENV: workerEnvironment(natsUsers) } : {}),
       };
     },
   };
+}
+
+/**
+ * RM_LOCAL_WORKER_ENV: workers inherit the manager's environment, so they are given their own NATS
+ * user and an empty admin token (a worker makes no admin call).
+ */
+function workerEnvironment(natsUsers: NatsUsers | undefined): string {
+  const login =
+    natsUsers === undefined
+      ? []
+      : ['NATS_USER=worker', `NATS_PASSWORD=${natsUsers.passwords['worker'] ?? ''}`];
+  return ['SWITCHBOARD_ADMIN_TOKEN=', ...login].join(',');
 }
 
 function withGivenPasswords(config: CliConfig): NatsUsers {
