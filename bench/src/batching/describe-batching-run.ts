@@ -2,6 +2,7 @@ import { describeBatching } from './describe-batching.js';
 import { ONNX_BATCHING } from './onnx-strategy-specs.js';
 import type { BatchingFlags } from './parse-batching-flags.js';
 import type { BatchingPlan } from './plan-batching-run.js';
+import { MIN_ONNX_SLO_MS, ONNX_SLO_PER_LONE_REQUEST } from './run-onnx-scenario.js';
 import type { OnnxCalibration } from './run-onnx-scenario.js';
 import { STEPWISE_TIMING, stepwiseBatching } from './stepwise-strategy-specs.js';
 
@@ -18,8 +19,9 @@ function millions(count: number): string {
 export function describeBatchingRun(
   flags: BatchingFlags,
   plan: BatchingPlan,
-  calibration: OnnxCalibration | undefined,
+  onnx: { readonly calibration: OnnxCalibration; readonly sloMs: number } | undefined,
 ) {
+  const calibration = onnx?.calibration;
   const model = plan.onnx?.model;
   const onnxHeading =
     model === undefined || calibration === undefined
@@ -27,7 +29,10 @@ export function describeBatchingRun(
       : `ONNX: untrained MLP ${flags.onnxLayers.join('→')} (${millions(model.parameterCount)} parameters, ` +
         `${(model.sizeBytes / 1e6).toFixed(0)} MB), batch-1 run ${calibration.batch1ExecuteMs.toFixed(2)} ms ` +
         `(worker telemetry), lone request ${calibration.unloadedLatencyMs.toFixed(2)} ms; Poisson arrivals, ` +
-        `${flags.onnxWindowSeconds} s probes; SLO P99 ≤ ${flags.onnxSloMs} ms`;
+        `${flags.onnxWindowSeconds} s probes; SLO P99 ≤ ${onnx?.sloMs} ms` +
+        (flags.onnxSloMs === undefined
+          ? ` (${ONNX_SLO_PER_LONE_REQUEST}× the lone request, ≥ ${MIN_ONNX_SLO_MS} ms)`
+          : '');
   const stepwise = plan.stepwise;
   const stepwiseHeading =
     stepwise === undefined

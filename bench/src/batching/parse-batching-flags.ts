@@ -13,8 +13,8 @@ export interface BatchingFlags {
   readonly stepwiseStrategies: readonly StepwiseStrategy[];
   /** Widths of the generated MLP, input to output. */
   readonly onnxLayers: readonly number[];
-  /** P99 SLO of the ONNX model, ms. @default 50 */
-  readonly onnxSloMs: number;
+  /** P99 SLO of the ONNX model, ms; undefined: 5 × a lone request's latency, at least 50. */
+  readonly onnxSloMs: number | undefined;
   /** P99 SLO of the step-wise LLM, ms of simulated time; undefined: 2.5 × the trace's P99 latency alone. */
   readonly stepwiseSloMs: number | undefined;
   /** Wall seconds of each ONNX probe at least (longer where it would measure < 150 requests), its first fifth unmeasured warm-up. @default 8 */
@@ -45,7 +45,8 @@ export const BATCHING_USAGE = `usage: pnpm bench batching [--scenarios LIST] [--
                           [--bisections N] [--onnx-layers LIST] [--trace FILE] [--seed N] [--out DIR]
   --scenarios LIST          which of ${SCENARIOS.join(', ')} (default both)
   --strategies LIST         which of ${STRATEGY_NAMES.join(', ')} (default all; dynamic runs in both scenarios)
-  --onnx-slo MS             P99 SLO of the ONNX model (default 50)
+  --onnx-slo MS             P99 SLO of the ONNX model (default 5 × a lone request's latency measured at the
+                            start, rounded up to 10 ms, at least 50)
   --stepwise-slo MS         P99 SLO of the step-wise LLM, simulated ms (default 2.5 × the P99 latency of the
                             trace's requests served alone, to the second: 30000 for the Azure conv trace)
   --window SECONDS          wall seconds of each ONNX probe (default 8); longer where that would measure
@@ -104,7 +105,8 @@ export function parseBatchingFlags(args: readonly string[]): BatchingFlags {
     onnxStrategies: ONNX_STRATEGIES.filter((strategy) => strategies.includes(strategy)),
     stepwiseStrategies: STEPWISE_STRATEGIES.filter((strategy) => strategies.includes(strategy)),
     onnxLayers: readLayers(values['onnx-layers']),
-    onnxSloMs: readPositiveNumber('onnx-slo', values['onnx-slo'], 50),
+    onnxSloMs:
+      values['onnx-slo'] === undefined ? undefined : readPositiveNumber('onnx-slo', values['onnx-slo'], 1),
     stepwiseSloMs:
       values['stepwise-slo'] === undefined
         ? undefined

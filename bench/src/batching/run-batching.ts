@@ -27,10 +27,10 @@ import type { BatchingPlan, OnnxPlan, StepwisePlan } from './plan-batching-run.j
 import {
   calibrateOnnx,
   createOnnxRequest,
+  defaultOnnxSloMs,
   ONNX_DEADLINE_PER_SLO,
   searchOnnxStrategy,
 } from './run-onnx-scenario.js';
-import type { OnnxCalibration } from './run-onnx-scenario.js';
 import type { ProbeTarget } from './run-probe.js';
 import { searchStepwiseStrategy, STEPWISE_DEADLINE_PER_SLO } from './run-stepwise-scenario.js';
 
@@ -49,6 +49,7 @@ async function runOnnxScenario(flags: BatchingFlags, plan: OnnxPlan, base: Probe
     `onnx: a batch-1 run takes ${calibration.batch1ExecuteMs.toFixed(2)} ms (worker telemetry, median), ` +
       `a lone request ${calibration.unloadedLatencyMs.toFixed(2)} ms end to end`,
   );
+  const sloMs = flags.onnxSloMs ?? defaultOnnxSloMs(calibration.unloadedLatencyMs);
   const outcome: ScenarioOutcome = { figures: {}, points: [] };
   for (const strategy of flags.onnxStrategies) {
     const model = plan.names[strategy];
@@ -58,7 +59,7 @@ async function runOnnxScenario(flags: BatchingFlags, plan: OnnxPlan, base: Probe
         ...base,
         label: `onnx ${strategy}`,
         model,
-        sloMs: flags.onnxSloMs,
+        sloMs,
         timeScale: 1,
         windowMs: flags.onnxWindowSeconds * 1_000,
       },
@@ -71,7 +72,7 @@ async function runOnnxScenario(flags: BatchingFlags, plan: OnnxPlan, base: Probe
     outcome.figures[strategy] = toStrategyFigures(search);
     outcome.points.push(...search.points.map((point) => toMeasuredPoint(strategy, point)));
   }
-  return { outcome, calibration };
+  return { outcome, calibration, sloMs };
 }
 
 async function runStepwiseScenario(
@@ -192,13 +193,12 @@ export async function runBatching(
   const onnx = plan.onnx === undefined ? undefined : await runOnnxScenario(flags, plan.onnx, base, client);
   const stepwise =
     plan.stepwise === undefined ? undefined : await runStepwiseScenario(flags, plan.stepwise, base, client);
-  const calibration: OnnxCalibration | undefined = onnx?.calibration;
-  const description = describeBatchingRun(flags, plan, calibration);
+  const description = describeBatchingRun(flags, plan, onnx);
   const figures = { onnx: onnx?.outcome.figures ?? {}, stepwise: stepwise?.figures ?? {} };
   const results: BatchingResults = {
     ...figures,
     slo_ms: {
-      onnx: plan.onnx === undefined ? null : flags.onnxSloMs,
+      onnx: onnx?.sloMs ?? null,
       stepwise: plan.stepwise?.sloMs ?? null,
     },
     targets: judgeTargets(figures),

@@ -24,6 +24,21 @@ const START_SHARE: Readonly<Record<OnnxStrategy, number>> = { 'batch-1': 0.5, st
 /** ...and never below or above these multiples of it. */
 const MIN_SHARE = 1 / 4;
 const MAX_SHARE = 64;
+/** The ONNX SLO by default: this many times a lone request's latency... */
+export const ONNX_SLO_PER_LONE_REQUEST = 5;
+/** ...but never under this, ms: what the multiple gives on a quiet machine. */
+export const MIN_ONNX_SLO_MS = 50;
+
+/**
+ * The default P99 SLO of the ONNX model: {@link ONNX_SLO_PER_LONE_REQUEST} × a lone request's
+ * latency through the system, rounded up to 10 ms, at least {@link MIN_ONNX_SLO_MS}. On a machine
+ * other programs keep busy every latency stretches, and a fixed bound would leave no strategy a rate
+ * to compare; like the step-wise SLO, it is a multiple of the latency alone.
+ */
+export function defaultOnnxSloMs(loneRequestMs: number): number {
+  return Math.max(MIN_ONNX_SLO_MS, Math.ceil((ONNX_SLO_PER_LONE_REQUEST * loneRequestMs) / 10) * 10);
+}
+
 /** A call's deadline as a multiple of the SLO: a late answer is still measured, a lost one ends. */
 export const ONNX_DEADLINE_PER_SLO = 4;
 
