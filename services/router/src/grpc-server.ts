@@ -34,7 +34,7 @@ export function createInferenceHandlers(
   const resolveModel = (request: { name: string; version: string }, metadata: Metadata) => {
     checkRequestedName(request.name, request.version);
     const tenant = authenticate(metadata, snapshot, options.auth);
-    const target = resolveTarget(snapshot, request.name, request.version);
+    const target = resolveTarget(snapshot, request.name, request.version, tenant.access);
     checkTenantAccess(tenant, target);
     return representativeModel(target, snapshot, presence);
   };

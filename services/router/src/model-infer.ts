@@ -151,7 +151,7 @@ function admit(
   checkRequestLimits(request, call.metadata, options.limits);
   const tenant = authenticate(call.metadata, options.snapshot, options.auth);
   record.tenant = tenant.name;
-  const target = resolveTarget(options.snapshot, request.modelName, request.modelVersion);
+  const target = resolveTarget(options.snapshot, request.modelName, request.modelVersion, tenant.access);
   checkTenantAccess(tenant, target);
   const route = target.kind === 'route' ? target.route.name : '';
   record.route = route;

@@ -3,6 +3,8 @@ import type { ModelSpec } from '@switchboard/protocol';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import type { WorkerPresence } from '@switchboard/worker-presence';
 import type { Target } from './selection/model-selector.js';
+import { describeAllowed, isRestricted, UNRESTRICTED_ACCESS } from './tenant-access.js';
+import type { TenantAccess } from './tenant-access.js';
 
 /** The most model names a NOT_FOUND message lists; a large registry would make every refusal huge. */
 const MAX_LISTED_NAMES = 20;
@@ -16,11 +18,17 @@ function describeKnownNames(snapshot: RegistrySnapshot): string {
 }
 
 /**
- * Resolves the name a client called: a model name wins over a route name.
+ * Resolves the name a client called: a model name wins over a route name. For an unknown name a
+ * caller with an access list is told what it may call, never the whole registry.
  * @throws NotFoundError for an unknown name, a version the model does not serve, or a route none of
  *   whose models is registered.
  */
-export function resolveTarget(snapshot: RegistrySnapshot, name: string, version: string): Target {
+export function resolveTarget(
+  snapshot: RegistrySnapshot,
+  name: string,
+  version: string,
+  access: TenantAccess = UNRESTRICTED_ACCESS,
+): Target {
   const model = snapshot.getModel(name);
   if (model !== undefined) {
     if (version !== '' && version !== model.version) {
@@ -32,7 +40,10 @@ export function resolveTarget(snapshot: RegistrySnapshot, name: string, version:
   }
   const route = snapshot.getRoute(name);
   if (route === undefined) {
-    throw new NotFoundError(`no model or route named "${name}"; ${describeKnownNames(snapshot)}`);
+    const known = isRestricted(access)
+      ? `you may call ${describeAllowed(access)}`
+      : describeKnownNames(snapshot);
+    throw new NotFoundError(`no model or route named "${name}"; ${known}`);
   }
   if (!route.candidates.some((candidate) => snapshot.getModel(candidate.model) !== undefined)) {
     throw new NotFoundError(`route "${name}" has no registered models`);

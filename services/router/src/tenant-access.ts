@@ -23,6 +23,16 @@ function listNames(kind: string, names: readonly string[]): string {
   return `${kind} ${listed}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
+/** Whether `access` limits what may be called at all. */
+export function isRestricted(access: TenantAccess): boolean {
+  return access.routes.length > 0 || access.models.length > 0;
+}
+
+/** What `access` allows, for messages: `routes chat and models small by name`. */
+export function describeAllowed(access: TenantAccess): string {
+  return `${listNames('routes', access.routes)} and ${listNames('models', access.models)} by name`;
+}
+
 /**
  * Checks that `tenant` may call `target`: a route must be in its routes, a model called by name in
  * its models, unless both lists are empty. Checked on every path that names a model or route
@@ -31,15 +41,14 @@ function listNames(kind: string, names: readonly string[]): string {
  */
 export function checkTenantAccess(tenant: { name: string; access: TenantAccess }, target: Target): void {
   const { routes, models } = tenant.access;
-  if (routes.length === 0 && models.length === 0) return;
+  if (!isRestricted(tenant.access)) return;
   const [kind, name, allowed] =
     target.kind === 'route'
       ? (['route', target.route.name, routes] as const)
       : (['model', target.model.name, models] as const);
   if (allowed.includes(name)) return;
   throw new PermissionDeniedError(
-    `tenant "${tenant.name}" may not call ${kind} "${name}"; it may call ` +
-      `${listNames('routes', routes)} and ${listNames('models', models)} by name ` +
+    `tenant "${tenant.name}" may not call ${kind} "${name}"; it may call ${describeAllowed(tenant.access)} ` +
       '(an operator changes this with switchboard tenants put --routes/--models)',
   );
 }

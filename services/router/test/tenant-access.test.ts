@@ -89,6 +89,15 @@ describe('tenant access lists', () => {
     );
   });
 
+  it('answers an unknown name with what the tenant may call, not with every registered model', async () => {
+    const refusal = await refusalOf(inferFeatures(system.oip, 'no-such-model', ROW, { metadata: LIMITED }));
+
+    expect(refusal?.code).toBe(GrpcStatus.NOT_FOUND);
+    expect(refusal?.details).toBe(
+      'no model or route named "no-such-model"; you may call routes chat and no models by name',
+    );
+  });
+
   it('lets a tenant without lists call every route and model, as before access lists', async () => {
     expect(await inferFeatures(system.oip, 'big', ROW, { metadata: OPEN })).toMatchObject({ model: 'big' });
     expect(await inferFeatures(system.oip, 'chat', ROW, { metadata: OPEN })).toMatchObject({
