@@ -20,8 +20,8 @@ const UNAVAILABLE = 14;
 /** Long enough to kill the first router while the worker runs its job. */
 const MODEL_MS = 1_500;
 
-const request = (id: string, features: number[]) => ({
-  model_name: 'slow',
+const request = (id: string, features: number[], model = 'slow') => ({
+  model_name: model,
   id,
   inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: features } }],
 });
@@ -33,6 +33,8 @@ describe('a request id retried after its router died', () => {
   let doomedClient: OipClient | undefined;
   /** Jobs of `slow` the worker executed, summed from its batch telemetry. */
   let executed = 0;
+  /** The same for `late`. */
+  let executedLate = 0;
 
   beforeAll(async () => {
     system = await startTestSystem('retried-id');
@@ -41,11 +43,19 @@ describe('a request id retried after its router died', () => {
     });
     await system.startWorker(['slow']);
     await system.waitUntilReady('slow');
+    // No worker until the last test starts one: its first job expires in the queue.
+    await system.registry.registerModel({ model: syntheticSpec('late', { base_latency_ms: '10' }, 1) });
     nats = await connect({ servers: testInfrastructure().natsUrl });
     nats.subscribe(system.names.telemetryBatchSubject('slow'), {
       callback: (_error, message) => {
         const batch = fromBinary(BatchRecordSchema, message.data);
         executed += batch.size - batch.failed;
+      },
+    });
+    nats.subscribe(system.names.telemetryBatchSubject('late'), {
+      callback: (_error, message) => {
+        const batch = fromBinary(BatchRecordSchema, message.data);
+        executedLate += batch.size - batch.failed;
       },
     });
   });
@@ -125,5 +135,23 @@ describe('a request id retried after its router died', () => {
     expect(performance.now() - startedAt).toBeLessThan(MODEL_MS / 2);
     await new Promise((resolve) => setTimeout(resolve, MODEL_MS + 500));
     expect(executed - executedBefore).toBe(2);
+  }, 30_000);
+
+  it('runs a retry whose first job expired unexecuted in the queue, once', async () => {
+    const DEADLINE_EXCEEDED = 4;
+    const late = request('late-1', [3, 3, 3, 3], 'late');
+    await expect(system.oip.call('ModelInfer', late, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: DEADLINE_EXCEEDED,
+    });
+    // The worker starts, finds the job expired and answers it unexecuted (stored for the retry).
+    await system.startWorker(['late']);
+    await system.waitUntilReady('late');
+
+    const retried = await system.oip.call<{ outputs: unknown[] }>('ModelInfer', late, { timeoutMs: 10_000 });
+
+    expect(retried.outputs).toHaveLength(1);
+    await expect.poll(() => executedLate).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(executedLate).toBe(1);
   }, 30_000);
 });
