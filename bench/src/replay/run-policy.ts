@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
@@ -45,6 +46,7 @@ async function sendOne(
   options: PolicyRunOptions,
   request: ReplayRequest,
   sentAtMs: number,
+  runId: string,
 ): Promise<RequestOutcome> {
   const target = options.choose(request);
   const { inFlight, speedup } = options;
@@ -54,9 +56,9 @@ async function sendOne(
   try {
     const llmRequest = {
       target,
-      // Unique per policy: the same request sent again within the dedup window would be answered from
-      // the result cache, not run.
-      id: `replay-${options.policy}-${request.index}`,
+      // Unique per run: the same request sent again within the router's dedup window (another policy,
+      // or a capacity probe at another load) would be answered from its result cache, not run.
+      id: `replay-${runId}-${request.index}`,
       prompt: request.prompt.prompt,
       promptTokens: request.promptTokens,
       outputTokens: request.outputTokens,
@@ -102,6 +104,7 @@ async function sendOne(
  */
 export async function runPolicy(options: PolicyRunOptions): Promise<PolicyRun> {
   const { workload, speedup, load } = options;
+  const runId = `${options.policy}-${randomUUID().slice(0, 8)}`;
   const toWallMs = (traceMs: number) => traceMs / load / speedup;
   const startedAt = performance.now();
   const samples: LoadSample[] = [];
@@ -134,7 +137,7 @@ export async function runPolicy(options: PolicyRunOptions): Promise<PolicyRun> {
       sent += 1;
       const sentAtMs = (performance.now() - startedAt) * speedup;
       pending.push(
-        sendOne(options, request, sentAtMs).then((outcome) => {
+        sendOne(options, request, sentAtMs, runId).then((outcome) => {
           answered += 1;
           return outcome;
         }),
