@@ -76,6 +76,17 @@ describe('startServiceProcess', () => {
     expect(await service.exited).toBeNull();
     expect(Date.now() - stopping).toBeGreaterThanOrEqual(250);
   });
+
+  it('signals the running process by its pid, and reports false once it has exited', async () => {
+    const service = start({ EXAMPLE_GREETING: 'hello', EXAMPLE_MODE: 'stubborn' });
+    await waitForLog(service, 'ready');
+    expect(service.pid).toBeGreaterThan(0);
+
+    expect(service.signal('SIGKILL')).toBe(true);
+
+    expect(await service.exited).toBeNull();
+    expect(service.signal('SIGKILL')).toBe(false);
+  });
 });
 
 async function waitForLog(service: ServiceProcess, text: string): Promise<void> {
