@@ -27,6 +27,35 @@ interface SeenCounter {
   revision: number;
 }
 
+/** One consume's addition to a counter, waiting for the next write of its key. */
+interface Addition {
+  points: number;
+  msDuration: number;
+  /** Start a new window whatever the stored one (rate-limiter-flexible's `set` and `block`). */
+  forceExpire: boolean;
+  resolve: (counter: StoredCounter) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The counter after each addition in turn, from `current` (a window that ended counts as none). */
+function applyAdditions(
+  current: StoredCounter | undefined,
+  additions: readonly Addition[],
+  nowMs: number,
+): StoredCounter[] {
+  const counters: StoredCounter[] = [];
+  let counter = current;
+  for (const { points, msDuration, forceExpire } of additions) {
+    const ended = counter === undefined || (counter.expiresAtMs > 0 && counter.expiresAtMs <= nowMs);
+    counter =
+      forceExpire || ended || counter === undefined
+        ? { points, expiresAtMs: msDuration > 0 ? nowMs + msDuration : 0 }
+        : { points: counter.points + points, expiresAtMs: counter.expiresAtMs };
+    counters.push(counter);
+  }
+  return counters;
+}
+
 /** Compare-and-set rounds before a write gives up (and the insurance limiter answers instead). */
 const MAX_CAS_ATTEMPTS = 5;
 
@@ -40,18 +69,21 @@ export interface NatsKvRateLimiterOptions extends IRateLimiterOptions {
 /**
  * A rate-limiter-flexible store over a NATS KV bucket, so every router replica counts against the
  * same window (rate-limiter-flexible's extension point for stores: `_upsert`, `_get`, `_delete`,
- * `_getRateLimiterRes`). Each consume is one compare-and-set on the key's last revision: one round
- * trip while this router is the key's only writer, a read and a retry when another replica wrote.
+ * `_getRateLimiterRes`). Consumes become compare-and-sets on the key's last revision, those waiting
+ * for the same key written together: one round trip while this router is the key's only writer, a
+ * read and a retry when another replica wrote.
  */
 export class NatsKvRateLimiter extends RateLimiterStoreAbstract {
   readonly #bucket: KV;
   /** Last revision seen per key; as many entries as tenants that sent requests (registry-bounded). */
   readonly #seen = new Map<string, SeenCounter>();
   /**
-   * The write in progress per key: this router's writes to one key go one after another, since
-   * concurrent compare-and-sets from one process would only make each other fail and retry.
+   * Additions waiting per key while a write of that key is in flight. This router's additions to
+   * one counter go out together in the next write: one compare-and-set per round trip whatever
+   * the rate, where writing them one by one queued a flood behind its own round trips (seconds),
+   * and writing them at once made them fail each other's compare-and-set.
    */
-  readonly #writing = new Map<string, Promise<StoredCounter>>();
+  readonly #waiting = new Map<string, Addition[]>();
 
   constructor(options: NatsKvRateLimiterOptions) {
     const { bucket, ...limiterOptions } = options;
@@ -59,37 +91,49 @@ export class NatsKvRateLimiter extends RateLimiterStoreAbstract {
     this.#bucket = bucket;
   }
 
-  /** Adds `points` to the key's window (or starts a new one) and resolves with the stored counter. */
+  /** Adds `points` to the key's window (or starts a new one) and resolves with the counter after it. */
   _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<StoredCounter> {
     const key = toBucketKey(rlKey);
-    const write = () => this.#write(key, rlKey, points, msDuration, forceExpire);
-    // After the key's previous write, whether it failed or not: its failure is its own caller's.
-    const previous = this.#writing.get(key);
-    const writing = previous === undefined ? write() : previous.then(write, write);
-    this.#writing.set(key, writing);
-    const forget = () => {
-      if (this.#writing.get(key) === writing) this.#writing.delete(key);
-    };
-    writing.then(forget, forget);
-    return writing;
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(key);
+      const addition = { points, msDuration, forceExpire, resolve, reject };
+      if (waiting !== undefined) {
+        waiting.push(addition);
+        return;
+      }
+      this.#waiting.set(key, [addition]);
+      this.#writeWaiting(key).catch(reject);
+    });
   }
 
-  async #write(
-    key: string,
-    rlKey: string,
-    points: number,
-    msDuration: number,
-    forceExpire: boolean,
-  ): Promise<StoredCounter> {
+  /** Writes the key's waiting additions, batch after batch, until none are left. */
+  async #writeWaiting(key: string): Promise<void> {
+    for (;;) {
+      const batch = this.#waiting.get(key) ?? [];
+      if (batch.length === 0) {
+        this.#waiting.delete(key);
+        return;
+      }
+      // Later additions wait for the next write.
+      this.#waiting.set(key, []);
+      try {
+        const counters = await this.#write(key, batch);
+        batch.forEach((addition, index) => addition.resolve(counters[index] as StoredCounter));
+      } catch (error) {
+        for (const addition of batch) addition.reject(error);
+      }
+    }
+  }
+
+  /**
+   * Applies `batch` to the stored counter with one compare-and-set (re-read and retried when another
+   * replica wrote first) and returns the counter as each addition left it.
+   */
+  async #write(key: string, batch: readonly Addition[]): Promise<StoredCounter[]> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
       const seen = this.#seen.get(key) ?? (await this.#read(key));
-      const nowMs = Date.now();
-      const current = seen?.counter;
-      const expired = current === undefined || (current.expiresAtMs > 0 && current.expiresAtMs <= nowMs);
-      const counter: StoredCounter =
-        forceExpire || expired
-          ? { points, expiresAtMs: msDuration > 0 ? nowMs + msDuration : 0 }
-          : { points: current.points + points, expiresAtMs: current.expiresAtMs };
+      const counters = applyAdditions(seen?.counter, batch, Date.now());
+      const counter = counters[counters.length - 1] as StoredCounter;
       try {
         const data = JSON.stringify(counter);
         const revision =
@@ -97,14 +141,14 @@ export class NatsKvRateLimiter extends RateLimiterStoreAbstract {
             ? await this.#bucket.create(key, data)
             : await this.#bucket.update(key, data, seen.revision);
         this.#seen.set(key, { counter, revision });
-        return counter;
+        return counters;
       } catch (error) {
         if (!isWriteConflict(error)) throw error;
         // Another replica wrote since we last looked: read its value and try again.
         this.#seen.delete(key);
       }
     }
-    throw new Error(`rate limit counter ${rlKey} stayed contended for ${MAX_CAS_ATTEMPTS} attempts`);
+    throw new Error(`rate limit counter ${key} stayed contended for ${MAX_CAS_ATTEMPTS} attempts`);
   }
 
   async _get(rlKey: string): Promise<StoredCounter | null> {
