@@ -1,5 +1,5 @@
 /**
- * Benchmark `batching`: batch-1, static and dynamic batching of a real ONNX model, and dynamic
+ * Benchmark `batching`: batch-1, static and dynamic batching of a wide ONNX model, and dynamic
  * versus continuous batching of a step-wise LLM on a real trace, each at its highest open-loop rate
  * within a P99 SLO. See bench/README.md.
  */
