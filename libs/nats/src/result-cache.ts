@@ -20,7 +20,7 @@ export const RESULT_CACHE_TTL_MS = DUPLICATE_WINDOW_MS;
  * key, for {@link RESULT_CACHE_TTL_MS}, at most `maxBytes` in all (a full bucket refuses new
  * results until old ones expire; the first answer still reaches its router). In memory: the cache
  * must outlive a router, not a NATS restart, and file-stored results cost the full path 16% of its
- * throughput at 64 requests in flight against 2–9% in memory (2 cores, noisy runs).
+ * throughput at 64 requests in flight; in memory the cost was within the noise (2 cores).
  */
 export async function openResultCache(
   connection: NatsConnection,
