@@ -165,7 +165,10 @@ async function startConsumer(
     aggregator,
     registry,
     onRequestApplied: (atMs, record) => {
-      throughput.record(record.model, atMs);
+      // Answered requests only: refusals and expired jobs cost the model nothing, and counting them
+      // made the router predict a queue draining faster than it did, so under overload its admission
+      // let in more, more expired, and the count grew (chaos scenario 10).
+      if (record.statusCode === 0) throughput.record(record.model, atMs);
       metrics.recordApplied('request');
     },
     onBatchApplied: () => metrics.recordApplied('batch'),

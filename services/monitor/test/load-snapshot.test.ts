@@ -64,11 +64,17 @@ describe('load snapshot', () => {
     );
   });
 
-  it('reports live workers, throughput and median service time and batch size from telemetry', async () => {
+  it('reports live workers, throughput of answered requests and median service time and batch size from telemetry', async () => {
     publishHeartbeat(bed, 'w1', WorkerState.READY, 'queued', Date.now());
     const nowMs = Date.now();
     await bed.publishRequests(
       Array.from({ length: 20 }, () => requestRecord({ model: 'queued', atUnixMs: BigInt(nowMs) })),
+    );
+    // Refused and expired requests are no throughput: the model never ran them.
+    await bed.publishRequests(
+      Array.from({ length: 50 }, (_, index) =>
+        requestRecord({ model: 'queued', atUnixMs: BigInt(nowMs), statusCode: index % 2 ? 8 : 4 }),
+      ),
     );
     await bed.publishBatches(
       [3, 4, 4, 4, 9].map((size) =>
