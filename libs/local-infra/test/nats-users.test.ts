@@ -14,7 +14,7 @@ const STREAMS = [
 ];
 
 describe('infra/nats/users.conf', () => {
-  const users = generateNatsUsers();
+  const users = generateNatsUsers('demo');
   let nats: LocalNats;
   const connections: NatsConnection[] = [];
 
@@ -66,6 +66,22 @@ describe('infra/nats/users.conf', () => {
     }
     const admin = await jetstreamManager(await connectAs('admin'));
     expect(await admin.streams.delete('DEMO_INFER')).toBe(true);
+  });
+
+  it("lets only workers write the namespace's results bucket and only routers its rate-limit counters", async () => {
+    const admin = await jetstreamManager(await connectAs('admin'));
+    await admin.streams.add({ name: 'KV_demo_results', subjects: ['$KV.demo_results.>'] });
+    await admin.streams.add({ name: 'KV_demo_ratelimits', subjects: ['$KV.demo_ratelimits.>'] });
+    const writers = { results: 'worker', ratelimits: 'router' } as const;
+    const others = ['router', 'worker', 'registry', 'monitor', 'optimizer', 'resource-manager'] as const;
+    for (const [bucket, writer] of Object.entries(writers)) {
+      for (const user of others) {
+        const client = jetstream(await connectAs(user), { timeout: 2_000 });
+        const failure = await failureOf(client.publish(`$KV.demo_${bucket}.key`, 'planted'));
+        if (user === writer) expect(failure).toBeUndefined();
+        else expect(failure?.message, `${user} writing ${bucket}`).toMatch(/Permissions Violation/);
+      }
+    }
   });
 
   it('lets the router publish jobs and a worker consume them', async () => {

@@ -67,7 +67,7 @@ function workerEnvironment(natsUsers: NatsUsers | undefined): string {
 }
 
 function withGivenPasswords(config: CliConfig): NatsUsers {
-  const generated = generateNatsUsers();
+  const generated = generateNatsUsers(config.namespace);
   return { ...generated, passwords: { ...generated.passwords, ...config.natsPasswords } };
 }
 
