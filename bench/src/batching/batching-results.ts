@@ -53,7 +53,7 @@ export interface BatchingResults {
 }
 
 /** The targets: ONNX dynamic ≥ 3× batch-1, continuous ≥ 2× dynamic on the step-wise runtime. */
-export const TARGETS = [
+const TARGETS = [
   {
     name: 'onnx dynamic / batch-1',
     scenario: 'onnx',

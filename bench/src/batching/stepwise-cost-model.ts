@@ -3,7 +3,7 @@ import { percentileOf } from './summarise-probe.js';
 import { STEPWISE_TIMING } from './stepwise-strategy-specs.js';
 
 /** The step-wise LLM's SLO is this many times the P99 of the trace's requests served alone. */
-export const SLO_PER_ALONE_P99 = 2.5;
+const SLO_PER_ALONE_P99 = 2.5;
 
 /**
  * How long a request takes served alone, ms of simulated time: its admission (base cost plus

@@ -41,7 +41,7 @@ export const STEPWISE_TIMING = {
  */
 export const DEFAULT_STEPWISE_SEQUENCES = 64;
 /** Continuous batching's bound on the tokens of one step (prefill plus decode), vLLM's max_num_batched_tokens. */
-export const MAX_STEP_TOKENS = 8_192;
+const MAX_STEP_TOKENS = 8_192;
 
 /**
  * Each strategy's batching for `sequences` concurrent sequences. Dynamic: up to that many requests
