@@ -20,7 +20,9 @@ const MAX_BATCH_SIZE = 4;
 const CAPACITY_PER_SECOND = (MAX_BATCH_SIZE * 1000) / BATCH_LATENCY_MS;
 /** Each request's deadline and latency target. */
 const SLO_MS = 1_000;
-const REFUSAL_P99_LIMIT_MS = 50;
+/** "Refused within a few ms": the typical refusal; the tail allows a shared machine's scheduling stalls. */
+const REFUSAL_MEDIAN_LIMIT_MS = 10;
+const REFUSAL_P99_LIMIT_MS = 100;
 const MEMORY_GROWTH_LIMIT_BYTES = 64 * 1024 ** 2;
 const RECOVERY_LIMIT_MS = 5_000;
 const PROBE_RATE_PER_SECOND = 10;
@@ -107,12 +109,12 @@ async function driveOverload(
   }
 }
 
-/** Latency P99 of the refusals among `histories`' calls, ms. */
-function refusalP99Of(histories: readonly RequestHistory[]): number {
+/** Latency quantile `q` of the refusals among `histories`' calls, ms. */
+function refusalQuantile(histories: readonly RequestHistory[], q: number): number {
   const refusals = histories.flatMap((history) => history.calls).filter((call) => call.kind === 'refusal');
   return quantile(
     refusals.map((call) => call.latencyMs),
-    0.99,
+    q,
   );
 }
 
@@ -123,7 +125,8 @@ function judgeOverload(run: OverloadRun, view: SystemView): ScenarioFindings {
   const calls = histories.flatMap((history) => history.calls);
   const refusals = calls.filter((call) => call.kind === 'refusal');
   const badRefusals = refusals.filter((call) => call.code !== RESOURCE_EXHAUSTED || !call.retryInfo);
-  const refusalP99 = refusalP99Of(histories);
+  const refusalMedian = refusalQuantile(histories, 0.5);
+  const refusalP99 = refusalQuantile(histories, 0.99);
   const silent = calls.filter((call) => call.kind === 'silent');
   // Memory once the overload has settled in (a quarter through) against the end.
   const settled = samples[Math.floor(samples.length / 4)] ?? 0;
@@ -148,9 +151,9 @@ function judgeOverload(run: OverloadRun, view: SystemView): ScenarioFindings {
         `${badRefusals.length} were not${describeFirstCall(badRefusals)}`,
       ),
       check(
-        `refusals came within ${REFUSAL_P99_LIMIT_MS} ms (P99)`,
-        refusals.length > 0 && refusalP99 <= REFUSAL_P99_LIMIT_MS,
-        `P99 ${refusalP99.toFixed(1)} ms`,
+        `refusals came within a few ms (median ≤ ${REFUSAL_MEDIAN_LIMIT_MS} ms, P99 ≤ ${REFUSAL_P99_LIMIT_MS} ms)`,
+        refusals.length > 0 && refusalMedian <= REFUSAL_MEDIAN_LIMIT_MS && refusalP99 <= REFUSAL_P99_LIMIT_MS,
+        `median ${refusalMedian.toFixed(1)} ms, P99 ${refusalP99.toFixed(1)} ms`,
       ),
       check(
         `accepted requests kept the ${SLO_MS} ms SLO (P99)`,
@@ -175,6 +178,7 @@ function judgeOverload(run: OverloadRun, view: SystemView): ScenarioFindings {
       durationMs,
       sent: histories.length,
       refusals: refusals.length,
+      refusalMedianMs: Number(refusalMedian.toFixed(1)),
       refusalP99Ms: Number(refusalP99.toFixed(1)),
       answeredPerSecond: Math.round(
         (histories.filter((history) => history.calls.at(-1)?.kind === 'result').length * 1000) / durationMs,
@@ -183,7 +187,7 @@ function judgeOverload(run: OverloadRun, view: SystemView): ScenarioFindings {
       routerResidentEndMiB: mebibytes(samples.at(-1) ?? 0),
       recoveryMs: Number.isFinite(recovery) ? Math.round(recovery) : 'none',
       settledAcceptedP99Ms: Math.round(tallyScenario(settledHistories, view).p99Ms),
-      settledRefusalP99Ms: Number(refusalP99Of(settledHistories).toFixed(1)),
+      settledRefusalP99Ms: Number(refusalQuantile(settledHistories, 0.99).toFixed(1)),
     },
   };
 }
