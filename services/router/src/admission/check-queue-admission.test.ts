@@ -24,10 +24,10 @@ const refusalOf = (run: () => void) => {
 };
 
 describe('checkQueueAdmission', () => {
-  it('admits a request predicted to answer before its deadline', () => {
+  it('admits a request predicted to answer well within its budget and deadline', () => {
     expect(() =>
       checkQueueAdmission(
-        predicted(900, 800),
+        predicted(700, 600),
         { jobsAhead: 8, maxQueuedPerModel: 100 },
         { deadlineUnixMs: NOW + 1_000, budgetMs: 1_000 },
         NOW,
@@ -40,7 +40,7 @@ describe('checkQueueAdmission', () => {
       checkQueueAdmission(
         predicted(1_600, 1_500),
         { jobsAhead: 15, maxQueuedPerModel: 100 },
-        { deadlineUnixMs: NOW + 1_000, budgetMs: 1_000 },
+        { deadlineUnixMs: NOW + 1_000, budgetMs: 5_000 },
         NOW,
       ),
     );
@@ -48,16 +48,27 @@ describe('checkQueueAdmission', () => {
     expect(refusal.message).toMatch(/retry in 600 ms or allow more time/);
   });
 
-  it('refuses a request that cannot even start within its latency budget, though its deadline is far', () => {
+  it('refuses a request whose queue puts it past 3/4 of its latency budget, though its deadline is far', () => {
     const refusal = refusalOf(() =>
       checkQueueAdmission(
-        predicted(1_300, 1_200),
-        { jobsAhead: 12, maxQueuedPerModel: 100 },
+        predicted(900, 800),
+        { jobsAhead: 8, maxQueuedPerModel: 100 },
         { deadlineUnixMs: NOW + 30_000, budgetMs: 1_000 },
         NOW,
       ),
     );
-    expect(refusal).toMatchObject({ code: StatusCode.RESOURCE_EXHAUSTED, retryAfterMs: 200 });
+    expect(refusal).toMatchObject({ code: StatusCode.RESOURCE_EXHAUSTED, retryAfterMs: 150 });
+  });
+
+  it('admits a request to an idle model slower than its budget: the route degrades to it, no queue to blame', () => {
+    expect(() =>
+      checkQueueAdmission(
+        predicted(2_000, 0),
+        { jobsAhead: 0, maxQueuedPerModel: 100 },
+        { deadlineUnixMs: NOW + 30_000, budgetMs: 500 },
+        NOW,
+      ),
+    ).not.toThrow();
   });
 
   it('refuses a request for a model whose queue is at its bound, however long the deadline', () => {
