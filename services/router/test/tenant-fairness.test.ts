@@ -16,8 +16,8 @@ const CAPACITY_RPS = (MAX_BATCH_SIZE * 1_000) / BATCH_MS;
 const FLOOD_RPS = 2 * CAPACITY_RPS;
 const LIGHT_RPS = 10;
 const RUN_MS = 3_000;
-/** The light tenant's P99 objective: a few batch times, however long the flood's queue grows. */
-const LIGHT_P99_SLO_MS = 250;
+/** The light tenant's P99 objective: a few batch times (and a loaded CI machine's stalls), however long the flood's queue grows. */
+const LIGHT_P99_SLO_MS = 400;
 const RESOURCE_EXHAUSTED = 8;
 const FLOOD_KEY = { authorization: 'Bearer flood-tenant-key-0001' };
 const LIGHT_KEY = { authorization: 'Bearer light-tenant-key-0002' };

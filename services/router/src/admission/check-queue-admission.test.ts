@@ -71,6 +71,28 @@ describe('checkQueueAdmission', () => {
     ).not.toThrow();
   });
 
+  it('admits a request to a model slower than its budget behind a short queue, while its deadline holds', () => {
+    // An LLM answer predicted at 12 s for a 15 s budget: a 50 ms queue is not what makes it slow.
+    expect(() =>
+      checkQueueAdmission(
+        predicted(12_050, 50),
+        { jobsAhead: 1, maxQueuedPerModel: 100 },
+        { deadlineUnixMs: NOW + 15_000, budgetMs: 15_000 },
+        NOW,
+      ),
+    ).not.toThrow();
+    expect(
+      refusalOf(() =>
+        checkQueueAdmission(
+          predicted(16_000, 4_000),
+          { jobsAhead: 9, maxQueuedPerModel: 100 },
+          { deadlineUnixMs: NOW + 15_000, budgetMs: 15_000 },
+          NOW,
+        ),
+      ),
+    ).toMatchObject({ code: StatusCode.RESOURCE_EXHAUSTED });
+  });
+
   it('refuses a request for a model whose queue is at its bound, however long the deadline', () => {
     const refusal = refusalOf(() =>
       checkQueueAdmission(

@@ -41,8 +41,8 @@ export interface RequestLimitsInTime {
  * Refuses a request at once, with a retry delay, rather than queue it to time out or to miss its
  * SLO: when the model it would run on already has `maxQueuedPerModel` jobs ahead; when jobs ahead
  * of it make its predicted latency (queue wait plus service time) exceed 3/4 of the request's
- * latency budget (degrading to this model, the fastest, cannot help); or when its predicted
- * latency reaches past the deadline. A model without a live worker (infinite wait)
+ * latency budget that its service time alone would meet (degrading to this model, the fastest,
+ * cannot help); or when its predicted latency reaches past the deadline. A model without a live worker (infinite wait)
  * is not refused here: its jobs wait for a worker to be placed.
  * @throws ResourceExhaustedError (retryable) saying why and when to retry.
  */
@@ -67,8 +67,10 @@ export function checkQueueAdmission(
   const remainingMs = limits.deadlineUnixMs - nowMs;
   const targetMs = limits.budgetMs * BUDGET_TARGET_SHARE;
   // Only a queue makes a request miss its budget here: a model slower than the budget on its own is
-  // the route's choice (it degrades to its fastest), and refusing would not make it faster.
-  const queuedPastBudget = first.queueWaitMs > 0 && first.latencyMs > targetMs;
+  // the route's choice (it degrades to its fastest), and refusing would not make it faster; such a
+  // request is refused only when its queue pushes it past the deadline.
+  const serviceMs = first.latencyMs - first.queueWaitMs;
+  const queuedPastBudget = first.queueWaitMs > 0 && first.latencyMs > targetMs && serviceMs <= targetMs;
   if (!queuedPastBudget && first.latencyMs < remainingMs) return;
   // The time by which it is too late: by then the backlog has drained as far as this request needs.
   const lateByMs = Math.max(queuedPastBudget ? first.latencyMs - targetMs : 0, first.latencyMs - remainingMs);
