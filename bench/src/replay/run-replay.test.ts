@@ -98,10 +98,16 @@ describe('pnpm bench replay', () => {
     expect(results.policies.switchboard?.reasons['learned_policy']).toBeGreaterThan(0);
   });
 
-  it("gives the oracle an accuracy at least every policy's", () => {
-    const oracle = results.policies.oracle?.accuracy ?? -1;
-    for (const result of Object.values(results.policies))
-      expect(oracle).toBeGreaterThanOrEqual(result.accuracy);
+  it("gives the oracle's answers an accuracy at least every policy's", () => {
+    // Over the requests answered: a request refused or late under a loaded machine counts as wrong
+    // in results.json, which says how the system fared, not how good the oracle's choices are.
+    const answeredAccuracy = (policy: string) => {
+      const answered = outcomes.filter((outcome) => outcome.policy === policy && outcome.code === 0);
+      return answered.filter((outcome) => outcome.correct).length / Math.max(1, answered.length);
+    };
+    const oracle = answeredAccuracy('oracle');
+    for (const policy of Object.keys(results.policies))
+      expect(oracle, policy).toBeGreaterThanOrEqual(answeredAccuracy(policy));
   });
 
   it('sends each task to one model only under static', () => {
