@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { defaultExclude, defineConfig } from 'vitest/config';
 import type { Plugin, TestProjectInlineConfiguration, TestUserConfig } from 'vitest/config';
 
-/** Workspace folders that may hold tests: every package under libs/ and services/, plus models/, bench/ and chaos/ (its unit tests; the suite itself runs with `pnpm test:chaos`). */
+/** Workspace folders that may hold tests: every package under libs/ and services/, plus models/, bench/, chaos/ (its unit tests; the suite itself runs with `pnpm test:chaos`), k8s/ and infra/ (checks of the deployment files) and deploy/ (its unit tests; the compose run itself is `pnpm test:compose`). */
 const PACKAGE_GROUPS = ['libs', 'services'];
-const SINGLE_PACKAGES = ['models', 'bench', 'chaos'];
+const SINGLE_PACKAGES = ['models', 'bench', 'chaos', 'k8s', 'infra', 'deploy'];
 
 /** The file names vitest itself looks for in a project folder. */
 const CONFIG_FILE_PATTERN = /^vite(st)?\.config\.(ts|mts|cts|js|mjs|cjs)$/;
