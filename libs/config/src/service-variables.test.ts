@@ -86,6 +86,7 @@ describe('service variables', () => {
     const environment = {
       NATS_URL: 'nats://nats:4222',
       SWITCHBOARD_NAMESPACE: 'prod',
+      NATS_STREAM_REPLICAS: '3',
       OTEL_TRACES_EXPORTER: 'otlp',
       HOME: '/root',
     };
@@ -93,6 +94,7 @@ describe('service variables', () => {
     expect(readServiceConfig(values, environment)).toEqual({
       natsUrl: 'nats://nats:4222',
       nats: { url: 'nats://nats:4222' },
+      natsStreamReplicas: 3,
       grpcTls: {},
       namespace: 'prod',
       metricsHost: '0.0.0.0',
@@ -100,6 +102,16 @@ describe('service variables', () => {
       logLevel: 'info',
       otelEnvironment: { OTEL_TRACES_EXPORTER: 'otlp' },
     });
+  });
+
+  it('keep one replica of each stream unless told an odd number of up to five', () => {
+    expect(parseConfig(serviceVariables(9401), {}).NATS_STREAM_REPLICAS).toBe(1);
+    expect(() => parseConfig(serviceVariables(9401), { NATS_STREAM_REPLICAS: '2' })).toThrow(
+      /NATS_STREAM_REPLICAS="2".*odd number.*example: NATS_STREAM_REPLICAS=3/,
+    );
+    expect(() => parseConfig(serviceVariables(9401), { NATS_STREAM_REPLICAS: '7' })).toThrow(
+      /NATS_STREAM_REPLICAS="7"/,
+    );
   });
 
   it('give each service its own default metrics port', () => {

@@ -78,6 +78,23 @@ export const telemetryMaxBytesVariable = {
   ),
 };
 
+const MAX_STREAM_REPLICAS = 5;
+
+/**
+ * `NATS_STREAM_REPLICAS`: how many servers of a JetStream cluster hold each stream and KV bucket the
+ * service creates (1, 3 or 5; JetStream needs a majority of them up to accept writes). More than 1
+ * needs a clustered NATS: a single server refuses to create the stream.
+ * @default 1
+ */
+export const natsStreamReplicasVariable = {
+  NATS_STREAM_REPLICAS: variable(
+    envInt(1, { min: 1, max: MAX_STREAM_REPLICAS }).refine((replicas) => replicas % 2 === 1, {
+      message: 'expected an odd number (1, 3 or 5) so that a majority of the replicas decides',
+    }),
+    '3',
+  ),
+};
+
 /**
  * `LOG_LEVEL`: one of {@link LogLevel}.
  * @default 'info'
@@ -100,13 +117,14 @@ export function metricsVariables(defaultPort: number) {
 
 /**
  * The variables every Switchboard service reads: `NATS_URL` with its credentials and TLS
- * ({@link natsSecurityVariables}), gRPC TLS ({@link grpcTlsVariables}), `SWITCHBOARD_NAMESPACE`,
+ * ({@link natsSecurityVariables}), `NATS_STREAM_REPLICAS`, gRPC TLS ({@link grpcTlsVariables}), `SWITCHBOARD_NAMESPACE`,
  * `METRICS_HOST`/`METRICS_PORT` (with the service's own default port) and `LOG_LEVEL`.
  */
 export function serviceVariables(defaultMetricsPort: number) {
   return {
     ...natsUrlVariable,
     ...natsSecurityVariables,
+    ...natsStreamReplicasVariable,
     ...grpcTlsVariables,
     ...namespaceVariable,
     ...metricsVariables(defaultMetricsPort),
@@ -120,6 +138,8 @@ export interface ServiceConfig {
   readonly natsUrl: string;
   /** NATS server, credentials and TLS (`NATS_URL`, `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS_FILE`, `NATS_TLS_*`). */
   readonly nats: NatsSettings;
+  /** Replicas of every stream and KV bucket this service creates (`NATS_STREAM_REPLICAS`). */
+  readonly natsStreamReplicas: number;
   /** TLS of this service's gRPC server and clients (`GRPC_TLS_*`); empty for plaintext. */
   readonly grpcTls: GrpcTlsSettings;
   /** Prefix of every subject, stream and bucket name; '' for the plain names (`SWITCHBOARD_NAMESPACE`). */
@@ -155,6 +175,7 @@ type ParsedSecurity = ParsedConfig<typeof natsSecurityVariables> & ParsedConfig<
 export function readServiceConfig(
   values: ParsedSecurity & {
     NATS_URL: string;
+    NATS_STREAM_REPLICAS: number;
     SWITCHBOARD_NAMESPACE: string;
     METRICS_HOST: string;
     METRICS_PORT: number;
@@ -169,6 +190,7 @@ export function readServiceConfig(
   return {
     natsUrl: values.NATS_URL,
     nats,
+    natsStreamReplicas: values.NATS_STREAM_REPLICAS,
     grpcTls,
     namespace: values.SWITCHBOARD_NAMESPACE,
     metricsHost: values.METRICS_HOST,

@@ -2,7 +2,7 @@ import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream'
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { DEFAULT_TELEMETRY_MAX_BYTES } from '@switchboard/config';
-import { isInsufficientStorage, isStreamNotFound } from './jetstream-errors.js';
+import { isInsufficientStorage, isReplicasRefused, isStreamNotFound } from './jetstream-errors.js';
 import type { SubjectNames } from './subject-names.js';
 
 /**
@@ -29,6 +29,8 @@ export interface EnsureStreamsOptions {
   readonly kinds?: readonly StreamKind[];
   /** The TELEMETRY stream's byte limit (`TELEMETRY_MAX_BYTES`); 1 GiB when omitted. */
   readonly telemetryMaxBytes?: number;
+  /** Servers of the JetStream cluster holding each stream (`NATS_STREAM_REPLICAS`); 1 when omitted. */
+  readonly replicas?: number;
 }
 
 type StreamSettings = Partial<StreamConfig> & { name: string };
@@ -45,7 +47,7 @@ type StreamSettings = Partial<StreamConfig> & { name: string };
  *   monitor that restarts replays from where it stopped. Producers publish with core NATS: the
  *   stream captures the subjects without a per-record acknowledgement on the hot path.
  * @throws Error when JetStream has no room to reserve the telemetry limit, naming the variable to
- * lower; Error (from JetStream) when a stream cannot be read, created or updated otherwise, e.g.
+ * lower; Error naming NATS_STREAM_REPLICAS when the server cannot hold that many replicas; Error (from JetStream) when a stream cannot be read, created or updated otherwise, e.g.
  * because an existing stream's settings cannot be changed in place.
  */
 export async function ensureStreams(
@@ -53,9 +55,12 @@ export async function ensureStreams(
   names: SubjectNames,
   options: EnsureStreamsOptions = {},
 ): Promise<void> {
-  const { kinds = ALL_STREAMS, telemetryMaxBytes = DEFAULT_TELEMETRY_MAX_BYTES } = options;
+  const { kinds = ALL_STREAMS, telemetryMaxBytes = DEFAULT_TELEMETRY_MAX_BYTES, replicas = 1 } = options;
   for (const kind of kinds) {
-    await ensureStream(manager, toStreamSettings(kind, names, telemetryMaxBytes));
+    await ensureStream(manager, {
+      ...toStreamSettings(kind, names, telemetryMaxBytes),
+      num_replicas: replicas,
+    });
   }
 }
 
@@ -98,11 +103,18 @@ function keptForAge(name: string, subject: string, maxAgeMs: number): StreamSett
   };
 }
 
-/** Creates or updates one stream, explaining a refused byte reservation in terms of our settings. */
+/** Creates or updates one stream, explaining a refused reservation or replica count in terms of our settings. */
 async function ensureStream(manager: JetStreamManager, settings: StreamSettings): Promise<void> {
   try {
     await createOrUpdate(manager, settings);
   } catch (error) {
+    if (isReplicasRefused(error) && (settings.num_replicas ?? 1) > 1) {
+      throw new Error(
+        `NATS refused ${settings.num_replicas} replicas for stream ${settings.name}: set NATS_STREAM_REPLICAS=1 ` +
+          'for a single server, or run a JetStream cluster of at least that many servers',
+        { cause: error },
+      );
+    }
     if (!isInsufficientStorage(error) || settings.max_bytes === undefined) throw error;
     throw new Error(
       `JetStream has no room to reserve ${settings.max_bytes} bytes for stream ${settings.name}: ` +

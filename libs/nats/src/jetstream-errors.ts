@@ -17,3 +17,18 @@ const STORAGE_RESOURCES_EXCEEDED = 10047;
 export function isInsufficientStorage(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.code === STORAGE_RESOURCES_EXCEEDED;
 }
+
+/**
+ * JetStream's codes for a replica count it cannot place: "replicas > 1 not supported in
+ * non-clustered mode" (a single server) and "insufficient resources" (a cluster with fewer servers).
+ */
+const REPLICAS_NOT_SUPPORTED = 10074;
+const INSUFFICIENT_RESOURCES = 10023;
+
+/** Whether JetStream refused a stream or bucket because it cannot hold the requested replicas. */
+export function isReplicasRefused(error: unknown): boolean {
+  return (
+    error instanceof JetStreamApiError &&
+    (error.code === REPLICAS_NOT_SUPPORTED || error.code === INSUFFICIENT_RESOURCES)
+  );
+}

@@ -86,4 +86,15 @@ describe('ensureStreams', () => {
     ).rejects.toThrow(/no room to reserve 4503599627370496 bytes .* lower TELEMETRY_MAX_BYTES/);
     expect(await exists(names.telemetryStream)).toBe(false);
   });
+
+  it('creates each stream with the replicas it is given, and names NATS_STREAM_REPLICAS when the server cannot hold them', async () => {
+    await ensureStreams(manager, names, { kinds: ['infer'], replicas: 1 });
+    expect((await manager.streams.info(names.inferStream)).config.num_replicas).toBe(1);
+
+    // The suite's NATS is a single server: three replicas need a cluster.
+    await expect(ensureStreams(manager, names, { kinds: ['dead-letter'], replicas: 3 })).rejects.toThrow(
+      /refused 3 replicas for stream .* set NATS_STREAM_REPLICAS=1 for a single server/,
+    );
+    expect(await exists(names.deadLetterStream)).toBe(false);
+  });
 });

@@ -49,7 +49,11 @@ export function parseRegistryKey(key: string): RegistryKey | undefined {
   return kind === undefined ? undefined : { kind, name: key.slice(dot + 1) };
 }
 
-/** Opens the registry bucket, creating it if needed. */
-export async function openRegistryBucket(connection: NatsConnection, names: SubjectNames): Promise<KV> {
-  return new Kvm(connection).create(names.registryBucket, { history: 1 });
+/** Opens the registry bucket, creating it if needed on `replicas` servers (`NATS_STREAM_REPLICAS`). */
+export async function openRegistryBucket(
+  connection: NatsConnection,
+  names: SubjectNames,
+  options: { replicas?: number } = {},
+): Promise<KV> {
+  return new Kvm(connection).create(names.registryBucket, { history: 1, replicas: options.replicas ?? 1 });
 }

@@ -10,6 +10,8 @@ export interface DecisionsBucketOptions {
   readonly maxAgeMs?: number;
   /** Oldest decisions are dropped beyond this. @default 1 GiB */
   readonly maxBytes?: number;
+  /** Servers of the JetStream cluster holding the bucket (`NATS_STREAM_REPLICAS`). @default 1 */
+  readonly replicas?: number;
 }
 
 export const DEFAULT_DECISIONS_MAX_AGE_MS = 48 * 3_600_000;
@@ -25,9 +27,14 @@ export async function openDecisionsBucket(
   names: SubjectNames,
   options: DecisionsBucketOptions = {},
 ): Promise<KV> {
-  const { maxAgeMs = DEFAULT_DECISIONS_MAX_AGE_MS, maxBytes = DEFAULT_DECISIONS_MAX_BYTES } = options;
+  const {
+    maxAgeMs = DEFAULT_DECISIONS_MAX_AGE_MS,
+    maxBytes = DEFAULT_DECISIONS_MAX_BYTES,
+    replicas = 1,
+  } = options;
   return new Kvm(connection).create(names.decisionsBucket, {
     history: 1,
+    replicas,
     ttl: maxAgeMs,
     max_bytes: maxBytes,
   });

@@ -23,10 +23,18 @@ export interface PolicyStore {
 /** Older versions kept in the object store per route, for inspection and rollback by hand. */
 const VERSIONS_KEPT = 3;
 
-/** Opens (creating if needed) the announcement bucket and the weights store. */
-export async function openPolicyStore(connection: NatsConnection, names: SubjectNames): Promise<PolicyStore> {
-  const announcements = await new Kvm(connection).create(names.policyBucket, { history: 1 });
-  const weights = await new Objm(connection).create(names.policyWeightsStore);
+/**
+ * Opens (creating if needed) the announcement bucket and the weights store, each on `replicas`
+ * servers (`NATS_STREAM_REPLICAS`, default 1).
+ */
+export async function openPolicyStore(
+  connection: NatsConnection,
+  names: SubjectNames,
+  options: { replicas?: number } = {},
+): Promise<PolicyStore> {
+  const replicas = options.replicas ?? 1;
+  const announcements = await new Kvm(connection).create(names.policyBucket, { history: 1, replicas });
+  const weights = await new Objm(connection).create(names.policyWeightsStore, { replicas });
   return { announcements, weights };
 }
 

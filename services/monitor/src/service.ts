@@ -100,6 +100,7 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
     await ensureStreams(manager, context.names, {
       kinds: ['telemetry'],
       telemetryMaxBytes: context.config.telemetryMaxBytes,
+      replicas: context.config.natsStreamReplicas,
     });
     const live = await startLiveSources(context, connection);
     const metricsRegistry = createMetricsRegistry('monitor');
@@ -184,10 +185,12 @@ async function startConsumer(
  * worker heartbeats (before the replay, so heartbeats that arrive meanwhile are not missed).
  */
 async function startLiveSources(
-  { names, logger, resources }: Context,
+  { config, names, logger, resources }: Context,
   connection: NatsConnection,
 ): Promise<LiveSources> {
-  const registry = await startRegistrySnapshot(connection, names, logger);
+  const registry = await startRegistrySnapshot(connection, names, logger, {
+    replicas: config.natsStreamReplicas,
+  });
   resources.registry = registry;
   const workers = new WorkerPresence();
   resources.heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, workers, logger);

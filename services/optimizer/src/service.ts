@@ -120,10 +120,12 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
   const manager = await jetstreamManager(connection);
   // Only the stream it reads; the decisions bucket and the policy store are created if missing, so
   // the optimizer may start before the router.
-  await ensureStreams(manager, names, { kinds: ['feedback'] });
-  await openDecisionsBucket(connection, names);
-  const store = await openPolicyStore(connection, names);
-  const registry = await startRegistrySnapshot(connection, names, logger);
+  await ensureStreams(manager, names, { kinds: ['feedback'], replicas: config.natsStreamReplicas });
+  await openDecisionsBucket(connection, names, { replicas: config.natsStreamReplicas });
+  const store = await openPolicyStore(connection, names, { replicas: config.natsStreamReplicas });
+  const registry = await startRegistrySnapshot(connection, names, logger, {
+    replicas: config.natsStreamReplicas,
+  });
   resources.registry = registry;
   const metricsRegistry = createMetricsRegistry('optimizer');
   const trainer = new RouteTrainer();

@@ -76,6 +76,7 @@ export async function startCanaryWatching(options: CanaryWatchingOptions): Promi
     await ensureStreams(manager, names, {
       kinds: ['telemetry'],
       telemetryMaxBytes: config.telemetryMaxBytes,
+      replicas: config.natsStreamReplicas,
     });
     await watcher.restore();
     const client = jetstream(connection);

@@ -81,7 +81,7 @@ async function startWith(
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ ...config.nats, name: 'registry', logger });
   resources.connection = connection;
-  const bucket = await openRegistryBucket(connection, names);
+  const bucket = await openRegistryBucket(connection, names, { replicas: config.natsStreamReplicas });
   const mirror = new RegistryMirror({
     database,
     bucket,

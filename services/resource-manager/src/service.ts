@@ -79,7 +79,9 @@ async function startWith(
   const connection = await connectNats({ ...config.nats, name: 'resource-manager', logger });
   resources.connection = connection;
   const manager = await jetstreamManager(connection);
-  const registry = await startRegistrySnapshot(connection, names, logger);
+  const registry = await startRegistrySnapshot(connection, names, logger, {
+    replicas: config.natsStreamReplicas,
+  });
   resources.registry = registry;
   const isKnown = (model: string) => registry.getModel(model) !== undefined;
 
@@ -99,7 +101,7 @@ async function startWith(
   const driver = createPoolDriver(config, logger.child({ component: 'driver' }));
   resources.driver = driver;
   const lease = new LeaseKeeper({
-    kv: await openLeaseBucket(connection, names, config.leaseTtlMs),
+    kv: await openLeaseBucket(connection, names, config.leaseTtlMs, config.natsStreamReplicas),
     key: LEASE_KEY,
     holderId: config.managerId,
     ttlMs: config.leaseTtlMs,

@@ -63,13 +63,19 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   await ensureStreams(await jetstreamManager(connection), names, {
     kinds: ['infer', 'dead-letter', 'telemetry', 'feedback'],
     telemetryMaxBytes: config.telemetryMaxBytes,
+    replicas: config.natsStreamReplicas,
   });
-  const snapshot = await startRegistrySnapshot(connection, names, logger);
+  const snapshot = await startRegistrySnapshot(connection, names, logger, {
+    replicas: config.natsStreamReplicas,
+  });
   const presence = new WorkerPresence();
   const heartbeats = subscribeHeartbeats(connection, names.workerHeartbeatSubject, presence, logger);
   const records = new RequestRecordPublisher(connection, names, logger.child({ component: 'telemetry' }));
   const results = new CachedResults(
-    await openResultCache(connection, names, { maxBytes: config.resultCacheMaxBytes }),
+    await openResultCache(connection, names, {
+      maxBytes: config.resultCacheMaxBytes,
+      replicas: config.natsStreamReplicas,
+    }),
     logger.child({ component: 'results' }),
   );
   const dispatcher = new JobDispatcher(connection, names, config.routerId, logger, results);
@@ -84,13 +90,16 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   });
   const serviceTimes = new ServiceTimeEstimator();
   const policies = new PolicyWatcher({
-    store: await openPolicyStore(connection, names),
+    store: await openPolicyStore(connection, names, { replicas: config.natsStreamReplicas }),
     snapshot,
     logger: logger.child({ component: 'policies' }),
   });
   await policies.start();
   const decisions = new DecisionRecorder({
-    bucket: await openDecisionsBucket(connection, names, { maxBytes: config.decisionsMaxBytes }),
+    bucket: await openDecisionsBucket(connection, names, {
+      maxBytes: config.decisionsMaxBytes,
+      replicas: config.natsStreamReplicas,
+    }),
     logger: logger.child({ component: 'decisions' }),
     onFailure: createDecisionFailureMetric(metricsRegistry),
   });
@@ -102,7 +111,10 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
   const admission = new Admission({
     load,
     concurrency: new TenantConcurrency(),
-    rateLimits: new TenantRateLimits(await openRateLimitBucket(connection, names), config.tiers),
+    rateLimits: new TenantRateLimits(
+      await openRateLimitBucket(connection, names, config.natsStreamReplicas),
+      config.tiers,
+    ),
     maxQueuedPerModel: config.maxQueuedPerModel,
   });
 

@@ -38,9 +38,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const names = createSubjectNames(config.namespace);
   const connection = await connectNats({ ...config.nats, name: `worker-${config.workerId}`, logger });
   const manager = await jetstreamManager(connection);
-  await ensureStreams(manager, names, { telemetryMaxBytes: config.telemetryMaxBytes });
-  const snapshot = await startRegistrySnapshot(connection, names, logger);
-  const policy = await openPolicyStore(connection, names);
+  await ensureStreams(manager, names, {
+    telemetryMaxBytes: config.telemetryMaxBytes,
+    replicas: config.natsStreamReplicas,
+  });
+  const snapshot = await startRegistrySnapshot(connection, names, logger, {
+    replicas: config.natsStreamReplicas,
+  });
+  const policy = await openPolicyStore(connection, names, { replicas: config.natsStreamReplicas });
 
   const runtimes = new Map<string, Runtime>(
     [

@@ -9,10 +9,16 @@ import type { SubjectNames } from '@switchboard/nats';
 /**
  * Opens the namespace's lease bucket (`names.leaseBucket`), creating it with `ttlMs` as the age at
  * which an entry expires: a holder that stops renewing loses its lease that long after its last write.
- * An existing bucket keeps the TTL it was created with; LeaseKeeper reads and follows it.
+ * An existing bucket keeps the TTL it was created with; LeaseKeeper reads and follows it. `replicas`:
+ * servers holding the bucket (`NATS_STREAM_REPLICAS`).
  */
-export function openLeaseBucket(connection: NatsConnection, names: SubjectNames, ttlMs: number): Promise<KV> {
-  return new Kvm(connection).create(names.leaseBucket, { ttl: ttlMs, history: 1 });
+export function openLeaseBucket(
+  connection: NatsConnection,
+  names: SubjectNames,
+  ttlMs: number,
+  replicas = 1,
+): Promise<KV> {
+  return new Kvm(connection).create(names.leaseBucket, { ttl: ttlMs, history: 1, replicas });
 }
 
 /** Options for {@link LeaseKeeper}. */

@@ -28,11 +28,16 @@ interface TierLimiter {
 /**
  * Opens (creating if needed) the `ratelimits` bucket shared by every router replica: one counter
  * per tenant and window, expiring on its own. In memory: a counter lives for seconds, and a NATS
- * restart merely starts every window afresh.
+ * restart merely starts every window afresh. `replicas`: servers holding it (`NATS_STREAM_REPLICAS`).
  */
-export async function openRateLimitBucket(connection: NatsConnection, names: SubjectNames): Promise<KV> {
+export async function openRateLimitBucket(
+  connection: NatsConnection,
+  names: SubjectNames,
+  replicas = 1,
+): Promise<KV> {
   return new Kvm(connection).create(names.rateLimitBucket, {
     history: 1,
+    replicas,
     storage: StorageType.Memory,
     ttl: BUCKET_MAX_AGE_MS,
     max_bytes: BUCKET_MAX_BYTES,
