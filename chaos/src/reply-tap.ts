@@ -35,6 +35,8 @@ export class ReplyTap {
   readonly #clientIdOfJob = new Map<string, string>();
   readonly #queued = new Set<string>();
   readonly #executions = new Map<string, number>();
+  /** Per client id, who ran it: `<worker> attempt <n>`, one entry per successful execution. */
+  readonly #executedBy = new Map<string, string[]>();
   readonly #answersPerJob = new Map<string, number>();
   readonly #deadLetters = new Map<string, number>();
   #redeliveredAnswers = 0;
@@ -66,6 +68,21 @@ export class ReplyTap {
     if (result.status !== undefined && result.status.code !== 0) return;
     const clientId = result.response?.id || this.#clientIdOfJob.get(result.requestId) || result.requestId;
     increment(this.#executions, clientId);
+    const runs = this.#executedBy.get(clientId) ?? [];
+    runs.push(`${result.workerId || 'unknown worker'} attempt ${result.attempt}`);
+    this.#executedBy.set(clientId, runs);
+  }
+
+  /**
+   * Names the first few requests that ran more than once and where each run happened, e.g.
+   * `d17 (w1 attempt 1, w2 attempt 2)`; '' when none did. A failed check says which redelivery it was.
+   */
+  describeRepeatedExecutions(limit = 3): string {
+    const repeated = [...this.#executedBy.entries()].filter(([, runs]) => runs.length > 1);
+    return repeated
+      .slice(0, limit)
+      .map(([clientId, runs]) => `${clientId} (${runs.join(', ')})`)
+      .join('; ');
   }
 
   #onDeadLetter(data: Uint8Array): void {

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { create } from '@bufbuild/protobuf';
-import { BatchingMode, Modality, ModelSpecSchema } from '@switchboard/protocol';
+import { BatchingMode } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
 import { promptKey } from '../shared/llm-infer-request.js';
+import { toStepwiseLlmSpec } from '../shared/stepwise-llm-spec.js';
 import { simulatedLlmOf } from '../replay/llm-catalogue.js';
 import type { StepwiseStrategy } from './batching-strategies.js';
 import type { BatchingInit } from './describe-batching.js';
@@ -76,18 +76,9 @@ export function toStepwiseStrategySpec(
   strategy: StepwiseStrategy,
   options: { readonly outcomesFile: string; readonly speedup: number; readonly sequences: number },
 ): ModelSpec {
-  return create(ModelSpecSchema, {
+  return toStepwiseLlmSpec({
     name,
-    version: '1',
-    runtime: 'synthetic-stepwise',
-    task: 'text-generation',
-    modality: Modality.TEXT,
-    inputs: [
-      { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
-      { name: 'context', datatype: 'BYTES', shape: [-1n] },
-      { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
-    ],
-    outputs: [{ name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] }],
+    outputNames: ['output_tokens'],
     batching: stepwiseBatching(strategy, options.sequences),
     runtimeOptions: {
       ttft_ms: String(STEPWISE_TIMING.ttftMs),

@@ -1,16 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import {
-  BatchingMode,
-  InfeasibleAction,
-  Modality,
-  ModelSpecSchema,
-  RouteSpecSchema,
-  SelectionObjective,
-} from '@switchboard/protocol';
+import { BatchingMode, InfeasibleAction, RouteSpecSchema, SelectionObjective } from '@switchboard/protocol';
 import type { ModelSpec, RouteSpec } from '@switchboard/protocol';
 import { promptKey } from '../shared/llm-infer-request.js';
+import { toStepwiseLlmSpec } from '../shared/stepwise-llm-spec.js';
 import type { RegistryClient } from '../shared/start-switchboard-stack.js';
 import type { SimulatedLlm } from './llm-catalogue.js';
 import { REPLAY_ROUTES, accuracyOn } from './policies.js';
@@ -86,22 +80,9 @@ export function toLlmSpec(
           scaling: { minReplicas: 1, maxReplicas: 0, queueWaitSloMs: 0 },
         }
       : {};
-  return create(ModelSpecSchema, {
+  return toStepwiseLlmSpec({
     name: model.name,
-    version: '1',
-    runtime: 'synthetic-stepwise',
-    task: 'text-generation',
-    modality: Modality.TEXT,
-    inputs: [
-      { name: 'text_input', datatype: 'BYTES', shape: [-1n] },
-      { name: 'context', datatype: 'BYTES', shape: [-1n] },
-      { name: 'max_tokens', datatype: 'INT32', shape: [-1n] },
-    ],
-    outputs: [
-      { name: 'correct', datatype: 'FP32', shape: [-1n, 1n] },
-      { name: 'cost_usd', datatype: 'FP32', shape: [-1n, 1n] },
-      { name: 'output_tokens', datatype: 'FP32', shape: [-1n, 1n] },
-    ],
+    outputNames: ['correct', 'cost_usd', 'output_tokens'],
     batching: { mode: BatchingMode.CONTINUOUS, maxBatchSize: SEQUENCES_PER_REPLICA, maxStepTokens: 0 },
     runtimeOptions: {
       // The catalogue's TTFT was measured through providers' APIs: on the simulated accelerator an

@@ -5,7 +5,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 const MODEL = 'plane';
@@ -25,7 +25,7 @@ export const controlPlaneKilled: Scenario = {
       infrastructure,
       label: 'plane',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: '20' }, 8)],
+      models: [syntheticSpec(MODEL, { base_latency_ms: '20' }, 8)],
     });
     try {
       await stack.startWorker('worker', [MODEL]);

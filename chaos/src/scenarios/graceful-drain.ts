@@ -5,7 +5,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 const MODEL = 'drain';
@@ -24,11 +24,16 @@ export const gracefulDrain: Scenario = {
       infrastructure,
       label: 'drain',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: '200' })],
+      models: [syntheticSpec(MODEL, { base_latency_ms: '200' })],
     });
     try {
-      const leavingWorker = await stack.startWorker('leaving-worker', [MODEL]);
-      await stack.startWorker('staying-worker', [MODEL]);
+      // A production AckWait rather than the stack's 2 s: a drain must hand jobs back itself (nak),
+      // never through AckWait. A job it dropped would then wait past the clients' 15 s and show as
+      // a request without a result, and an event-loop stall on a loaded machine cannot make
+      // JetStream redeliver a job that is still running and count as a drain's double execution.
+      const productionAckWait = { WORKER_ACK_WAIT: '30s' };
+      const leavingWorker = await stack.startWorker('leaving-worker', [MODEL], productionAckWait);
+      await stack.startWorker('staying-worker', [MODEL], productionAckWait);
       const leavingRouter = await stack.startRouter('leaving-router', [MODEL]);
       const stayingRouter = await stack.startRouter('staying-router', [MODEL]);
       const client = new InferClient({
@@ -68,7 +73,7 @@ export const gracefulDrain: Scenario = {
           check(
             'no request ran twice',
             figures.duplicateExecutions === 0,
-            `${figures.duplicateExecutions} ran twice`,
+            `${figures.duplicateExecutions} ran twice: ${stack.tap.describeRepeatedExecutions()}`,
           ),
         ],
         measurements: {

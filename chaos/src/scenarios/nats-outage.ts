@@ -7,7 +7,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { quantile, tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 import type { ChaosInfrastructure } from '../start-chaos-infrastructure.js';
@@ -143,7 +143,7 @@ export const natsOutage: Scenario = {
       infrastructure,
       label: 'natsdown',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: '100' }, 8)],
+      models: [syntheticSpec(MODEL, { base_latency_ms: '100' }, 8)],
     });
     try {
       const run = await driveNatsOutage(stack, infrastructure, quick ? 5_000 : 10_000, progress);

@@ -8,7 +8,7 @@ import { readResidentBytes } from '../process-memory.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { quantile, tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 
@@ -206,7 +206,7 @@ export const overload: Scenario = {
       infrastructure,
       label: 'overload',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: String(BATCH_LATENCY_MS) }, MAX_BATCH_SIZE)],
+      models: [syntheticSpec(MODEL, { base_latency_ms: String(BATCH_LATENCY_MS) }, MAX_BATCH_SIZE)],
     });
     try {
       const run = await driveOverload(stack, quick ? 15_000 : 60_000, progress);

@@ -8,7 +8,7 @@ import type { TapCounts } from '../reply-tap.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { quantile, tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 
@@ -127,8 +127,8 @@ export const poisonInput: Scenario = {
       label: 'poison',
       logDirectory,
       models: [
-        syntheticModel(POISON, { base_latency_ms: '20', failure_rate: '1' }),
-        syntheticModel(HEALTHY, { base_latency_ms: '20' }, 8),
+        syntheticSpec(POISON, { base_latency_ms: '20', failure_rate: '1' }),
+        syntheticSpec(HEALTHY, { base_latency_ms: '20' }, 8),
       ],
     });
     try {

@@ -8,7 +8,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 import type { ChaosInfrastructure } from '../start-chaos-infrastructure.js';
@@ -35,7 +35,7 @@ async function callAdmin(stack: ChaosStack, index: number): Promise<AdminOutcome
     await (index % 2 === 0
       ? stack.registry.listModels({}, { timeoutMs: ADMIN_TIMEOUT_MS })
       : stack.registry.registerModel(
-          { model: syntheticModel(`${MODEL}-extra-${index}`, { base_latency_ms: '1' }) },
+          { model: syntheticSpec(`${MODEL}-extra-${index}`, { base_latency_ms: '1' }) },
           { timeoutMs: ADMIN_TIMEOUT_MS },
         ));
     return { code: 0, message: '', latencyMs: performance.now() - startedMs };
@@ -175,7 +175,7 @@ export const postgresOutage: Scenario = {
       infrastructure,
       label: 'pgdown',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: '20' }, 8)],
+      models: [syntheticSpec(MODEL, { base_latency_ms: '20' }, 8)],
     });
     try {
       const run = await drivePostgresOutage(stack, infrastructure, quick ? 5_000 : 10_000, progress);

@@ -6,7 +6,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 const MODEL = 'routerkill';
@@ -28,7 +28,7 @@ export const routerKilled: Scenario = {
       infrastructure,
       label: 'routerkill',
       logDirectory,
-      models: [syntheticModel(MODEL, { base_latency_ms: '1000' })],
+      models: [syntheticSpec(MODEL, { base_latency_ms: '1000' })],
     });
     try {
       await stack.startWorker('worker', [MODEL]);
@@ -75,7 +75,7 @@ export const routerKilled: Scenario = {
           check(
             'a retried request id was not executed twice',
             figures.duplicateExecutions === 0,
-            `${figures.duplicateExecutions} of ${histories.length} ids ran twice`,
+            `${figures.duplicateExecutions} of ${histories.length} ids ran twice: ${stack.tap.describeRepeatedExecutions()}`,
           ),
         ],
         measurements: {

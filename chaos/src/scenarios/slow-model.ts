@@ -4,7 +4,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 const MODEL = 'slow';
@@ -25,7 +25,7 @@ export const slowModel: Scenario = {
       label: 'slow',
       logDirectory,
       models: [
-        syntheticModel(MODEL, { base_latency_ms: String(BASE_LATENCY_MS), jitter_ms: String(JITTER_MS) }),
+        syntheticSpec(MODEL, { base_latency_ms: String(BASE_LATENCY_MS), jitter_ms: String(JITTER_MS) }),
       ],
     });
     try {
@@ -52,7 +52,7 @@ export const slowModel: Scenario = {
           check(
             'no request ran twice',
             figures.duplicateExecutions === 0,
-            `${figures.duplicateExecutions} ran twice`,
+            `${figures.duplicateExecutions} ran twice: ${stack.tap.describeRepeatedExecutions()}`,
           ),
           check(
             'the batches really ran past AckWait',

@@ -5,7 +5,7 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { ScenarioContext, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticModel } from '../synthetic-model.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 /** A fault done to one of two workers sharing a model's queue, while it holds jobs. */
@@ -39,7 +39,7 @@ export async function runWorkerFault(
     infrastructure,
     label: fault.label,
     logDirectory,
-    models: [syntheticModel(model, { base_latency_ms: '400' })],
+    models: [syntheticSpec(model, { base_latency_ms: '400' })],
   });
   try {
     const faulty = await stack.startWorker(fault.faulty, [model]);

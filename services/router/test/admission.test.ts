@@ -4,7 +4,7 @@ import { readRetryDelayMs } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inferFeatures } from './support/infer-features.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

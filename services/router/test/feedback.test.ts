@@ -23,7 +23,7 @@ import { loadConfig, startRouter } from '../src/index.js';
 import { inferText } from './support/infer-text.js';
 import { TEST_FEATURES, testPolicy } from './support/learned-policies.js';
 import { collectRequestRecords, readFeedbackRecords } from './support/nats-records.js';
-import { syntheticTextSpec } from './support/synthetic-spec.js';
+import { syntheticTextSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -5,7 +5,7 @@ import { hostileCalls, wellFormedCalls } from './support/hostile-requests.js';
 import type { FuzzedCall } from './support/hostile-requests.js';
 import { startProcessSystem } from './support/process-system.js';
 import type { ProcessSystem } from './support/process-system.js';
-import { syntheticSpec, syntheticTextSpec } from './support/synthetic-spec.js';
+import { syntheticSpec, syntheticTextSpec } from '@switchboard/models/testing';
 
 // Seeded and bounded in time for the default suite; a longer hunt:
 //   FUZZ_SECONDS=600 FUZZ_SEED=$RANDOM pnpm vitest run services/router/test/front-door-fuzz.test.ts

@@ -1,10 +1,9 @@
-import { toRawFloat32 } from '@switchboard/models/testing';
+import { syntheticSpec, toRawFloat32 } from '@switchboard/models/testing';
 import { StatsWindow, UNKNOWN_NAME } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessSystem } from './support/process-system.js';
 import type { ProcessSystem } from './support/process-system.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
 
 const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;

@@ -1,6 +1,5 @@
-import { classifierSpec, toRawFloat32 } from '@switchboard/models/testing';
+import { classifierSpec, syntheticTextSpec, toRawFloat32 } from '@switchboard/models/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticTextSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -12,7 +12,7 @@ import type { TextAnswer } from './support/infer-text.js';
 import { testPolicy } from './support/learned-policies.js';
 import type { ModelBelief } from './support/learned-policies.js';
 import { collectRequestRecords } from './support/nats-records.js';
-import { syntheticTextSpec } from './support/synthetic-spec.js';
+import { syntheticTextSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -3,13 +3,12 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { toRawFloat32 } from '@switchboard/models/testing';
+import { syntheticSpec, toRawFloat32 } from '@switchboard/models/testing';
 import { DEFAULT_PRIORITY } from '@switchboard/nats';
 import { JobSchema, LoadSnapshotSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRow, inferFeatures } from './support/infer-features.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

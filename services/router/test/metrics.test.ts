@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { classifierSpec } from '@switchboard/models/testing';
+import { classifierSpec, syntheticSpec } from '@switchboard/models/testing';
 import { scrapeMetrics } from '@switchboard/testkit';
 import type { MetricsScrape } from '@switchboard/testkit';
 import type { RunningWorker } from '@switchboard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticSpec } from './support/synthetic-spec.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -10,7 +10,7 @@ import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOipClient } from './support/oip-client.js';
 import type { OipClient } from './support/oip-client.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';

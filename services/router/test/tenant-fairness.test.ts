@@ -3,7 +3,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { readRetryDelayMs } from '@switchboard/grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inferFeatures } from './support/infer-features.js';
-import { syntheticSpec } from './support/synthetic-spec.js';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
