@@ -21,7 +21,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['libs/**/*.ts', 'services/**/*.ts', 'models/**/*.ts', 'bench/**/*.ts', 'chaos/**/*.ts'],
+    files: [
+      'libs/**/*.ts',
+      'services/**/*.ts',
+      'models/**/*.ts',
+      'bench/**/*.ts',
+      'chaos/**/*.ts',
+      'k8s/**/*.ts',
+      'infra/**/*.ts',
+    ],
     languageOptions: {
       parserOptions: {
         // tsconfig.test.json of each package covers its sources and tests (tsconfig.json builds src only).
@@ -31,6 +39,8 @@ export default tseslint.config(
           './models/tsconfig.test.json',
           './bench/tsconfig.test.json',
           './chaos/tsconfig.test.json',
+          './k8s/tsconfig.test.json',
+          './infra/tsconfig.test.json',
         ],
         tsconfigRootDir: import.meta.dirname,
       },
@@ -65,6 +75,7 @@ export default tseslint.config(
       '**/*.test.ts',
       '**/test/**/*.ts',
       'bench/**',
+      'deploy/**',
       'services/cli/**',
       'scripts/**',
       'models/src/generator/**',
