@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startChaosStack } from '../chaos-stack.js';
 import type { CallOutcome, RequestHistory } from '../call-outcome.js';
 import type { ChaosStack } from '../chaos-stack.js';
@@ -7,7 +8,6 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { quantile, tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 import type { ChaosInfrastructure } from '../start-chaos-infrastructure.js';

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startChaosStack } from '../chaos-stack.js';
 import type { ChaosStack } from '../chaos-stack.js';
 import type { RequestHistory } from '../call-outcome.js';
@@ -8,7 +9,6 @@ import { readResidentBytes } from '../process-memory.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { quantile, tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ServiceError } from '@grpc/grpc-js';
 import { waitFor } from '@switchboard/local-infra';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startChaosStack } from '../chaos-stack.js';
 import type { ChaosStack } from '../chaos-stack.js';
 import { describeFirstCall } from '../describe-first-call.js';
@@ -8,7 +9,6 @@ import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 import type { SystemView } from '../tally-scenario.js';
 import type { ChaosInfrastructure } from '../start-chaos-infrastructure.js';

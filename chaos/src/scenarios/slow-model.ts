@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { ACK_WAIT_MS, startChaosStack } from '../chaos-stack.js';
 import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { Scenario } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 const MODEL = 'slow';

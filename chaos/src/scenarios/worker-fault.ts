@@ -1,11 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ServiceProcess } from '@switchboard/service-runner';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { startChaosStack } from '../chaos-stack.js';
 import { InferClient } from '../infer-client.js';
 import { runOpenLoop } from '../run-open-loop.js';
 import type { ScenarioContext, ScenarioFindings } from '../scenario.js';
 import { check } from '../scenario-report.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { tallyScenario } from '../tally-scenario.js';
 
 /** A fault done to one of two workers sharing a model's queue, while it holds jobs. */
