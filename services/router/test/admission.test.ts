@@ -3,8 +3,8 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { readRetryDelayMs } from '@switchboard/grpc';
 import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferFeatures } from './support/infer-features.js';
 import { syntheticSpec } from '@switchboard/models/testing';
+import { inferFeatures } from './support/infer-features.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

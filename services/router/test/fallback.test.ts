@@ -4,9 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { RequestRecord } from '@switchboard/protocol';
 import { scrapeMetrics, testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { featureRow, inferFeatures } from './support/infer-features.js';
 import { collectRequestRecords } from './support/nats-records.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

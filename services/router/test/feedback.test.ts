@@ -19,11 +19,11 @@ import {
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionKey } from '@switchboard/routing-policy';
+import { syntheticTextSpec } from '@switchboard/models/testing';
 import { loadConfig, startRouter } from '../src/index.js';
 import { inferText } from './support/infer-text.js';
 import { TEST_FEATURES, testPolicy } from './support/learned-policies.js';
 import { collectRequestRecords, readFeedbackRecords } from './support/nats-records.js';
-import { syntheticTextSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

@@ -1,11 +1,11 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticSpec, syntheticTextSpec } from '@switchboard/models/testing';
 import { hostileCalls, wellFormedCalls } from './support/hostile-requests.js';
 import type { FuzzedCall } from './support/hostile-requests.js';
 import { startProcessSystem } from './support/process-system.js';
 import type { ProcessSystem } from './support/process-system.js';
-import { syntheticSpec, syntheticTextSpec } from '@switchboard/models/testing';
 
 // Seeded and bounded in time for the default suite; a longer hunt:
 //   FUZZ_SECONDS=600 FUZZ_SEED=$RANDOM pnpm vitest run services/router/test/front-door-fuzz.test.ts

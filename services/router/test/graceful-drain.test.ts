@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnWorkerProcess } from './support/spawn-worker-process.js';
 import { syntheticSpec } from '@switchboard/models/testing';
+import { spawnWorkerProcess } from './support/spawn-worker-process.js';
 import { startTestSystem } from './support/test-system.js';
 import { waitForHeldJobs } from './support/wait-for-held-jobs.js';
 import type { TestSystem } from './support/test-system.js';

@@ -7,12 +7,12 @@ import { openPolicyStore, policyToMessage, publishPolicy } from '@switchboard/ro
 import type { PolicyStore } from '@switchboard/routing-policy';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticTextSpec } from '@switchboard/models/testing';
 import { inferText } from './support/infer-text.js';
 import type { TextAnswer } from './support/infer-text.js';
 import { testPolicy } from './support/learned-policies.js';
 import type { ModelBelief } from './support/learned-policies.js';
 import { collectRequestRecords } from './support/nats-records.js';
-import { syntheticTextSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

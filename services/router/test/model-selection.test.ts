@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { InfeasibleAction, Modality, SelectionObjective } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureRow, inferFeatures } from './support/infer-features.js';
 import { syntheticSpec } from '@switchboard/models/testing';
+import { featureRow, inferFeatures } from './support/infer-features.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

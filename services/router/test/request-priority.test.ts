@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferFeatures } from './support/infer-features.js';
 import { syntheticSpec } from '@switchboard/models/testing';
+import { inferFeatures } from './support/infer-features.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

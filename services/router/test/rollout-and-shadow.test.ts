@@ -5,9 +5,9 @@ import { BatchRecordSchema, RequestRecordSchema } from '@switchboard/protocol';
 import type { RequestRecord } from '@switchboard/protocol';
 import { testInfrastructure, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticSpec } from '@switchboard/models/testing';
 import { featureRow, inferFeatures } from './support/infer-features.js';
 import type { SelectionAnswer } from './support/infer-features.js';
-import { syntheticSpec } from '@switchboard/models/testing';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 

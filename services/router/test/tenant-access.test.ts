@@ -1,8 +1,8 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferFeatures } from './support/infer-features.js';
 import { syntheticSpec } from '@switchboard/models/testing';
+import { inferFeatures } from './support/infer-features.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 
