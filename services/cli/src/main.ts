@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import type { CliIo } from './command-context.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerOptimizerCommand } from './commands/optimizer.js';
 import { registerPlacementCommand } from './commands/placement.js';
@@ -18,6 +20,8 @@ const COMMANDS: readonly CommandRegistration[] = [
   registerRoutesCommand,
   registerTenantsCommand,
   registerUpCommand,
+  registerMigrateCommand,
+  registerDemoCommand,
   registerStatsCommand,
   registerOptimizerCommand,
   registerPolicyCommand,

@@ -2,6 +2,7 @@ import {
   ConfigError,
   databaseMigrationUrlVariable,
   databaseUrlVariable,
+  envEnum,
   envDurationMs,
   envInt,
   envString,
@@ -31,6 +32,7 @@ const MIN_CHECKPOINT_INTERVAL_MS = 100;
 const shape = {
   ...databaseUrlVariable,
   ...databaseMigrationUrlVariable,
+  DATABASE_MIGRATIONS: variable(envEnum(['apply', 'skip'], 'apply'), 'skip'),
   MONITOR_HOST: variable(envString(DEFAULT_MONITOR_HOST), '127.0.0.1'),
   MONITOR_PORT: variable(envInt(DEFAULT_MONITOR_PORT, { min: 0, max: 65_535 }), '8020'),
   MONITOR_LOAD_INTERVAL: variable(envDurationMs(DEFAULT_LOAD_INTERVAL_MS), '250ms'),
@@ -48,6 +50,11 @@ export interface MonitorConfig extends ServiceConfig {
   readonly databaseUrl: string;
   /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
   readonly migrations: MigrationTarget;
+  /**
+   * Whether the service applies its migrations at start (`DATABASE_MIGRATIONS=apply`), or leaves them
+   * to a one-shot `switchboard migrate` run before it (`skip`), so it never holds the owner's credentials.
+   */
+  readonly applyMigrations: boolean;
   /** Interface the MonitorService gRPC API binds to (`MONITOR_HOST`). */
   readonly host: string;
   /** Port of the gRPC API; 0 picks a free one (`MONITOR_PORT`). */
@@ -72,6 +79,7 @@ export function loadConfig(environment: Environment): MonitorConfig {
     telemetryMaxBytes: parsed.TELEMETRY_MAX_BYTES,
     databaseUrl: parsed.DATABASE_URL,
     migrations: readMigrationTarget(parsed),
+    applyMigrations: parsed.DATABASE_MIGRATIONS === 'apply',
     host: parsed.MONITOR_HOST,
     port: parsed.MONITOR_PORT,
     loadIntervalMs: parsed.MONITOR_LOAD_INTERVAL,

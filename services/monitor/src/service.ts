@@ -129,12 +129,14 @@ export async function start(config: MonitorConfig, logger: Logger): Promise<Runn
 
 /** Opens Postgres, takes the writer lock and rebuilds the aggregator from the last checkpoint. */
 async function restoreAggregator({ config, names, logger, resources }: Context) {
-  await runMigrations({
-    ...config.migrations,
-    directory: MIGRATIONS_DIRECTORY,
-    table: 'monitor_migrations',
-    logger: logger.child({ component: 'migrations' }),
-  });
+  if (config.applyMigrations) {
+    await runMigrations({
+      ...config.migrations,
+      directory: MIGRATIONS_DIRECTORY,
+      table: 'monitor_migrations',
+      logger: logger.child({ component: 'migrations' }),
+    });
+  }
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   resources.lock = await acquireWriterLock(database, {

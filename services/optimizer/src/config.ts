@@ -3,6 +3,7 @@ import {
   adminTokenVariable,
   databaseMigrationUrlVariable,
   databaseUrlVariable,
+  envEnum,
   envDurationMs,
   envInt,
   envString,
@@ -58,6 +59,7 @@ const MIN_CANARY_INTERVAL_MS = 100;
 const shape = {
   ...databaseUrlVariable,
   ...databaseMigrationUrlVariable,
+  DATABASE_MIGRATIONS: variable(envEnum(['apply', 'skip'], 'apply'), 'skip'),
   OPTIMIZER_HOST: variable(envString(DEFAULT_OPTIMIZER_HOST), '127.0.0.1'),
   OPTIMIZER_PORT: variable(envInt(DEFAULT_OPTIMIZER_PORT, { min: 0, max: 65_535 }), '8030'),
   OPTIMIZER_PUBLISH_INTERVAL: variable(envDurationMs(DEFAULT_PUBLISH_INTERVAL_MS), '2s'),
@@ -79,6 +81,11 @@ export interface OptimizerConfig extends ServiceConfig {
   readonly databaseUrl: string;
   /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
   readonly migrations: MigrationTarget;
+  /**
+   * Whether the service applies its migrations at start (`DATABASE_MIGRATIONS=apply`), or leaves them
+   * to a one-shot `switchboard migrate` run before it (`skip`), so it never holds the owner's credentials.
+   */
+  readonly applyMigrations: boolean;
   /** Interface the OptimizerService gRPC API binds to (`OPTIMIZER_HOST`). */
   readonly host: string;
   /** Port of the gRPC API; 0 picks a free one (`OPTIMIZER_PORT`). */
@@ -136,6 +143,7 @@ export function loadConfig(environment: Environment): OptimizerConfig {
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
     migrations: readMigrationTarget(parsed),
+    applyMigrations: parsed.DATABASE_MIGRATIONS === 'apply',
     host: parsed.OPTIMIZER_HOST,
     port: parsed.OPTIMIZER_PORT,
     publishIntervalMs: parsed.OPTIMIZER_PUBLISH_INTERVAL,

@@ -102,12 +102,14 @@ export async function start(config: OptimizerConfig, logger: Logger): Promise<Ru
 
 async function startWith(context: Context): Promise<RunningOptimizer> {
   const { config, names, logger, resources } = context;
-  await runMigrations({
-    ...config.migrations,
-    directory: MIGRATIONS_DIRECTORY,
-    table: 'optimizer_migrations',
-    logger: logger.child({ component: 'migrations' }),
-  });
+  if (config.applyMigrations) {
+    await runMigrations({
+      ...config.migrations,
+      directory: MIGRATIONS_DIRECTORY,
+      table: 'optimizer_migrations',
+      logger: logger.child({ component: 'migrations' }),
+    });
+  }
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   resources.lock = await acquireWriterLock(database, {

@@ -2,6 +2,7 @@ import {
   adminTokenVariable,
   databaseMigrationUrlVariable,
   databaseUrlVariable,
+  envEnum,
   envInt,
   envString,
   parseConfig,
@@ -21,6 +22,7 @@ const DEFAULT_METRICS_PORT = 9402;
 const shape = {
   ...databaseUrlVariable,
   ...databaseMigrationUrlVariable,
+  DATABASE_MIGRATIONS: variable(envEnum(['apply', 'skip'], 'apply'), 'skip'),
   REGISTRY_HOST: variable(envString(DEFAULT_REGISTRY_HOST), '127.0.0.1'),
   REGISTRY_PORT: variable(envInt(DEFAULT_REGISTRY_PORT, { min: 0, max: 65_535 }), '8010'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
@@ -33,6 +35,11 @@ export interface RegistryConfig extends ServiceConfig {
   readonly databaseUrl: string;
   /** Where migrations run and the role granted DML afterwards (`DATABASE_MIGRATION_URL`). */
   readonly migrations: MigrationTarget;
+  /**
+   * Whether the service applies its migrations at start (`DATABASE_MIGRATIONS=apply`), or leaves them
+   * to a one-shot `switchboard migrate` run before it (`skip`), so it never holds the owner's credentials.
+   */
+  readonly applyMigrations: boolean;
   /** Interface the admin gRPC API binds to (`REGISTRY_HOST`). */
   readonly host: string;
   /** Port of the admin gRPC API; 0 picks a free one (`REGISTRY_PORT`). */
@@ -51,6 +58,7 @@ export function loadConfig(environment: Environment): RegistryConfig {
     ...readServiceConfig(parsed, environment),
     databaseUrl: parsed.DATABASE_URL,
     migrations: readMigrationTarget(parsed),
+    applyMigrations: parsed.DATABASE_MIGRATIONS === 'apply',
     host: parsed.REGISTRY_HOST,
     port: parsed.REGISTRY_PORT,
     adminToken: parsed.SWITCHBOARD_ADMIN_TOKEN,

@@ -70,12 +70,14 @@ async function startWith(
   logger: Logger,
   resources: Resources,
 ): Promise<RunningRegistry> {
-  await runMigrations({
-    ...config.migrations,
-    directory: MIGRATIONS_DIRECTORY,
-    table: 'registry_migrations',
-    logger: logger.child({ component: 'migrations' }),
-  });
+  if (config.applyMigrations) {
+    await runMigrations({
+      ...config.migrations,
+      directory: MIGRATIONS_DIRECTORY,
+      table: 'registry_migrations',
+      logger: logger.child({ component: 'migrations' }),
+    });
+  }
   const database = openDatabase(config.databaseUrl, logger.child({ component: 'postgres' }));
   resources.database = database;
   const names = createSubjectNames(config.namespace);

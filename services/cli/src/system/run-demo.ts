@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path';
 import type { GrpcClient } from '@switchboard/grpc';
 import { classifierModelSpecs } from '@switchboard/models';
 import type { GRPCInferenceService, RegistryService } from '@switchboard/protocol';
@@ -15,11 +16,20 @@ const SAMPLE_FEATURES = [0.3, -1.2, 0.8, 0.05];
  * Registers the generated classifiers and the `classify` route, replacing earlier demo entries. The
  * route lists the cheaper classifier first (classifier-small, then classifier-large) and cascades:
  * an answer less confident than 0.8 is escalated to the next one.
+ * @param artifactDirectory where the workers find the .onnx files, when not where this install keeps
+ *   them (a worker in another container or host); the file names stay the same.
  */
-export async function registerDemoModels(registry: GrpcClient<typeof RegistryService>): Promise<string[]> {
-  const specs = classifierModelSpecs().sort((left, right) =>
-    Number(left.costPerCallMicros - right.costPerCallMicros),
-  );
+export async function registerDemoModels(
+  registry: GrpcClient<typeof RegistryService>,
+  artifactDirectory?: string,
+): Promise<string[]> {
+  const specs = classifierModelSpecs()
+    .map((spec) =>
+      artifactDirectory === undefined
+        ? spec
+        : { ...spec, artifact: join(artifactDirectory, basename(spec.artifact)) },
+    )
+    .sort((left, right) => Number(left.costPerCallMicros - right.costPerCallMicros));
   const existing = new Set((await registry.listModels({})).models.map((model) => model.name));
   for (const model of specs) {
     if (existing.has(model.name)) await registry.updateModel({ model });
