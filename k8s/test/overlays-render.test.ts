@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OVERLAYS, renderOverlay } from './support/render-overlay.js';
+import { findUnknownFields } from './support/find-unknown-fields.js';
 import { validateObject } from './support/validate-object.js';
 
 describe.each(OVERLAYS)('overlays/%s', (overlay) => {
@@ -13,6 +14,10 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
       await validateObject(object).catch((error: unknown) => problems.push((error as Error).message));
     }
     expect(problems).toEqual([]);
+  });
+
+  it('sets no field that its kind does not have', () => {
+    expect(findUnknownFields(renderOverlay(overlay))).toEqual([]);
   });
 
   it('names no two objects of a kind alike', () => {

@@ -37,7 +37,7 @@ export function renderKustomization(directory: string): KubernetesObject[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
         'kubectl is not installed: the checks of k8s/ render every overlay with `kubectl kustomize` ' +
-          '(kubectl 1.27 or later; Debian: apt-get install kubectl from the Kubernetes repository)',
+          '(kubectl 1.27 or later, whose kustomize is built in)',
         { cause: error },
       );
     }

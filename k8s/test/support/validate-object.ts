@@ -10,7 +10,7 @@ const CUSTOM_RESOURCE_PACKAGES: Record<string, string> = {
 };
 
 /** The module with the models of `apiVersion`: `v1` (core), `apps/v1`, `keda.sh/v1alpha1`, … */
-function modelModule(apiVersion: string): string {
+export function modelModule(apiVersion: string): string {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === '') return `kubernetes-models/${version}`;
   const customPackage = CUSTOM_RESOURCE_PACKAGES[group!];
