@@ -168,6 +168,15 @@ describe.each(OVERLAYS)('Deployments of overlays/%s', (overlay) => {
     });
   });
 
+  it('gives every service that may create the TELEMETRY stream the same byte limit', () => {
+    const limits = (['router', 'worker', 'monitor', 'optimizer'] as const).map(
+      (service) =>
+        loadDeployedConfig(service, environmentOf(objects, deploymentOf(objects, service)).environment).full
+          .telemetryMaxBytes,
+    );
+    expect(new Set(limits).size).toBe(1);
+  });
+
   it("sizes the worker's memory and slots within its container's limits", () => {
     const worker = deploymentOf(objects, 'worker');
     const config = loadDeployedConfig('worker', environmentOf(objects, worker).environment).full;
