@@ -79,6 +79,10 @@ describe.each(OVERLAYS)('worker pool scaling in overlays/%s', (overlay) => {
         expect(trigger.type).toBe('nats-jetstream');
         expect(trigger.metadata.stream).toBe(createSubjectNames('').inferStream);
         expect(trigger.metadata.account).toBe('$G');
+        // KEDA's operator runs in its own namespace: the endpoint must name the release's namespace.
+        expect(trigger.metadata.natsServerMonitoringEndpoint).toBe(
+          `nats-headless.${manager.metadata!.namespace}.svc.cluster.local:8222`,
+        );
         expect(Number(trigger.metadata.lagThreshold)).toBeGreaterThan(0);
         return trigger.metadata.consumer;
       });
