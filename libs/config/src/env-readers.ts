@@ -29,6 +29,19 @@ export function envInt(fallback: number, bounds: { min?: number; max?: number } 
   );
 }
 
+/** A whole number within [min, max], or undefined when unset or empty. */
+export function envOptionalInt(bounds: { min?: number; max?: number } = {}) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number()
+      .int()
+      .min(bounds.min ?? Number.MIN_SAFE_INTEGER)
+      .max(bounds.max ?? Number.MAX_SAFE_INTEGER)
+      .optional(),
+  );
+}
+
 /** A finite number within [min, max], e.g. a fraction; `fallback` when unset or empty. */
 export function envNumber(fallback: number, bounds: { min?: number; max?: number } = {}) {
   return z.preprocess(

@@ -9,6 +9,7 @@ export {
   envInt,
   envList,
   envNumber,
+  envOptionalInt,
   envOptionalString,
   envString,
   envUrl,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envOptionalString } from './env-readers.js';
+import { envOptionalInt, envOptionalString } from './env-readers.js';
 import { ConfigError, secretVariable, variable } from './parse-config.js';
 
 /** Shortest admin token accepted: shorter ones are guessable. */
@@ -53,6 +53,8 @@ export const grpcTlsVariables = {
   GRPC_TLS_CA_FILE: variable(envOptionalString(), '/etc/switchboard/ca.pem'),
   GRPC_TLS_CLIENT_CERT_FILE: variable(envOptionalString(), '/etc/switchboard/client.pem'),
   GRPC_TLS_CLIENT_KEY_FILE: variable(envOptionalString(), '/etc/switchboard/client-key.pem'),
+  // Kubernetes' `grpc:` probe speaks plaintext only: beside a TLS port, health needs its own.
+  GRPC_HEALTH_PORT: variable(envOptionalInt({ min: 1, max: 65_535 }), '8081'),
 };
 
 /** TLS of a NATS connection: files read when connecting. */
@@ -78,6 +80,11 @@ export interface GrpcTlsSettings {
   readonly server?: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile?: string };
   /** What this process's gRPC clients trust and present. */
   readonly client?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
+  /**
+   * A plaintext port serving grpc.health.v1 only (the same statuses as the main port), for probes
+   * that cannot speak TLS (`GRPC_HEALTH_PORT`); unset for none.
+   */
+  readonly healthPort?: number;
 }
 
 type Values<S> = { readonly [K in keyof S]: S[K] extends { schema: z.ZodType<infer T> } ? T : never };
@@ -161,7 +168,7 @@ export function readGrpcTlsSettings(values: Values<typeof grpcTlsVariables>): Gr
   const client = Object.values(clientFiles).some((file) => file !== undefined)
     ? withoutUndefined(clientFiles)
     : undefined;
-  return withoutUndefined({ server, client }) as GrpcTlsSettings;
+  return withoutUndefined({ server, client, healthPort: values.GRPC_HEALTH_PORT }) as GrpcTlsSettings;
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(record: T): T {

@@ -1,6 +1,5 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { Server } from '@grpc/grpc-js';
-import type { ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@switchboard/logging';
 import { HealthImplementation } from 'grpc-health-check';
 import { addReflection } from './reflection.js';
@@ -34,12 +33,19 @@ export interface GrpcServerOptions {
   maxReceiveMessageBytes?: number;
   /** TLS (and, with a client CA, mTLS) for the port. @default plaintext */
   tls?: ServerTlsFiles;
+  /**
+   * A second, plaintext port on `host` serving only grpc.health.v1 with the same statuses, for probes
+   * that cannot speak TLS (Kubernetes' `grpc:` probe); 0 picks a free one. @default none
+   */
+  healthPort?: number;
 }
 
 /** A listening gRPC server with health (grpc.health.v1) and reflection. */
 export interface RunningGrpcServer {
   /** The bound port (useful when 0 was requested). */
   readonly port: number;
+  /** The bound plaintext health-only port, when one was asked for. */
+  readonly healthPort?: number;
   /** Reports SERVING or NOT_SERVING for the server as a whole and for each of its services. */
   setServing(serving: boolean): void;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels the rest. Idempotent. */
@@ -76,17 +82,40 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     options.services.map(({ service }) => service),
   );
   const port = await bind(server, `${options.host}:${options.port}`, serverCredentials);
+  const healthListener = await startHealthServer(health, options.host, options.healthPort).catch(
+    async (error: unknown) => {
+      await shutdown(server, 0);
+      throw error;
+    },
+  );
+  const healthServer = healthListener?.server;
   let stopping: Promise<void> | undefined;
   return {
     port,
+    ...(healthListener === undefined ? {} : { healthPort: healthListener.port }),
     setServing(serving) {
       for (const name of serviceNames) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
     },
     stop(graceMs) {
-      stopping ??= shutdown(server, graceMs);
+      // Health goes first: a probe must not see the port answer once the service stops taking calls.
+      stopping ??= (healthServer === undefined ? Promise.resolve() : shutdown(healthServer, 0)).then(() =>
+        shutdown(server, graceMs),
+      );
       return stopping;
     },
   };
+}
+
+/** The plaintext health-only listener, when a port is given. */
+async function startHealthServer(
+  health: HealthImplementation,
+  host: string,
+  port: number | undefined,
+): Promise<{ server: Server; port: number } | undefined> {
+  if (port === undefined) return undefined;
+  const server = new Server();
+  health.addToServer(server);
+  return { server, port: await bind(server, `${host}:${port}`, ServerCredentials.createInsecure()) };
 }
 
 function bind(server: Server, address: string, serverCredentials: ServerCredentials): Promise<number> {

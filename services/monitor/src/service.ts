@@ -216,6 +216,7 @@ async function serveStats(
     services: [serve(MonitorService, createMonitorHandlers(aggregator))],
     logger,
     tls: config.grpcTls.server,
+    healthPort: config.grpcTls.healthPort,
   });
   resources.server = server;
   const metrics = await startMetricsServer({

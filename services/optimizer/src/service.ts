@@ -247,6 +247,7 @@ async function serveOptimizer(
     ],
     logger,
     tls: config.grpcTls.server,
+    healthPort: config.grpcTls.healthPort,
   });
   resources.server = server;
   const metrics = await startMetricsServer({

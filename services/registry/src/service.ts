@@ -105,6 +105,7 @@ async function startWith(
     services: [serve(RegistryService, metrics.countCalls(RegistryService, guarded))],
     logger,
     tls: config.grpcTls.server,
+    healthPort: config.grpcTls.healthPort,
   });
   resources.server = server;
   resources.metrics = await startMetricsServer({

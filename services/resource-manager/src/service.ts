@@ -168,6 +168,7 @@ async function startWith(
     ],
     logger,
     tls: config.grpcTls.server,
+    healthPort: config.grpcTls.healthPort,
   });
   resources.server = server;
   const metricsServer = await startMetricsServer({

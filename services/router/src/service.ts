@@ -126,6 +126,7 @@ export async function startRouter(config: RouterConfig, logger: Logger): Promise
     logger,
     maxReceiveMessageBytes: Math.max(4 * 1024 * 1024, maxRequestBytes * 2),
     tls: config.grpcTls.server,
+    healthPort: config.grpcTls.healthPort,
     services: [
       serve(
         GRPCInferenceService,
