@@ -1,4 +1,4 @@
-import { availableParallelism, hostname, totalmem } from 'node:os';
+import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
   envDurationMs,
@@ -12,13 +12,17 @@ import {
   variable,
 } from '@switchboard/config';
 import type { Environment, ServiceConfig } from '@switchboard/config';
+import { cpuLimit, memoryLimitBytes } from './container-limits.js';
 
 const DEFAULT_ACK_WAIT_MS = 10_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 /** The resource manager presumes a worker gone after 3 missed beats and re-places its models within 5 s. */
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
-/** Half the host's memory: the rest is left to the process itself, the runtimes' arenas and the system. */
-const DEFAULT_MEMORY_BYTES = Math.floor(totalmem() / 2);
+/**
+ * Half the memory the worker may use (the container's limit, else the host's): the rest is left to the
+ * process itself, the runtimes' arenas and the system.
+ */
+const DEFAULT_MEMORY_BYTES = Math.floor(memoryLimitBytes() / 2);
 /** A worker id is one token of `worker.<id>.assign`; these characters are safe in subjects, labels and file names. */
 const WORKER_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
@@ -37,7 +41,7 @@ const shape = {
   WORKER_MAX_ATTEMPTS: variable(envInt(DEFAULT_MAX_ATTEMPTS, { min: 1, max: 20 }), '3'),
   WORKER_HEARTBEAT_INTERVAL: variable(envDurationMs(DEFAULT_HEARTBEAT_INTERVAL_MS), '1s'),
   WORKER_MEMORY_BYTES: variable(envInt(DEFAULT_MEMORY_BYTES, { min: 1 }), '2147483648'),
-  WORKER_SLOTS: variable(envInt(availableParallelism(), { min: 1, max: 1024 }), '4'),
+  WORKER_SLOTS: variable(envInt(cpuLimit(), { min: 1, max: 1024 }), '4'),
   WORKER_DRAIN_GRACE: variable(envDurationMs(DEFAULT_DRAIN_GRACE_MS), '10s'),
   WORKER_ONNX_THREADS: variable(envInt(1, { min: 1, max: 64 }), '1'),
   ...serviceVariables(DEFAULT_METRICS_PORT),
