@@ -63,31 +63,36 @@ describe.each(OVERLAYS)('Deployments of overlays/%s', (overlay) => {
       expect(() => loadDeployedConfig(service, environment)).not.toThrow();
     });
 
-    it('exposes the gRPC and metrics ports its config listens on', () => {
+    it('exposes the gRPC, health and metrics ports its config listens on', () => {
       const config = loadDeployedConfig(service, environmentOf(objects, deployment).environment);
       const ports = Object.fromEntries(
         (container.ports ?? []).map((port) => [port.name, port.containerPort]),
       );
       expect(ports.metrics).toBe(config.metricsPort);
       expect(ports.grpc).toBe(config.grpcPort);
+      expect(ports.health).toBe(config.healthPort);
     });
 
-    it('is probed on the right port: gRPC health where the port is plaintext, TCP where it serves TLS', () => {
+    it('is probed with grpc.health.v1 on its plaintext health port, apart from the gRPC port', () => {
       const config = loadDeployedConfig(service, environmentOf(objects, deployment).environment);
+      if (config.grpcPort !== undefined) {
+        // The kubelet's grpc probe speaks plaintext only; the health port is plaintext with or without
+        // TLS on the gRPC port, so every overlay probes it the same way.
+        expect(config.healthPort, 'GRPC_HEALTH_PORT').toBeDefined();
+        expect(config.healthPort).not.toBe(config.grpcPort);
+        expect(config.healthPort).not.toBe(config.metricsPort);
+      }
       for (const [kind, probe] of Object.entries(probesOf(container))) {
         expect(probe, `${kind} probe`).toBeDefined();
         if (config.grpcPort === undefined) {
           // The worker serves no gRPC: its metrics listener is open exactly while the process works.
           expect(probe!.httpGet?.path, `${kind} probe`).toBe('/metrics');
           expect(probePort(probe!, container), `${kind} probe`).toBe(config.metricsPort);
-        } else if (config.common.grpcTls.server === undefined) {
-          expect(probe!.grpc?.port, `${kind} probe`).toBe(config.grpcPort);
-          expect(probe!.grpc?.service ?? '', `${kind} probe`).toBe('');
         } else {
-          // The kubelet's gRPC probe cannot speak TLS.
-          expect(probe!.grpc, `${kind} probe`).toBeUndefined();
-          expect(probe!.tcpSocket, `${kind} probe`).toBeDefined();
-          expect(probePort(probe!, container), `${kind} probe`).toBe(config.grpcPort);
+          expect(probe!.tcpSocket, `${kind} probe`).toBeUndefined();
+          expect(probe!.httpGet, `${kind} probe`).toBeUndefined();
+          expect(probe!.grpc?.port, `${kind} probe`).toBe(config.healthPort);
+          expect(probe!.grpc?.service ?? '', `${kind} probe`).toBe('');
         }
       }
     });

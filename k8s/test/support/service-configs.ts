@@ -12,6 +12,8 @@ export interface DeployedConfig {
   readonly common: ServiceConfig;
   /** The gRPC port; undefined for the worker, which serves none. */
   readonly grpcPort: number | undefined;
+  /** The plaintext grpc.health.v1 port (`GRPC_HEALTH_PORT`); undefined when unset, and for the worker. */
+  readonly healthPort: number | undefined;
   readonly metricsPort: number;
   /** Everything the service's config.ts returned, for service-specific checks. */
   readonly full: Record<string, unknown>;
@@ -28,6 +30,7 @@ export function loadDeployedConfig(
   const withPort = (config: ServiceConfig & { port: number }) => ({
     common: config,
     grpcPort: config.port,
+    healthPort: config.grpcTls.healthPort,
     metricsPort: config.metricsPort,
     full: config as unknown as Record<string, unknown>,
   });
@@ -47,6 +50,7 @@ export function loadDeployedConfig(
       return {
         common: config,
         grpcPort: undefined,
+        healthPort: undefined,
         metricsPort: config.metricsPort,
         full: config as unknown as Record<string, unknown>,
       };
