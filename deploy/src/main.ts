@@ -15,6 +15,7 @@ import { judgeStack } from './container-states.js';
 import type { ContainerState } from './container-states.js';
 import { dockerCli, ensureDockerEngine, stopDockerEngine } from './docker-engine.js';
 import { sendClassifyRequests } from './infer-requests.js';
+import { servicesWithoutProfile } from './compose-services.js';
 import { scrapeJobNames, targetProblems } from './prometheus-targets.js';
 import type { ActiveTarget } from './prometheus-targets.js';
 import { runChecked, runCommand } from './run-command.js';
@@ -236,9 +237,7 @@ async function main(): Promise<number> {
     log(made ? `  made ${BASE_IMAGE}` : `  ${BASE_IMAGE} is there already`);
     await phase(`build ${IMAGE_TARGETS.length} images`, buildImages);
     stack = await prepareStack(workDirectory);
-    const services = (await stack.compose(['config', '--services']))
-      .split('\n')
-      .filter((line) => line !== '');
+    const services = servicesWithoutProfile(await stack.compose(['config']));
     log(
       'left out: grafana, otel-collector and jaeger (compose profile "observability"): their images come from a ' +
         'registry, not from Debian, and no registry is reachable here; `docker-compose --profile observability up` runs them',

@@ -10,8 +10,6 @@ export interface CommandResult {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Text written to the command's stdin. */
-  readonly input?: string;
   /** Print the command's output as it comes instead of only collecting it. */
   readonly echo?: boolean;
 }
@@ -26,7 +24,7 @@ export function runCommand(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -40,7 +38,6 @@ export function runCommand(
     });
     child.on('error', (error) => resolve({ code: 127, stdout, stderr: `${stderr}${error.message}\n` }));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
 }
 
