@@ -247,6 +247,10 @@ async function main(): Promise<number> {
       stack!.compose(['up', '-d', '--no-build', '--scale', `worker=${WORKERS}`]),
     );
     await phase('wait for health', () => waitForHealth(stack!, services));
+    const demoOutput = await stack.compose(['logs', '--no-color', 'demo']);
+    for (const line of demoOutput.split('\n').filter((text) => /registered|demo request/.test(text))) {
+      log(`  ${line.replace(/^\S+\s+\|\s*/, 'demo: ')}`);
+    }
     const routerAddress = `127.0.0.1:${stack.routerPort}`;
     const summary = await phase(`${REQUESTS} OIP ModelInfer requests to ${routerAddress}`, () =>
       sendClassifyRequests(routerAddress, REQUESTS),
