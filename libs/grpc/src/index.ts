@@ -1,4 +1,10 @@
-export type { CallOptions, GrpcCallError, GrpcClient, GrpcClientOptions } from './create-client.js';
+export type {
+  CallOptions,
+  GrpcCallError,
+  GrpcClient,
+  GrpcClientOptions,
+  GrpcDuplexStream,
+} from './create-client.js';
 export { createGrpcClient } from './create-client.js';
 export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from './start-grpc-server.js';
 export { serve, startGrpcServer } from './start-grpc-server.js';
@@ -7,6 +13,7 @@ export type { GrpcStatusObject } from './to-grpc-status.js';
 export { toGrpcStatus } from './to-grpc-status.js';
 export { encodeRetryInfo, readRetryDelayMs, STATUS_DETAILS_KEY } from './status-details.js';
 export { wireBytesOf } from './service-definition.js';
+export { UnimplementedError } from './unimplemented-error.js';
 export type { AdminTokenOptions } from './require-admin-token.js';
 export { requireAdminToken } from './require-admin-token.js';
 export type { ClientTlsFiles, ServerTlsFiles } from './tls-credentials.js';

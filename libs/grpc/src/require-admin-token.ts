@@ -68,10 +68,16 @@ export function requireAdminToken<S extends DescService>(
       guarded[method.localName] = handler;
       continue;
     }
-    guarded[method.localName] = async (request: unknown, call: ServerUnaryCall<unknown, unknown>) => {
-      checkAdminToken(call.metadata, token, method.name);
-      return handler(request, call);
-    };
+    guarded[method.localName] =
+      method.methodKind === 'unary'
+        ? async (request: unknown, call: ServerUnaryCall<unknown, unknown>) => {
+            checkAdminToken(call.metadata, token, method.name);
+            return handler(request, call);
+          }
+        : async (call: ServerUnaryCall<unknown, unknown>) => {
+            checkAdminToken(call.metadata, token, method.name);
+            return (handler as unknown as (streamCall: unknown) => Promise<unknown>)(call);
+          };
   }
   return guarded as unknown as ServiceHandlers<S>;
 }

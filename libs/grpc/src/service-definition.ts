@@ -1,4 +1,4 @@
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 
@@ -29,21 +29,20 @@ function decodeRequest(method: DescMethod, bytes: Buffer) {
 /**
  * Builds a grpc-js service definition from a protobuf-es service descriptor, (de)serialising with
  * protobuf-es. protoc-gen-es v2 emits descriptors only, so this is the one bridge between the two.
- * Unary methods only: every Switchboard RPC is unary.
+ * Messages written to a stream may be init shapes: they are completed with `create` first.
  */
 export function toServiceDefinition(service: DescService): ServiceDefinition {
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methods) {
-    if (method.methodKind !== 'unary') {
-      throw new Error(`${methodPath(method)} is ${method.methodKind}; only unary methods are supported`);
-    }
     definition[method.localName] = {
       path: methodPath(method),
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
+      requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
+      responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
+      requestSerialize: (message) =>
+        Buffer.from(toBinary(method.input, create(method.input, message as never))),
       requestDeserialize: (bytes: Buffer) => decodeRequest(method, bytes),
-      responseSerialize: (message) => Buffer.from(toBinary(method.output, message as never)),
+      responseSerialize: (message) =>
+        Buffer.from(toBinary(method.output, create(method.output, message as never))),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
       originalName: method.name,
     };

@@ -12,15 +12,19 @@ import type { ServiceHandlers } from './service-implementation.js';
 /** One service to serve with its handlers. Build it with {@link serve} to keep the pair type-checked. */
 export interface GrpcServiceRegistration {
   service: DescService;
-  handlers: ServiceHandlers<DescService>;
+  handlers: Partial<ServiceHandlers<DescService>>;
 }
 
-/** Pairs a service descriptor with its handlers, checking the handlers against the descriptor. */
+/**
+ * Pairs a service descriptor with its handlers, checking the handlers against the descriptor. A
+ * method left out answers UNIMPLEMENTED; a service meant to serve every method declares its
+ * handlers as `ServiceHandlers<S>` so that a missing one fails to compile.
+ */
 export function serve<S extends DescService>(
   service: S,
-  handlers: ServiceHandlers<S>,
+  handlers: Partial<ServiceHandlers<S>>,
 ): GrpcServiceRegistration {
-  return { service, handlers: handlers as unknown as ServiceHandlers<DescService> };
+  return { service, handlers: handlers as unknown as Partial<ServiceHandlers<DescService>> };
 }
 
 export interface GrpcServerOptions {

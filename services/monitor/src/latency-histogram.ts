@@ -70,6 +70,11 @@ export class LatencyHistogram {
     this.#encoded = undefined;
   }
 
+  /** The mean of the recorded values, microseconds; 0 when empty. */
+  meanUs(): number {
+    return this.#histogram.totalCount === 0 ? 0 : this.#histogram.mean;
+  }
+
   /**
    * The nearest-rank value at `percentile` (0–100) in microseconds: the smallest recorded value such
    * that at least ceil(percentile% × count) values are ≤ it, reported as the top of its HDR bucket

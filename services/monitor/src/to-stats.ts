@@ -22,6 +22,7 @@ export function toRequestStats(group: GroupKey, counters: RequestCounters, spanM
     latencyP95Ms: latencyMs(95),
     latencyP99Ms: latencyMs(99),
     latencyMaxMs: counters.maxLatencyUs / MICROSECONDS_PER_MILLISECOND,
+    latencyMeanMs: counters.latency.meanUs() / MICROSECONDS_PER_MILLISECOND,
     throughputPerSecond: (counters.count * 1_000) / spanMs,
     costPerRequestMicros: counters.count === 0 ? 0 : counters.costMicros / counters.count,
     totalCostMicros: counters.costMicros,
@@ -40,6 +41,7 @@ export function toBatchStats(model: string, counters: BatchCounters): BatchStats
     ),
     executeP50Ms: counters.execute.percentileUs(50) / MICROSECONDS_PER_MILLISECOND,
     executeP99Ms: counters.execute.percentileUs(99) / MICROSECONDS_PER_MILLISECOND,
+    executeMeanMs: counters.execute.meanUs() / MICROSECONDS_PER_MILLISECOND,
     utilisation: counters.batches === 0 ? 0 : counters.utilisationSum / counters.batches,
   });
 }

@@ -35,6 +35,8 @@ export interface PlacementLoopDependencies {
   readonly manager: JetStreamManager;
   readonly registry: RegistrySnapshot;
   readonly presence: WorkerPresence;
+  /** Models kept at one replica or more whatever their demand (RepositoryModelLoad). */
+  readonly pins: { has(model: string): boolean };
   readonly arrivals: ArrivalCounter;
   readonly demand: DemandTracker;
   readonly capacity: ReplicaCapacity;
@@ -131,10 +133,11 @@ export class PlacementLoop {
     };
   }
 
-  /** Targets per model; then the route candidates kept warm are raised to one. */
+  /** Targets per model; pinned models and the route candidates kept warm are raised to one. */
   #decide(inputs: readonly ModelInputs[], pool: PoolFacts, nowMs: number): Map<string, ReplicaTarget> {
+    const { pins } = this.dependencies;
     const targets = new Map(
-      inputs.map((input) => [input.spec.name, this.#targets.target(input, false, nowMs)]),
+      inputs.map((input) => [input.spec.name, this.#targets.target(input, pins.has(input.spec.name), nowMs)]),
     );
     if (!this.dependencies.config.keepRouteWarm) return targets;
     const warm = chooseWarmCandidates(

@@ -21,6 +21,7 @@ import type { PoolDriver } from './drivers/pool-driver.js';
 import { createResourceManagerHandlers } from './grpc-server.js';
 import { LeaseKeeper, openLeaseBucket } from './lease/lease-keeper.js';
 import { observeBatches } from './observe-batches.js';
+import { PinnedModels } from './pinned-models.js';
 import { PlacementLoop } from './placement-loop.js';
 import { PlanView } from './plan-view.js';
 import { ReplicaCapacity } from './planning/replica-capacity.js';
@@ -49,6 +50,7 @@ interface Resources {
   arrivals?: ArrivalCounter;
   driver?: PoolDriver;
   lease?: LeaseKeeper;
+  pins?: PinnedModels;
   tasks: PeriodicTask[];
   server?: RunningGrpcServer;
   metrics?: RunningMetricsServer;
@@ -117,6 +119,13 @@ async function startWith(
   resources.lease = lease;
   await lease.start();
 
+  const pins = await PinnedModels.open(
+    connection,
+    config.namespace,
+    config.natsStreamReplicas,
+    logger.child({ component: 'pins' }),
+  );
+  resources.pins = pins;
   const view = new PlanView(
     { managerId: config.managerId, policy: config.policy, driver: config.driver },
     () => lease.epoch(),
@@ -127,6 +136,7 @@ async function startWith(
     manager,
     registry,
     presence,
+    pins,
     arrivals,
     demand,
     capacity,
@@ -161,7 +171,7 @@ async function startWith(
     services: [
       serve(
         ResourceManagerService,
-        requireAdminToken(ResourceManagerService, createResourceManagerHandlers(view), {
+        requireAdminToken(ResourceManagerService, createResourceManagerHandlers(view, registry, pins), {
           token: config.adminToken,
         }),
       ),
@@ -212,6 +222,7 @@ async function closeResources(resources: Resources): Promise<void> {
   await Promise.all(resources.tasks.map((task) => task.stop()));
   await resources.lease?.stop();
   await resources.driver?.stop();
+  await resources.pins?.stop();
   resources.arrivals?.stop();
   for (const subscription of resources.subscriptions) subscription.unsubscribe();
   await resources.registry?.stop();
