@@ -31,6 +31,9 @@ const DEFAULT_MAX_PARAMETER_BYTES = 4_096;
 const DEFAULT_MAX_TENSORS = 64;
 /** Node's HTTP/2 layer refuses header blocks over 64 KiB on its own; API keys and trace headers fit in far less. */
 const DEFAULT_MAX_METADATA_BYTES = 16_384;
+/** Where the monitor (GetStats, for ModelStatistics) and the resource manager (RepositoryModelLoad/Unload) listen. */
+const DEFAULT_MONITOR_ADDRESS = '127.0.0.1:8020';
+const DEFAULT_RESOURCE_MANAGER_ADDRESS = '127.0.0.1:8040';
 /** Prometheus /metrics port; registry 9402, worker 9403, monitor 9404. */
 const DEFAULT_METRICS_PORT = 9401;
 
@@ -148,6 +151,11 @@ const shape = {
     envInt(DEFAULT_DECISIONS_MAX_BYTES, { min: MIN_DECISIONS_MAX_BYTES }),
     '1073741824',
   ),
+  ROUTER_MONITOR_ADDRESS: variable(envString(DEFAULT_MONITOR_ADDRESS), 'monitor:8020'),
+  ROUTER_RESOURCE_MANAGER_ADDRESS: variable(
+    envString(DEFAULT_RESOURCE_MANAGER_ADDRESS),
+    'resource-manager:8040',
+  ),
   ...serviceVariables(DEFAULT_METRICS_PORT),
   ...telemetryMaxBytesVariable,
 };
@@ -190,6 +198,10 @@ export interface RouterConfig extends ServiceConfig {
    * first), reserved from JetStream's storage.
    */
   decisionsMaxBytes: number;
+  /** host:port of the monitor's MonitorService, asked by ModelStatistics. */
+  monitorAddress: string;
+  /** host:port of the ResourceManagerService, asked by RepositoryModelLoad and RepositoryModelUnload. */
+  resourceManagerAddress: string;
 }
 
 /** @throws ConfigError naming every missing or malformed variable, or a default tier with no settings. */
@@ -233,5 +245,7 @@ export function loadConfig(environment: Environment): RouterConfig {
     breakerFailures: values.ROUTER_BREAKER_FAILURES,
     breakerHalfOpenAfterMs: values.ROUTER_BREAKER_HALF_OPEN_AFTER,
     decisionsMaxBytes: values.ROUTER_DECISIONS_MAX_BYTES,
+    monitorAddress: values.ROUTER_MONITOR_ADDRESS,
+    resourceManagerAddress: values.ROUTER_RESOURCE_MANAGER_ADDRESS,
   });
 }
