@@ -189,6 +189,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         ROUTER_ID: name,
         ROUTER_HOST: '127.0.0.1',
         ROUTER_PORT: String(routerPort),
+        ROUTER_HTTP_HOST: '127.0.0.1',
+        ROUTER_HTTP_PORT: '0',
       });
       const address = `127.0.0.1:${routerPort}`;
       const probe = createGrpcClient(GRPCInferenceService, address);

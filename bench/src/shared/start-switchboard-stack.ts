@@ -120,6 +120,8 @@ async function createServiceEnvironment(options: SwitchboardStackOptions) {
     REGISTRY_ADDRESS: `127.0.0.1:${registryPort}`,
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(routerPort),
+    ROUTER_HTTP_HOST: '127.0.0.1',
+    ROUTER_HTTP_PORT: '0',
     MONITOR_HOST: '127.0.0.1',
     MONITOR_PORT: String(monitorPort),
     OPTIMIZER_HOST: '127.0.0.1',

@@ -1,8 +1,8 @@
-import type { Metadata } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '@switchboard/errors';
 import { ANONYMOUS_TENANT } from '@switchboard/protocol';
 import { hashApiKey } from '@switchboard/registry-snapshot';
 import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
+import type { CallMetadata } from './call-metadata.js';
 import type { TenantAccess } from './tenant-access.js';
 
 /** Who sent a request. */
@@ -24,7 +24,7 @@ export interface AuthenticationOptions {
 const BEARER_PREFIX = /^bearer\s+/i;
 
 /** The API key from `authorization: Bearer <key>` or `x-api-key: <key>` metadata, if any. */
-function readApiKey(metadata: Metadata): string | undefined {
+function readApiKey(metadata: CallMetadata): string | undefined {
   const [authorization] = metadata.get('authorization');
   if (typeof authorization === 'string' && BEARER_PREFIX.test(authorization)) {
     return authorization.replace(BEARER_PREFIX, '').trim();
@@ -39,7 +39,7 @@ function readApiKey(metadata: Metadata): string | undefined {
  * @throws UnauthenticatedError when authentication is required and the key is missing or unknown.
  */
 export function authenticate(
-  metadata: Metadata,
+  metadata: CallMetadata,
   snapshot: RegistrySnapshot,
   options: AuthenticationOptions,
 ): Tenant {

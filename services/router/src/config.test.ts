@@ -24,6 +24,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('serves HTTP/REST on 8000 by default, on the port asked for, or not at all with off', () => {
+    expect(loadConfig({})).toMatchObject({ httpHost: '0.0.0.0', httpPort: 8000 });
+    expect(loadConfig({ ROUTER_HTTP_HOST: '127.0.0.1', ROUTER_HTTP_PORT: '0' })).toMatchObject({
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+    });
+    expect(loadConfig({ ROUTER_HTTP_PORT: 'off' }).httpPort).toBeUndefined();
+    expect(() => loadConfig({ ROUTER_HTTP_PORT: 'eighty' })).toThrow(/ROUTER_HTTP_PORT="eighty"/);
+  });
+
   it('reads the decisions bucket limit and refuses one below 1 MiB', () => {
     expect(loadConfig({ ROUTER_DECISIONS_MAX_BYTES: '16777216' }).decisionsMaxBytes).toBe(16 * 1024 ** 2);
     expect(() => loadConfig({ ROUTER_DECISIONS_MAX_BYTES: '1000' })).toThrow(

@@ -20,6 +20,8 @@ import type { TenantAccess } from './tenant-access.js';
 
 /** Triton's gRPC port. */
 const DEFAULT_PORT = 8001;
+/** Triton's HTTP/REST port. */
+const DEFAULT_HTTP_PORT = 8000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Leaves room under NATS' default 1 MiB max payload for the job envelope. */
 const DEFAULT_MAX_REQUEST_BYTES = 960 * 1024;
@@ -104,6 +106,12 @@ const tierSchema = z.object({
   burst: z.number().int().min(0).default(0),
   maxConcurrent: z.number().int().min(0).default(0),
 });
+/** A port, 0 for a free one, or `off` for no HTTP/REST door at all; the default when unset or empty. */
+const httpPortVariable = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).default(DEFAULT_HTTP_PORT),
+);
+
 const tiersVariable = z.preprocess(
   (value) => (value === '' || value === undefined ? undefined : value),
   z
@@ -124,6 +132,8 @@ const shape = {
   ROUTER_ID: variable(envString(''), 'router-a'),
   ROUTER_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
   ROUTER_PORT: variable(envInt(DEFAULT_PORT, { min: 0, max: 65_535 }), '8001'),
+  ROUTER_HTTP_HOST: variable(envString('0.0.0.0'), '0.0.0.0'),
+  ROUTER_HTTP_PORT: variable(httpPortVariable, '8000'),
   ROUTER_DEFAULT_TIMEOUT: variable(envDurationMs(DEFAULT_TIMEOUT_MS), '30s'),
   ROUTER_MAX_DEADLINE: variable(envDurationMs(DEFAULT_MAX_DEADLINE_MS), '60s'),
   ROUTER_MAX_QUEUED_PER_MODEL: variable(envInt(DEFAULT_MAX_QUEUED_PER_MODEL, { min: 1 }), '5000'),
@@ -169,6 +179,10 @@ export interface RouterConfig extends ServiceConfig {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** Listen address of the KServe v2 HTTP/REST door. */
+  httpHost: string;
+  /** Port of the KServe v2 HTTP/REST door; 0 picks a free one; undefined: no HTTP door (`ROUTER_HTTP_PORT=off`). */
+  httpPort: number | undefined;
   /** Deadline of requests that carry neither a gRPC deadline nor a `timeout` parameter. */
   defaultTimeoutMs: number;
   /** Longest deadline a request may ask for (gRPC deadline or `timeout`); longer ones are clamped. */
@@ -226,6 +240,8 @@ export function loadConfig(environment: Environment): RouterConfig {
     routerId: values.ROUTER_ID || randomBytes(4).toString('hex'),
     host: values.ROUTER_HOST,
     port: values.ROUTER_PORT,
+    httpHost: values.ROUTER_HTTP_HOST,
+    httpPort: values.ROUTER_HTTP_PORT === 'off' ? undefined : values.ROUTER_HTTP_PORT,
     defaultTimeoutMs: values.ROUTER_DEFAULT_TIMEOUT,
     maxDeadlineMs: values.ROUTER_MAX_DEADLINE,
     maxQueuedPerModel: values.ROUTER_MAX_QUEUED_PER_MODEL,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { Metadata } from '@grpc/grpc-js';
 import { toStatusData } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
 import type { ModelInferRequest, ModelInferResponseSchema } from '@switchboard/protocol';
@@ -8,6 +7,7 @@ import type { RegistrySnapshot } from '@switchboard/registry-snapshot';
 import { modalityName } from './selection/analyse-request.js';
 import type { Admission } from './admission/admission.js';
 import { authenticate } from './authenticate.js';
+import type { CallMetadata } from './call-metadata.js';
 import type { AuthenticationOptions, Tenant } from './authenticate.js';
 import type { TierSettings } from './config.js';
 import type { DecisionRecorder } from './decision-recorder.js';
@@ -50,10 +50,12 @@ export interface ModelInferOptions extends ServePlanContext {
   decisions?: DecisionRecorder;
 }
 
-/** What the gRPC call says besides the request message. */
+/** What the call says besides the request message, through either door. */
 export interface CallContext {
+  /** The client's deadline (gRPC's); Infinity when it set none. */
   deadline: Date | number;
-  metadata: Metadata;
+  /** gRPC metadata, or HTTP headers one to one: the API key, trace context. */
+  metadata: CallMetadata;
 }
 
 type Response = MessageInitShape<typeof ModelInferResponseSchema>;

@@ -1,7 +1,7 @@
-import type { Metadata } from '@grpc/grpc-js';
 import { InvalidArgumentError, ResourceExhaustedError, previewText } from '@switchboard/errors';
 import { MAX_VERSION_LENGTH, NAME_RULE, isValidName, isValidVersion } from '@switchboard/protocol';
 import type { InferParameter, ModelInferRequest } from '@switchboard/protocol';
+import type { CallMetadata } from './call-metadata.js';
 
 /**
  * The sizes a client controls, bounded before a request is looked at any further. Every string a
@@ -52,7 +52,7 @@ export function checkRequestedName(name: string, version: string): void {
  */
 export function checkRequestLimits(
   request: ModelInferRequest,
-  metadata: Metadata,
+  metadata: CallMetadata,
   limits: RequestLimits,
 ): void {
   checkMetadata(metadata, limits.maxMetadataBytes);
@@ -81,7 +81,7 @@ export function checkRequestLimits(
   }
 }
 
-function checkMetadata(metadata: Metadata, maxBytes: number): void {
+function checkMetadata(metadata: CallMetadata, maxBytes: number): void {
   let bytes = 0;
   for (const [key, values] of Object.entries(metadata.toJSON())) {
     for (const value of values) {

@@ -209,7 +209,12 @@ export async function startProcessSystem(
     });
     for (const model of options.models) await registry.registerModel({ model });
     await launch('monitor', { MONITOR_HOST: '127.0.0.1', MONITOR_PORT: String(ports.monitor) });
-    await launch('router', { ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(ports.router) });
+    await launch('router', {
+      ROUTER_HOST: '127.0.0.1',
+      ROUTER_PORT: String(ports.router),
+      ROUTER_HTTP_HOST: '127.0.0.1',
+      ROUTER_HTTP_PORT: '0',
+    });
     await launch('worker', {
       WORKER_MODELS: options.models.map((model) => model.name).join(','),
       WORKER_HEARTBEAT_INTERVAL: '200ms',

@@ -32,6 +32,8 @@ export interface TestSystem {
   readonly registry: GrpcClient<typeof RegistryService>;
   readonly oip: OipClient;
   readonly routerAddress: string;
+  /** `http://127.0.0.1:<port>` of the router's KServe v2 HTTP/REST door. */
+  readonly httpUrl: string;
   /** Bound /metrics ports of the registry and the router (workers: RunningWorker.metricsPort). */
   readonly metricsPorts: { readonly registry: number; readonly router: number };
   /** Starts an in-process worker serving `models`; it is stopped with the system. */
@@ -86,6 +88,7 @@ export async function startTestSystem(
     registry: registryClient,
     oip,
     routerAddress,
+    httpUrl: `http://127.0.0.1:${router.httpPort ?? 0}`,
     metricsPorts: { registry: registry.metricsPort, router: router.metricsPort },
     async startWorker(models, workerEnvironment = {}) {
       const config = loadWorkerConfig({
