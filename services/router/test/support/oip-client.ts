@@ -4,9 +4,8 @@ import type { Client, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
 /** The OIP .proto, loaded with @grpc/proto-loader exactly as a third-party client would. */
-const OIP_PROTO = fileURLToPath(
-  new URL('../../../../proto/inference/grpc_predict_v2.proto', import.meta.url),
-);
+const PROTO_ROOT = fileURLToPath(new URL('../../../../proto', import.meta.url));
+const OIP_PROTO = 'inference/grpc_predict_v2.proto';
 
 type Method = 'ServerLive' | 'ServerReady' | 'ModelReady' | 'ServerMetadata' | 'ModelMetadata' | 'ModelInfer';
 
@@ -24,6 +23,8 @@ export interface OipClient {
 /** Builds a client from the .proto alone, without any of Switchboard's generated code. */
 export function createOipClient(address: string): OipClient {
   const definition = loadSync(OIP_PROTO, {
+    // Imports are relative to the proto root, as buf resolves them.
+    includeDirs: [PROTO_ROOT],
     keepCase: true,
     longs: Number,
     enums: String,
