@@ -42,6 +42,8 @@ export interface SubjectNames {
   workerAssignSubject(workerId: string): string;
   /** KV bucket of leases that make one replica of a singleton service (the resource manager) active. */
   readonly leaseBucket: string;
+  /** KV bucket of the models an operator pinned (RepositoryModelLoad): each keeps a replica placed. */
+  readonly pinBucket: string;
   readonly registryChangedSubject: string;
   readonly registryBucket: string;
   /** KV bucket announcing each route's newest learned policy. */
@@ -94,6 +96,7 @@ export function createSubjectNames(namespace = ''): SubjectNames {
     workerHeartbeatSubject: subject('worker.heartbeat'),
     workerAssignSubject: (workerId: string) => subject(`worker.${subjectToken(workerId)}.assign`),
     leaseBucket: bucket('leases'),
+    pinBucket: bucket('pins'),
     registryChangedSubject: subject('registry.changed'),
     registryBucket: bucket('registry'),
     policyBucket: bucket('policy'),

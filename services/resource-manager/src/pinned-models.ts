@@ -2,14 +2,7 @@ import { Kvm } from '@nats-io/kv';
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
-
-/**
- * The KV bucket of pinned models (key = model name). Beside the lease bucket's name: `pins`, or
- * `<namespace>_pins` under a namespace, as every bucket of a namespace is named.
- */
-export function pinBucketName(namespace: string): string {
-  return namespace === '' ? 'pins' : `${namespace}_pins`;
-}
+import type { SubjectNames } from '@switchboard/nats';
 
 /**
  * Models an operator asked to keep loaded (RepositoryModelLoad through the router): each keeps at
@@ -33,11 +26,12 @@ export class PinnedModels {
    */
   static async open(
     connection: NatsConnection,
-    namespace: string,
+    names: SubjectNames,
     replicas: number,
     logger: Logger,
   ): Promise<PinnedModels> {
-    const bucket = await new Kvm(connection).create(pinBucketName(namespace), { history: 1, replicas });
+    // Key = model name: only registered models are pinned, by an administrator.
+    const bucket = await new Kvm(connection).create(names.pinBucket, { history: 1, replicas });
     const pins = new PinnedModels(bucket, logger);
     // Updates are watched before the keys are listed, so no pin made in between is missed.
     const watcher = await bucket.watch({ key: '>', include: 'updates' });

@@ -121,7 +121,7 @@ async function startWith(
 
   const pins = await PinnedModels.open(
     connection,
-    config.namespace,
+    names,
     config.natsStreamReplicas,
     logger.child({ component: 'pins' }),
   );
