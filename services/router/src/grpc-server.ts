@@ -158,7 +158,8 @@ async function streamInfer(
   const logger = options.logger;
   await serveInferStream(
     {
-      requests: call,
+      // Reading to the end must not destroy the call: its responses and status are still to be written.
+      requests: call.iterator({ destroyOnReturn: false }) as AsyncIterable<ModelInferRequest>,
       infer: (request) => modelInfer(request, { deadline: call.getDeadline(), metadata: call.metadata }),
       send: (response) =>
         new Promise<void>((resolve) => {
