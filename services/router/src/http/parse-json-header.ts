@@ -12,11 +12,16 @@ const MAX_PARSE_MESSAGE_CHARACTERS = 160;
 
 /**
  * Parses the JSON object a KServe v2 body starts with: the whole body, or its first
- * `Inference-Header-Content-Length` bytes when binary data follows.
+ * `Inference-Header-Content-Length` bytes when binary data follows. `example` shows the caller
+ * what the object looks like when it sent something else.
  * @throws InvalidArgumentError when the length header is malformed or past the body, or the JSON is
  *   invalid or not an object.
  */
-export function parseJsonHeader(body: Buffer, headerLength: string | undefined): JsonHeader {
+export function parseJsonHeader(
+  body: Buffer,
+  headerLength: string | undefined,
+  example = '{"inputs": [{"name", "shape", "datatype", "data"}], …}',
+): JsonHeader {
   let jsonBytes = body.length;
   if (headerLength !== undefined) {
     jsonBytes = Number(headerLength);
@@ -35,9 +40,7 @@ export function parseJsonHeader(body: Buffer, headerLength: string | undefined):
     throw new InvalidArgumentError(`the request body is not valid JSON: ${reason}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InvalidArgumentError(
-      'the request body must be a JSON object: {"inputs": [{"name", "shape", "datatype", "data"}], …}',
-    );
+    throw new InvalidArgumentError(`the request body must be a JSON object: ${example}`);
   }
   return { json: json as JsonObject, jsonBytes };
 }

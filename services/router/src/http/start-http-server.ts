@@ -11,7 +11,7 @@ import type { HTTPMethod } from 'find-my-way';
 import { HttpError, toHttpErrorReply } from './http-error.js';
 import type { HttpCallObserver } from './http-metrics.js';
 import { UNMATCHED_ROUTE } from './http-metrics.js';
-import type { HttpReply, HttpRoute } from './http-routes.js';
+import type { HttpReply, HttpRoute } from './http-route.js';
 import { endHttpSpan, runInHttpSpan } from './http-span.js';
 
 export interface HttpServerOptions {
