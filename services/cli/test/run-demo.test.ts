@@ -40,3 +40,25 @@ describe('registerDemoModels', () => {
     expect((await fixture.client.listRoutes({})).routes.map((route) => route.name)).toEqual([DEMO_ROUTE]);
   });
 });
+
+describe('registerDemoModels with an artifact directory', () => {
+  let fixture: RegistryFixture;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture('clidemodir');
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it("points the classifiers' artifacts into another directory when asked, for workers that keep the files elsewhere", async () => {
+    await registerDemoModels(fixture.client, '/opt/switchboard/models');
+
+    const artifacts = (await fixture.client.listModels({})).models.map((model) => model.artifact);
+    expect(artifacts).toEqual([
+      '/opt/switchboard/models/classifier-large.onnx',
+      '/opt/switchboard/models/classifier-small.onnx',
+    ]);
+  });
+});
