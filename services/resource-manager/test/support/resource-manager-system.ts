@@ -99,7 +99,11 @@ export function inferRequest(model: string, id: string) {
   };
 }
 
-export async function startResourceManagerSystem(label: string): Promise<ResourceManagerSystem> {
+export async function startResourceManagerSystem(
+  label: string,
+  /** Extra router environment, e.g. ROUTER_RESOURCE_MANAGER_ADDRESS. */
+  routerEnvironment: Record<string, string> = {},
+): Promise<ResourceManagerSystem> {
   const infrastructure = testInfrastructure();
   const namespace = createTestNamespace(label);
   const database = await createTestDatabase(infrastructure.databaseUrl);
@@ -113,7 +117,7 @@ export async function startResourceManagerSystem(label: string): Promise<Resourc
     logger.child({ service: 'registry' }),
   );
   const router = await startRouter(
-    loadRouterConfig({ ...environment, ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0' }),
+    loadRouterConfig({ ...environment, ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', ...routerEnvironment }),
     logger.child({ service: 'router' }),
   );
   const nats = await connect({ servers: infrastructure.natsUrl, name: 'test' });
