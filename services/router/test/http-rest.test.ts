@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { classifierModelSpecs, readModelManifest } from '@switchboard/models';
 import {
   fromRawFloat32,
@@ -343,12 +344,33 @@ describe('the KServe v2 HTTP/REST door', () => {
     });
   });
 
-  it('refuses a body over the limit with 413 before reading it', async () => {
+  it('refuses a body over the limit with 413', async () => {
     const response = await post('/v2/models/classifier-small/infer', 'x'.repeat(5 * 1024 * 1024));
     expect(await refusal(response)).toMatchObject({
       status: 413,
       error: expect.stringContaining('the limit is'),
     });
+  });
+
+  it('refuses a declared content-length over the limit with 413 before the body arrives', async () => {
+    const { hostname, port } = new URL(system.httpUrl);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest({
+        host: hostname,
+        port,
+        method: 'POST',
+        path: '/v2/models/classifier-small/infer',
+        headers: { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) },
+      });
+      request.on('response', (response) => {
+        resolve(response.statusCode);
+        request.destroy();
+      });
+      request.on('error', reject);
+      // Only the first bytes of the announced 100 MiB: the answer must not wait for the rest.
+      request.write('{"inputs": [');
+    });
+    expect(status).toBe(413);
   });
 
   it('counts calls by endpoint template, never by the model name sent', async () => {
