@@ -71,7 +71,7 @@ CMD ["node", "dist/main.js"]
 FROM runtime AS router
 COPY --from=build /out/router /app
 ENV ROUTER_HOST=0.0.0.0 ROUTER_PORT=8001 METRICS_PORT=9401
-EXPOSE 8001 9401
+EXPOSE 8001 8000 9401
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
   CMD node /usr/local/lib/switchboard/health-probe.mjs grpc "127.0.0.1:${ROUTER_PORT}"
 
@@ -113,13 +113,13 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
   CMD node /usr/local/lib/switchboard/health-probe.mjs grpc "127.0.0.1:${RESOURCE_MANAGER_PORT}"
 
 # `switchboard` itself: compose runs it once for the migrations and once to register the demo.
-# Healthy while it runs (a one-shot has nothing to serve); compose waits for it to exit instead.
+# A one-shot serves nothing to probe: its health is its exit code, which compose waits for.
 FROM runtime AS cli
 COPY --from=build /out/cli /app
 COPY --from=build /out/models /opt/switchboard/models
 ENTRYPOINT ["node", "/app/dist/main.js"]
 CMD ["--help"]
-HEALTHCHECK --interval=5s --timeout=3s --retries=3 CMD ["node", "-e", "process.exit(0)"]
+HEALTHCHECK NONE
 
 # ---- Infrastructure from Debian's packages ------------------------------------------------------
 # An HTTP probe in bash alone (no curl in the images): exits 0 on a 200 answer.

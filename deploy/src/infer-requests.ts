@@ -62,3 +62,37 @@ export async function sendClassifyRequests(address: string, count: number): Prom
   latencies.sort((left, right) => left - right);
   return { answered: latencies.length, byModel, medianMs: latencies[Math.floor(latencies.length / 2)] ?? 0 };
 }
+
+/** The KServe v2 HTTP/REST answer's fields used here. */
+interface RestInferResponse {
+  readonly model_name?: string;
+  readonly outputs?: { readonly name: string; readonly data: readonly number[] }[];
+}
+
+/**
+ * Sends one KServe v2 HTTP/REST infer request for the demo route to `baseUrl` (the router's HTTP
+ * door) and checks its answer: status 200 and three probabilities that sum to 1.
+ * @returns the model the answer names.
+ * @throws Error on any other answer.
+ */
+export async function sendRestClassifyRequest(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v2/models/${ROUTE}/infer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 'compose-rest',
+      inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: [0.3, -1.2, 0.8, 0.05] }],
+    }),
+    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status !== 200)
+    throw new Error(`HTTP infer answered ${response.status}: ${text.slice(0, 300)}`);
+  const body = JSON.parse(text) as RestInferResponse;
+  const data = body.outputs?.[0]?.data ?? [];
+  const sum = data.reduce((total, value) => total + value, 0);
+  if (data.length !== 3 || Math.abs(sum - 1) > 1e-3) {
+    throw new Error(`HTTP infer: expected 3 probabilities summing to 1, got ${text.slice(0, 300)}`);
+  }
+  return body.model_name ?? 'unknown';
+}

@@ -14,7 +14,7 @@ import { BASE_IMAGE, ensureBaseImage } from './base-image.js';
 import { judgeStack } from './container-states.js';
 import type { ContainerState } from './container-states.js';
 import { dockerCli, ensureDockerEngine, stopDockerEngine } from './docker-engine.js';
-import { sendClassifyRequests } from './infer-requests.js';
+import { sendClassifyRequests, sendRestClassifyRequest } from './infer-requests.js';
 import { servicesWithoutProfile } from './compose-services.js';
 import { scrapeJobNames, targetProblems } from './prometheus-targets.js';
 import type { ActiveTarget } from './prometheus-targets.js';
@@ -110,17 +110,28 @@ interface Stack {
   compose(args: readonly string[], echo?: boolean): Promise<string>;
   containers(): Promise<ContainerState[]>;
   readonly routerPort: number;
+  readonly routerHttpPort: number;
   readonly prometheusPort: number;
 }
 
 async function prepareStack(workDirectory: string): Promise<Stack> {
   const routerPort = await freePort();
+  const routerHttpPort = await freePort();
   const prometheusPort = await freePort();
+  const natsMonitorPort = await freePort();
   const secrets = await runChecked('sh', [join(ROOT, 'deploy', 'compose-env.sh')]);
   const envFile = join(workDirectory, 'compose.env');
   writeFileSync(
     envFile,
-    `${secrets}\nROUTER_PUBLISHED_PORT=${routerPort}\nPROMETHEUS_PUBLISHED_PORT=${prometheusPort}\nSWITCHBOARD_TAG=${IMAGE_TAG}\n`,
+    [
+      secrets,
+      `ROUTER_PUBLISHED_PORT=${routerPort}`,
+      `ROUTER_HTTP_PUBLISHED_PORT=${routerHttpPort}`,
+      `PROMETHEUS_PUBLISHED_PORT=${prometheusPort}`,
+      `NATS_MONITOR_PUBLISHED_PORT=${natsMonitorPort}`,
+      `SWITCHBOARD_TAG=${IMAGE_TAG}`,
+      '',
+    ].join('\n'),
     { mode: 0o600 },
   );
   const base = [
@@ -151,7 +162,7 @@ async function prepareStack(workDirectory: string): Promise<Stack> {
       health: container.State.Health?.Status,
     }));
   };
-  return { compose, containers, routerPort, prometheusPort };
+  return { compose, containers, routerPort, routerHttpPort, prometheusPort };
 }
 
 async function waitForHealth(stack: Stack, services: readonly string[]): Promise<void> {
@@ -260,6 +271,11 @@ async function main(): Promise<number> {
         .map(([model, count]) => `${model} ×${count}`)
         .join(', ')}), median ${summary.medianMs.toFixed(1)} ms`,
     );
+    const restUrl = `http://127.0.0.1:${stack.routerHttpPort}`;
+    const restModel = await phase(`KServe v2 HTTP/REST infer at ${restUrl}`, () =>
+      sendRestClassifyRequest(restUrl),
+    );
+    log(`  answered (${restModel})`);
     await phase('Prometheus scrapes every service', () => checkScrapes(stack!));
     log('PASSED');
   } catch (error) {
