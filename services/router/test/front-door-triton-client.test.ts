@@ -254,3 +254,29 @@ describe("the front door to a client built from Triton's own .proto files", () =
     expect(answers.get('after-errors')!.error_message).toBe('');
   }, 180_000);
 });
+
+describe('ModelStatistics without a reachable monitor', () => {
+  let system: TestSystem;
+  let triton: TritonClient;
+
+  beforeAll(async () => {
+    system = await startTestSystem('tritonnomon', {
+      ROUTER_MONITOR_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
+    for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
+    triton = createTritonClient(system.routerAddress);
+  }, 60_000);
+
+  afterAll(async () => {
+    triton?.close();
+    await system?.stop();
+  });
+
+  it('answers UNAVAILABLE naming the monitor address it could not reach', async () => {
+    await expectStatus(
+      triton.call('ModelStatistics', { name: 'classifier-small' }, { timeoutMs: 15_000 }),
+      GrpcStatus.UNAVAILABLE,
+      /monitor, which did not answer at 127\.0\.0\.1:\d+ \(ROUTER_MONITOR_ADDRESS\)/,
+    );
+  });
+});
