@@ -62,7 +62,11 @@ describe('the HTTP/REST door with ROUTER_AUTH=required', () => {
   });
 
   it('accepts the key as authorization: Bearer or as x-api-key', async () => {
-    for (const headers of [{ authorization: `Bearer ${OPEN_KEY}` }, { 'x-api-key': OPEN_KEY }]) {
+    const keyHeaders: Array<Record<string, string>> = [
+      { authorization: `Bearer ${OPEN_KEY}` },
+      { 'x-api-key': OPEN_KEY },
+    ];
+    for (const headers of keyHeaders) {
       const response = await call('/v2/models/big/infer', headers, INFER_BODY);
       const body = (await response.json()) as { parameters: Record<string, unknown> };
       expect(response.status).toBe(200);
