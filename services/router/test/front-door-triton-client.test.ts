@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
@@ -6,7 +7,7 @@ import type { RunningMonitor } from '@switchboard/monitor';
 import { classifierModelSpecs } from '@switchboard/models';
 import { toRawFloat32 } from '@switchboard/models/testing';
 import { createLogger } from '@switchboard/logging';
-import { waitFor } from '@switchboard/testkit';
+import { scrapeMetrics, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
@@ -253,6 +254,31 @@ describe("the front door to a client built from Triton's own .proto files", () =
     }
     expect(answers.get('after-errors')!.error_message).toBe('');
   }, 180_000);
+
+  it('serves no more of a stream the client cancelled, and keeps serving other calls', async () => {
+    const answered = async () =>
+      (await scrapeMetrics(system.metricsPorts.router))
+        .family('switchboard_inference_requests_total')
+        .metrics.reduce((sum, sample) => sum + Number(sample.value ?? 0), 0);
+    const before = await answered();
+    const stream = triton.stream();
+    let received = 0;
+    const closed = new Promise<{ code: number }>((resolve) => {
+      stream.on('data', () => {
+        received += 1;
+        if (received === 1) stream.cancel();
+      });
+      stream.on('error', resolve);
+    });
+    for (let index = 0; index < 2_000; index++) stream.write(inferRequest(`cancel-${index}`));
+    expect((await closed).code).toBe(GrpcStatus.CANCELLED);
+    // What was in flight when the client left finishes; nothing more is read.
+    await sleep(2_000);
+    const served = (await answered()) - before;
+    expect(served).toBeLessThan(500);
+    const after = await triton.call<{ id: string }>('ModelInfer', inferRequest('after-cancel'));
+    expect(after.id).toBe('after-cancel');
+  }, 60_000);
 });
 
 describe('ModelStatistics without a reachable monitor', () => {
