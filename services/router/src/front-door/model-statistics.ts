@@ -1,16 +1,15 @@
 import { create } from '@bufbuild/protobuf';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import { StatusCode, UnavailableError } from '@switchboard/errors';
 import { ModelStatisticsSchema, StatsWindow } from '@switchboard/protocol';
 import type {
   BatchStats,
-  GetStatsRequest,
+  GetStatsRequestSchema,
   GetStatsResponse,
   ModelSpec,
   ModelStatistics,
   RequestStats,
 } from '@switchboard/protocol';
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { GetStatsRequestSchema } from '@switchboard/protocol';
 import type { Tenant } from '../authenticate.js';
 import { resolveVisibleModel, visibleModels } from './visible-model.js';
 import type { FrontDoorContext } from './visible-model.js';
@@ -91,10 +90,11 @@ export function toModelStatistics(
   });
 }
 
-async function askMonitor(context: StatisticsContext, request: GetStatsRequest | { model: string }) {
+/** Everything the monitor counted since its first record, for one model or (empty) all of them. */
+async function askMonitor(context: StatisticsContext, model: string) {
   try {
     return await context.monitor.getStats(
-      { model: request.model, window: StatsWindow.SINCE_START },
+      { model, window: StatsWindow.SINCE_START },
       { timeoutMs: context.monitorTimeoutMs ?? DEFAULT_MONITOR_TIMEOUT_MS },
     );
   } catch (error) {
@@ -126,7 +126,7 @@ export async function readModelStatistics(
     name === ''
       ? visibleModels(context.snapshot, tenant)
       : [resolveVisibleModel(context, tenant, name, version)];
-  const stats = await askMonitor(context, { model: models.length === 1 ? models[0]!.name : '' });
+  const stats = await askMonitor(context, models.length === 1 ? models[0]!.name : '');
   const statistics = models.flatMap((model) =>
     toModelStatistics(
       model,
