@@ -117,14 +117,20 @@ export function createInferenceHandlers(
       modelStats: await readModelStatistics(context, tenantOf(call.metadata), request.name, request.version),
     }),
     repositoryIndex: async (request, call) => ({
-      models: readRepositoryIndex(context, tenantOf(call.metadata), request.ready),
+      models: readRepositoryIndex(context, tenantOf(call.metadata), request.ready, request.repositoryName),
     }),
     repositoryModelLoad: async (request, call) => {
-      await loadModel(context, request.modelName, authorizationOf(call.metadata));
+      await loadModel(context, request.modelName, authorizationOf(call.metadata), {
+        repositoryName: request.repositoryName,
+        parameterNames: Object.keys(request.parameters),
+      });
       return {};
     },
     repositoryModelUnload: async (request, call) => {
-      await unloadModel(context, request.modelName, authorizationOf(call.metadata));
+      await unloadModel(context, request.modelName, authorizationOf(call.metadata), {
+        repositoryName: request.repositoryName,
+        parameterNames: Object.keys(request.parameters),
+      });
       return {};
     },
     systemSharedMemoryStatus: unserved(UNSERVED.systemSharedMemory),

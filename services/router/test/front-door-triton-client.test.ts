@@ -139,6 +139,11 @@ describe("the front door to a client built from Triton's own .proto files", () =
     });
     const ready = await triton.call<{ models: Array<{ name: string }> }>('RepositoryIndex', { ready: true });
     expect(ready.models.map((model) => model.name)).toEqual(['classifier-small']);
+    await expectStatus(
+      triton.call('RepositoryIndex', { repository_name: 'models' }),
+      GrpcStatus.INVALID_ARGUMENT,
+      /repository_name must be empty/,
+    );
   });
 
   it('counts inferences in ModelStatistics from the monitor', async () => {
@@ -176,6 +181,19 @@ describe("the front door to a client built from Triton's own .proto files", () =
   });
 
   it('refuses repository loads with a malformed name, and says when the resource manager is unreachable', async () => {
+    await expectStatus(
+      triton.call('RepositoryModelUnload', { model_name: 'Not A Name' }),
+      GrpcStatus.INVALID_ARGUMENT,
+      /not a valid model or route name/,
+    );
+    await expectStatus(
+      triton.call('RepositoryModelLoad', {
+        model_name: 'classifier-large',
+        parameters: { config: { string_param: '{"max_batch_size": 8}' } },
+      }),
+      GrpcStatus.INVALID_ARGUMENT,
+      /take no parameters \(got "config"\).*switchboard models register/,
+    );
     await expectStatus(
       triton.call('RepositoryModelLoad', { model_name: '' }),
       GrpcStatus.INVALID_ARGUMENT,

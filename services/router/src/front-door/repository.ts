@@ -1,4 +1,4 @@
-import { RemoteError, StatusCode, UnavailableError } from '@switchboard/errors';
+import { InvalidArgumentError, RemoteError, StatusCode, UnavailableError } from '@switchboard/errors';
 import type { StatusCode as StatusCodeValue } from '@switchboard/errors';
 import type { Tenant } from '../authenticate.js';
 import { checkRequestedName } from '../request-limits.js';
@@ -15,18 +15,33 @@ export interface ModelIndexEntry {
   reason: string;
 }
 
+/**
+ * Triton serves several model repositories and names them; Switchboard has one, the registry.
+ * @throws InvalidArgumentError for any repository name but the empty one.
+ */
+export function checkRepositoryName(repositoryName: string): void {
+  if (repositoryName !== '') {
+    throw new InvalidArgumentError(
+      'repository_name must be empty: Switchboard has one model repository, its registry',
+    );
+  }
+}
+
 const NOT_PLACED_REASON =
   'no live worker has it loaded; the resource manager places it when requests arrive, and RepositoryModelLoad keeps it placed';
 
 /**
  * The models the tenant may call (all of them when unrestricted), by name, with their state from
  * the workers' heartbeats; only the ready ones with `readyOnly`.
+ * @throws InvalidArgumentError for a repository name (see {@link checkRepositoryName}).
  */
 export function readRepositoryIndex(
   context: FrontDoorContext,
   tenant: Tenant,
   readyOnly: boolean,
+  repositoryName = '',
 ): ModelIndexEntry[] {
+  checkRepositoryName(repositoryName);
   const entries = visibleModels(context.snapshot, tenant).map((model): ModelIndexEntry => {
     const ready = context.presence.isServed(model.name, model.version);
     return {
@@ -78,13 +93,38 @@ function toCallerError(error: unknown, context: RepositoryContext): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** What a load or unload request says besides the model's name. */
+export interface RepositoryRequestOptions {
+  /** Triton's repository_name; only the empty one exists. */
+  readonly repositoryName?: string;
+  /** Names of Triton's load parameters (`config`, `file:…`), none of which Switchboard takes. */
+  readonly parameterNames?: readonly string[];
+}
+
+/** The most parameter names a refusal repeats; the rest are counted. */
+const MAX_LISTED_PARAMETERS = 5;
+
+function checkRepositoryRequest(modelName: string, request: RepositoryRequestOptions): void {
+  checkRequestedName(modelName, '');
+  checkRepositoryName(request.repositoryName ?? '');
+  const names = request.parameterNames ?? [];
+  if (names.length > 0) {
+    const listed = names.slice(0, MAX_LISTED_PARAMETERS).map((name) => JSON.stringify(name.slice(0, 64)));
+    throw new InvalidArgumentError(
+      `load and unload take no parameters (got ${listed.join(', ')}${names.length > MAX_LISTED_PARAMETERS ? ` and ${names.length - MAX_LISTED_PARAMETERS} more` : ''}): ` +
+        "a model's configuration and files are registered in the registry (switchboard models register)",
+    );
+  }
+}
+
 async function forward(
   context: RepositoryContext,
   action: 'pinModel' | 'unpinModel',
   modelName: string,
   authorization: string | undefined,
+  request: RepositoryRequestOptions,
 ): Promise<void> {
-  checkRequestedName(modelName, '');
+  checkRepositoryRequest(modelName, request);
   try {
     await context.resourceManager[action](
       { model: modelName },
@@ -102,7 +142,7 @@ async function forward(
  * RepositoryModelLoad: asks the resource manager to keep at least one replica of the model placed
  * whatever its demand. The caller's `authorization` is forwarded: with SWITCHBOARD_ADMIN_TOKEN set
  * the resource manager accepts only the admin token.
- * @throws InvalidArgumentError for a malformed model name.
+ * @throws InvalidArgumentError for a malformed model name, a repository name or load parameters.
  * @throws RemoteError with the resource manager's status: NOT_FOUND for an unknown model,
  *   UNAUTHENTICATED or PERMISSION_DENIED without the admin token.
  * @throws UnavailableError when the resource manager cannot be reached.
@@ -111,8 +151,9 @@ export function loadModel(
   context: RepositoryContext,
   modelName: string,
   authorization: string | undefined,
+  request: RepositoryRequestOptions = {},
 ): Promise<void> {
-  return forward(context, 'pinModel', modelName, authorization);
+  return forward(context, 'pinModel', modelName, authorization, request);
 }
 
 /**
@@ -124,6 +165,7 @@ export function unloadModel(
   context: RepositoryContext,
   modelName: string,
   authorization: string | undefined,
+  request: RepositoryRequestOptions = {},
 ): Promise<void> {
-  return forward(context, 'unpinModel', modelName, authorization);
+  return forward(context, 'unpinModel', modelName, authorization, request);
 }
