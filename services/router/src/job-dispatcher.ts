@@ -22,8 +22,11 @@ interface Pending {
   resolve: (result: JobResult) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
-  /** Aborted when the waiter settles, ending a wait on the result cache. */
-  settled: AbortController;
+  /**
+   * Aborted when the waiter settles, ending a wait on the result cache. Made only for such a wait:
+   * aborting builds an error with a stack trace, too dear to pay on every request.
+   */
+  settled?: AbortController;
 }
 
 /** When a job must be answered by, and the time it had when dispatched (for messages). */
@@ -133,7 +136,7 @@ export class JobDispatcher {
           ),
         );
       }, remainingMs);
-      this.#pending.set(job.requestId, { resolve, reject, timer, settled: new AbortController() });
+      this.#pending.set(job.requestId, { resolve, reject, timer });
     });
     // Awaited together: when the deadline passes while the publish still waits for its ack (a NATS
     // reconnect), the waiter rejects first, and a rejection nobody awaits yet ends the process.
@@ -197,6 +200,7 @@ export class JobDispatcher {
   async #answerFromCache(subject: string, message: Job, job: JobToDispatch, timing: Timing): Promise<void> {
     const pending = this.#pending.get(job.requestId);
     if (pending === undefined || this.results === undefined) return;
+    pending.settled ??= new AbortController();
     const result = await this.results.waitFor(
       message.resultKey,
       timing.deadlineUnixMs,
@@ -232,7 +236,7 @@ export class JobDispatcher {
     if (pending === undefined) return undefined;
     this.#pending.delete(requestId);
     clearTimeout(pending.timer);
-    pending.settled.abort();
+    pending.settled?.abort();
     return pending;
   }
 }
