@@ -3,15 +3,15 @@ import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DeadlineExceededError, UnavailableError, fromStatusData } from '@switchboard/errors';
-import { wireBytesOf } from '@switchboard/grpc';
 import type { Logger } from '@switchboard/logging';
 import { subscribeDecoded } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
-import { JobResultSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
+import { JobResultSchema, JobSchema } from '@switchboard/protocol';
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
 import type { CachedResults } from './dedup/cached-results.js';
 import { nextResultKey } from './dedup/result-key.js';
 import { QueueUnavailableError } from './errors.js';
+import { requestBytesOf } from './request-bytes.js';
 import { endPublishSpan, startPublishSpan } from './publish-span.js';
 import type { PublishSpan } from './publish-span.js';
 
@@ -118,8 +118,8 @@ export class JobDispatcher {
     const publishSpan = startPublishSpan(job, subject);
     const message = create(JobSchema, {
       ...job,
-      // The client's bytes as they arrived: re-encoding every tensor would cost the router CPU.
-      request: wireBytesOf(job.request) ?? toBinary(ModelInferRequestSchema, job.request),
+      // The client's bytes as they arrived (or as the result key hashed them).
+      request: requestBytesOf(job.request),
       traceparent: publishSpan.traceparent,
       replyTo: this.#inbox,
       // Deadlines derived from microsecond timeouts or predictions are fractional; the wire wants whole ms.

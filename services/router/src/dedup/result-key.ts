@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { toBinary } from '@bufbuild/protobuf';
-import { wireBytesOf } from '@switchboard/grpc';
-import { ModelInferRequestSchema } from '@switchboard/protocol';
 import type { ModelInferRequest } from '@switchboard/protocol';
+import { requestBytesOf } from '../request-bytes.js';
 
 /** A retry is served from the cache at most this many times with a fresh job (see nextResultKey). */
 const MAX_GENERATION = 3;
@@ -17,8 +15,8 @@ const MAX_GENERATION = 3;
  */
 export function resultKey(tenant: string, request: ModelInferRequest): string {
   if (request.id === '') return '';
-  // The bytes as they arrived (re-encoding only a request built in process, e.g. by a test).
-  const bytes = wireBytesOf(request) ?? toBinary(ModelInferRequestSchema, request);
+  // The bytes as they arrived, or as the job will carry them for a request built in process.
+  const bytes = requestBytesOf(request);
   return createHash('sha256').update(tenant).update('\0').update(bytes).digest('base64url');
 }
 
