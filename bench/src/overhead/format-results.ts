@@ -15,17 +15,55 @@ export function formatAddedMs(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`;
 }
 
-/** Compares `to` against `from`: added p50/p99 and the throughput ratio. */
-function comparison(to: PathMeasurement, from: PathMeasurement): string {
-  const p50 = formatAddedMs(to.p50Ms - from.p50Ms);
-  const p99 = formatAddedMs(to.p99Ms - from.p99Ms);
-  const ratio = (to.requestsPerSecond / from.requestsPerSecond).toFixed(2);
-  return `(${to.key})−(${from.key}): p50 ${p50}, p99 ${p99}; (${to.key})/(${from.key}) throughput ${ratio}×`;
+/** How one path compares with another at the same concurrency. */
+export interface PathComparison {
+  readonly concurrency: number;
+  readonly path: string;
+  readonly against: string;
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
+  readonly throughputRatio: number;
+}
+
+/** The comparisons the bench reports: (c) and (d) against (a), and against (b) for reference. */
+const COMPARED: ReadonlyArray<readonly [string, string]> = [
+  ['c', 'a'],
+  ['d', 'a'],
+  ['d', 'c'],
+  ['c', 'b'],
+];
+
+/** Every comparison of {@link COMPARED} whose two paths were measured. */
+export function comparePaths(measurements: readonly PathMeasurement[]): PathComparison[] {
+  const byKey = new Map(measurements.map((measurement) => [measurement.key, measurement]));
+  return COMPARED.flatMap(([path, against]) => {
+    const [to, from] = [byKey.get(path), byKey.get(against)];
+    if (to === undefined || from === undefined) return [];
+    return [
+      {
+        concurrency: to.concurrency,
+        path,
+        against,
+        addedP50Ms: to.p50Ms - from.p50Ms,
+        addedP99Ms: to.p99Ms - from.p99Ms,
+        throughputRatio: to.requestsPerSecond / from.requestsPerSecond,
+      },
+    ];
+  });
+}
+
+function comparisonLine(comparison: PathComparison): string {
+  const { path, against } = comparison;
+  const p50 = formatAddedMs(comparison.addedP50Ms);
+  const p99 = formatAddedMs(comparison.addedP99Ms);
+  const ratio = comparison.throughputRatio.toFixed(2);
+  const note = against === 'b' ? '   (reference: bare NATS)' : '';
+  return `(${path})−(${against}): p50 ${p50}, p99 ${p99}; (${path})/(${against}) throughput ${ratio}×${note}`;
 }
 
 /**
  * Formats one concurrency's table: p50 and p99 in ms with three decimals, throughput in req/s, failed
- * requests, then (c) compared with (a), and with (b) for reference. Paths are found by key.
+ * requests, then (c) and (d) compared with (a), (d) with (c), and (c) with (b) for reference.
  */
 export function formatConcurrencyResults(
   concurrency: number,
@@ -43,10 +81,7 @@ export function formatConcurrencyResults(
       ]),
     );
   }
-  const byKey = new Map(measurements.map((measurement) => [measurement.key, measurement]));
-  const [a, b, c] = [byKey.get('a'), byKey.get('b'), byKey.get('c')];
-  if (a !== undefined && c !== undefined) lines.push(`  ${comparison(c, a)}`);
-  if (b !== undefined && c !== undefined) lines.push(`  ${comparison(c, b)}   (reference: bare NATS)`);
+  for (const comparison of comparePaths(measurements)) lines.push(`  ${comparisonLine(comparison)}`);
   for (const measurement of measurements.filter((each) => each.cpu.length > 0)) {
     const shares = measurement.cpu.map(({ name, usPerRequest }) => `${name} ${Math.round(usPerRequest)}`);
     lines.push(`  (${measurement.key}) CPU µs per request: ${shares.join(', ')}`);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readPositiveNumber, readWholeNumber } from '../shared/read-flag-value.js';
 
@@ -9,24 +10,30 @@ export interface OverheadFlags {
   readonly warmupSeconds: number;
   /** The measured time is split into this many rounds that take the paths in turn. @default 5 */
   readonly rounds: number;
-  /** Keys of the paths to run, in order ('a', 'b', 'c'). @default ['a', 'b', 'c'] */
+  /** Keys of the paths to run, in order ('a', 'b', 'c', 'd'). @default ['a', 'b', 'c', 'd'] */
   readonly paths: readonly string[];
   /** Concurrencies to measure at. @default the target concurrencies, [1, 64] */
   readonly concurrencies: readonly number[];
+  /** Where results.json goes. @default bench/results/overhead */
+  readonly out: string;
   readonly help: boolean;
 }
 
 /** Usage text for --help and for malformed flags. */
 export const OVERHEAD_USAGE = `usage: pnpm bench overhead [--seconds N] [--warmup-seconds N] [--rounds N]
-                          [--paths a,b,c] [--concurrency 1,64]
+                          [--paths a,b,c,d] [--concurrency 1,64] [--out DIR]
   --seconds N          measured seconds per path and concurrency (default 5)
   --warmup-seconds N   unrecorded warm-up seconds per path before measuring (default 2)
   --rounds N           split the measured time into N rounds taking the paths in turn (default 5)
-  --paths LIST         a (grpc-js OIP server), b (bare NATS), c (Switchboard); default a,b,c
+  --paths LIST         a (grpc-js OIP server), b (bare NATS), c (Switchboard over gRPC),
+                       d (Switchboard over HTTP/REST); default a,b,c,d
   --concurrency LIST   requests in flight to measure at (default 1,64: the targets are stated at these)
+  --out DIR            where results.json goes (default bench/results/overhead)
 Uses NATS_URL / DATABASE_URL when set, else starts throwaway servers from local binaries.`;
 
-const PATH_KEYS: readonly string[] = ['a', 'b', 'c'];
+const PATH_KEYS: readonly string[] = ['a', 'b', 'c', 'd'];
+/** bench/results/overhead, found from this file (bench/dist/overhead/) so the cwd does not matter. */
+const DEFAULT_OUT = fileURLToPath(new URL('../../results/overhead', import.meta.url));
 /** More lanes than this measure the client, not the paths. */
 const MAX_CONCURRENCY = 1024;
 
@@ -34,7 +41,7 @@ function pathList(text: string | undefined): string[] {
   if (text === undefined) return [...PATH_KEYS];
   const keys = text.split(',').map((key) => key.trim());
   if (keys.some((key) => !PATH_KEYS.includes(key))) {
-    throw new Error(`--paths takes a list of a, b, c; got "${text}" (example: --paths a,c)`);
+    throw new Error(`--paths takes a list of a, b, c, d; got "${text}" (example: --paths a,c)`);
   }
   return PATH_KEYS.filter((key) => keys.includes(key));
 }
@@ -67,6 +74,7 @@ export function parseOverheadFlags(
       rounds: { type: 'string' },
       paths: { type: 'string' },
       concurrency: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -78,6 +86,7 @@ export function parseOverheadFlags(
     rounds: readWholeNumber('rounds', values.rounds, 5),
     paths: pathList(values.paths),
     concurrencies: concurrencyList(values.concurrency, defaultConcurrencies),
+    out: values.out ?? DEFAULT_OUT,
     help: values.help === true,
   };
 }

@@ -1,3 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
 import { describeMachine } from '../shared/describe-machine.js';
 import { findNatsServerProcess } from '../shared/find-listening-pid.js';
@@ -5,14 +8,24 @@ import { prepareRun } from '../shared/prepare-run.js';
 import type { BenchEnvironment, RunContext } from '../shared/prepare-run.js';
 import { reportProgress } from '../shared/report-progress.js';
 import { describeBackgroundLoad } from './describe-background-load.js';
-import { formatConcurrencyResults } from './format-results.js';
+import { comparePaths, formatConcurrencyResults } from './format-results.js';
 import { measurePaths } from './measure-paths.js';
 import type { BenchPath, PathMeasurement } from './measure-paths.js';
-import { evaluateTargets } from './overhead-targets.js';
+import { checkTargets, formatTargets } from './overhead-targets.js';
 import type { OverheadFlags } from './parse-overhead-flags.js';
-import { startGrpcServerPath, startNatsPath, startSwitchboardPath } from './start-paths.js';
+import {
+  startGrpcServerPath,
+  startNatsPath,
+  startRestPath,
+  startSwitchboard,
+  startSwitchboardPath,
+} from './start-paths.js';
+import type { SwitchboardDoors } from './start-paths.js';
 
-/** Starts the chosen paths in order; (b) and (c) are also billed the NATS server's CPU time. */
+/**
+ * Starts the chosen paths in order; (c) and (d) share one Switchboard. (b), (c) and (d) are also
+ * billed the NATS server's CPU time.
+ */
 async function startPaths(keys: readonly string[], context: RunContext, cleanup: CleanupStack) {
   const { natsUrl, databaseUrl, namespace, connection } = context;
   const natsProcess = findNatsServerProcess(natsUrl);
@@ -22,10 +35,13 @@ async function startPaths(keys: readonly string[], context: RunContext, cleanup:
     processes: [...path.processes, ...natsServer],
   });
   const subject = `${namespace}.bench.echo`;
+  let switchboard: Promise<SwitchboardDoors> | undefined;
+  const doors = () => (switchboard ??= startSwitchboard({ natsUrl, databaseUrl, namespace }, cleanup));
   const starters: Record<string, () => Promise<BenchPath>> = {
     a: () => startGrpcServerPath(cleanup),
     b: async () => withNats(await startNatsPath({ connection, natsUrl, subject }, cleanup)),
-    c: async () => withNats(await startSwitchboardPath({ natsUrl, databaseUrl, namespace }, cleanup)),
+    c: async () => withNats(await startSwitchboardPath(await doors(), cleanup)),
+    d: async () => withNats(await startRestPath(await doors(), cleanup)),
   };
   const paths: BenchPath[] = [];
   for (const key of keys) {
@@ -35,10 +51,14 @@ async function startPaths(keys: readonly string[], context: RunContext, cleanup:
   return paths;
 }
 
+/** The machine's 1-minute load average, two decimals: what else ran, as `uptime` shows it. */
+const loadAverage = () => Number((loadavg()[0] ?? 0).toFixed(2));
+
 /**
- * Runs the overhead benchmark: starts the chosen paths of (a), (b) and (c), measures them in
- * interleaved rounds at every chosen concurrency and prints one table per concurrency, the targets
- * and a machine note on stdout. Whatever it starts is added to `cleanup`; the caller runs it.
+ * Runs the overhead benchmark: starts the chosen paths of (a), (b), (c) and (d), measures them in
+ * interleaved rounds at every chosen concurrency, prints one table per concurrency, the targets and
+ * a machine note on stdout, and writes the same figures to `<out>/results.json`. Whatever it starts
+ * is added to `cleanup`; the caller runs it.
  * @throws when infrastructure or a path cannot be started.
  */
 export async function runOverhead(
@@ -51,6 +71,8 @@ export async function runOverhead(
   const { seconds, warmupSeconds, rounds } = flags;
   const timing = { warmupMs: warmupSeconds * 1000, measureMs: seconds * 1000, rounds };
   const measurements: PathMeasurement[] = [];
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadAverage();
   process.stdout.write(
     `\noverhead: ${seconds} s measured per path in ${rounds} interleaved rounds, after ${warmupSeconds} s warm-up\n\n`,
   );
@@ -64,5 +86,31 @@ export async function runOverhead(
   }
   const background = describeBackgroundLoad(measurements);
   const machine = describeMachine(context.infrastructure);
-  process.stdout.write(`${evaluateTargets(measurements)}\n\n${machine}\n${background ?? ''}\n`);
+  const targets = checkTargets(measurements);
+  process.stdout.write(`${formatTargets(targets)}\n\n${machine}\n${background ?? ''}\n`);
+  const comparisons = flags.concurrencies.flatMap((concurrency) =>
+    comparePaths(measurements.filter((measurement) => measurement.concurrency === concurrency)),
+  );
+  const results = {
+    started_at: startedAt,
+    flags: {
+      seconds,
+      warmup_seconds: warmupSeconds,
+      rounds,
+      paths: flags.paths,
+      concurrency: flags.concurrencies,
+    },
+    paths: measurements.map(({ firstError, ...measurement }) => ({
+      ...measurement,
+      ...(firstError === undefined ? {} : { firstError: String(firstError) }),
+    })),
+    comparisons,
+    targets,
+    machine,
+    other_load: background ?? null,
+    load_average_1m: { start: loadAtStart, end: loadAverage() },
+  };
+  await mkdir(flags.out, { recursive: true });
+  await writeFile(join(flags.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`results: ${join(flags.out, 'results.json')}\n`);
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
+import { findFreePort } from '../shared/find-free-port.js';
 import { startNodeChild } from '../shared/node-child.js';
 import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
 import type { WatchedProcess } from '../shared/cpu-usage.js';
@@ -10,6 +11,7 @@ import type { OipClient } from './oip-client.js';
 import type { OipServerReady } from './oip-server-child.js';
 import { createInferRequest, loadInferenceService, MODEL_NAME } from './oip-proto.js';
 import { provisionNoopModel } from './provision-noop-model.js';
+import { createRestInferClient } from './rest-infer-client.js';
 
 /** Same per-request bound as the gRPC client's deadline. */
 const NATS_REQUEST_TIMEOUT_MS = 10_000;
@@ -76,21 +78,57 @@ export async function startNatsPath(options: NatsPathOptions, cleanup: CleanupSt
   return { key: 'b', label: 'NATS core request-reply', send, processes };
 }
 
-/** Where path (c) runs: NATS, Postgres and this run's namespace. */
+/** Where paths (c) and (d) run: NATS, Postgres and this run's namespace. */
 export interface SwitchboardPathOptions {
   readonly natsUrl: string;
   readonly databaseUrl: string;
   readonly namespace: string;
 }
 
-/** Path (c): router → JetStream → worker → router, each service in its own process. */
-export async function startSwitchboardPath(
+/** A started Switchboard serving `noop`: its two doors and the processes behind them. */
+export interface SwitchboardDoors {
+  /** The router's OIP gRPC address, 127.0.0.1:port. */
+  readonly grpcAddress: string;
+  /** The port of the router's KServe v2 HTTP/REST door on 127.0.0.1. */
+  readonly httpPort: number;
+  readonly processes: readonly WatchedProcess[];
+}
+
+/** Starts registry, router and one worker serving `noop`, the router's HTTP door on a free port. */
+export async function startSwitchboard(
   options: SwitchboardPathOptions,
   cleanup: CleanupStack,
-): Promise<BenchPath> {
-  const { routerAddress: address, processes } = await startSwitchboardStack(
-    { ...options, workers: [[MODEL_NAME]], provision: provisionNoopModel, readyNames: [MODEL_NAME] },
+): Promise<SwitchboardDoors> {
+  const httpPort = await findFreePort();
+  const { routerAddress, processes } = await startSwitchboardStack(
+    {
+      ...options,
+      workers: [[MODEL_NAME]],
+      provision: provisionNoopModel,
+      readyNames: [MODEL_NAME],
+      routerEnvironment: { ROUTER_HTTP_PORT: String(httpPort) },
+    },
     cleanup,
   );
+  return { grpcAddress: routerAddress, httpPort, processes };
+}
+
+/** Path (c): router → JetStream → worker → router over gRPC, each service in its own process. */
+export async function startSwitchboardPath(
+  doors: SwitchboardDoors,
+  cleanup: CleanupStack,
+): Promise<BenchPath> {
+  const { grpcAddress: address, processes } = doors;
   return createInferPath({ key: 'c', label: 'Switchboard full path', address, processes }, cleanup);
+}
+
+/** Path (d): the same Switchboard called through its KServe v2 HTTP/REST door with a JSON body. */
+export async function startRestPath(doors: SwitchboardDoors, cleanup: CleanupStack): Promise<BenchPath> {
+  const client = createRestInferClient('127.0.0.1', doors.httpPort);
+  cleanup.add('(d) client', async () => client.close());
+  const response = await client.infer();
+  if (response.outputs?.[0]?.name !== 'probabilities' || response.outputs[0].data?.length !== 3) {
+    throw new Error('the HTTP/REST door answered infer without the 1×3 FP32 "probabilities" output');
+  }
+  return { key: 'd', label: 'Switchboard HTTP/REST', processes: doors.processes, send: () => client.infer() };
 }
