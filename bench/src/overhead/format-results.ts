@@ -86,6 +86,13 @@ export function formatConcurrencyResults(
     const shares = measurement.cpu.map(({ name, usPerRequest }) => `${name} ${Math.round(usPerRequest)}`);
     lines.push(`  (${measurement.key}) CPU µs per request: ${shares.join(', ')}`);
   }
+  for (const measurement of measurements.filter((each) => each.syscalls.length > 0)) {
+    const shares = measurement.syscalls.map(
+      ({ name, readsPerRequest, writesPerRequest }) =>
+        `${name} ${readsPerRequest.toFixed(1)}/${writesPerRequest.toFixed(1)}`,
+    );
+    lines.push(`  (${measurement.key}) read/write syscalls per request: ${shares.join(', ')}`);
+  }
   for (const measurement of measurements.filter((each) => each.failed > 0)) {
     lines.push(`  (${measurement.key}) first failure: ${errorMessage(measurement.firstError)}`);
   }

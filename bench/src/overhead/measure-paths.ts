@@ -3,6 +3,7 @@ import { cpuUsedBetween, takeCpuSnapshot } from '../shared/cpu-usage.js';
 import type { CpuSnapshot, WatchedProcess } from '../shared/cpu-usage.js';
 import { createLatencyHistogram } from '../shared/latency-histogram.js';
 import { runLoad } from './run-load.js';
+import { syscallsBetween, takeSyscallSnapshot } from './syscall-counts.js';
 import type { LoadResult } from './run-load.js';
 
 /** Upper bound on requests per run, far above what any path reaches on loopback. */
@@ -35,6 +36,13 @@ export interface CpuShare {
   readonly usPerRequest: number;
 }
 
+/** Read and write system calls (socket reads and writes, mostly) one process made per completed request. */
+export interface SyscallShare {
+  readonly name: string;
+  readonly readsPerRequest: number;
+  readonly writesPerRequest: number;
+}
+
 /** The figures of one path at one concurrency. */
 export interface PathMeasurement {
   readonly key: string;
@@ -48,12 +56,16 @@ export interface PathMeasurement {
   readonly firstError: unknown;
   /** Client, each server-side process, then `rest` (NATS, Postgres, anything else running); empty without /proc. */
   readonly cpu: readonly CpuShare[];
+  /** Client and each server-side process; empty without /proc. */
+  readonly syscalls: readonly SyscallShare[];
 }
 
 interface Totals {
   readonly load: LoadResult[];
   /** CPU milliseconds by process name, plus `rest`. */
   readonly cpuMs: Map<string, number>;
+  /** Read and write system calls by process name. */
+  readonly syscalls: Map<string, { reads: number; writes: number }>;
 }
 
 function maxRequestsFor(durationMs: number): number {
@@ -69,10 +81,15 @@ async function measureRound(path: BenchPath, concurrency: number, durationMs: nu
   const watched = [{ name: 'client', pid: process.pid }, ...path.processes];
   await sleep(SETTLE_MS);
   const before = takeCpuSnapshot(watched);
+  const callsBefore = takeSyscallSnapshot(watched);
   totals.load.push(
     await runLoad({ concurrency, durationMs, maxRequests: maxRequestsFor(durationMs), send: path.send }),
   );
   addCpu(totals.cpuMs, before, takeCpuSnapshot(watched));
+  for (const [name, calls] of syscallsBetween(callsBefore, takeSyscallSnapshot(watched))) {
+    const sum = totals.syscalls.get(name) ?? { reads: 0, writes: 0 };
+    totals.syscalls.set(name, { reads: sum.reads + calls.reads, writes: sum.writes + calls.writes });
+  }
 }
 
 function summarise(path: BenchPath, concurrency: number, totals: Totals): PathMeasurement {
@@ -92,6 +109,11 @@ function summarise(path: BenchPath, concurrency: number, totals: Totals): PathMe
     failed: totals.load.reduce((sum, result) => sum + result.failed, 0),
     firstError: totals.load.find((result) => result.failed > 0)?.firstError,
     cpu: [...totals.cpuMs].map(([name, ms]) => ({ name, usPerRequest: perRequest(ms) })),
+    syscalls: [...totals.syscalls].map(([name, { reads, writes }]) => ({
+      name,
+      readsPerRequest: completed === 0 ? 0 : reads / completed,
+      writesPerRequest: completed === 0 ? 0 : writes / completed,
+    })),
   };
 }
 
@@ -114,7 +136,10 @@ export async function measurePaths(
       send: path.send,
     });
   }
-  const runs = paths.map((path) => ({ path, totals: { load: [], cpuMs: new Map() } satisfies Totals }));
+  const runs = paths.map((path) => ({
+    path,
+    totals: { load: [], cpuMs: new Map(), syscalls: new Map() } satisfies Totals,
+  }));
   const roundMs = timing.measureMs / timing.rounds;
   for (let round = 0; round < timing.rounds; round += 1) {
     for (const { path, totals } of runs) await measureRound(path, concurrency, roundMs, totals);
