@@ -1,6 +1,4 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import { jetstream } from '@nats-io/jetstream';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DeadlineExceededError, UnavailableError, fromStatusData } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
@@ -8,6 +6,7 @@ import { subscribeDecoded } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { JobResultSchema, JobSchema } from '@switchboard/protocol';
 import type { Job, JobResult, ModelInferRequest } from '@switchboard/protocol';
+import { AckedPublisher } from './acked-publisher.js';
 import type { CachedResults } from './dedup/cached-results.js';
 import { nextResultKey } from './dedup/result-key.js';
 import { QueueUnavailableError } from './errors.js';
@@ -57,7 +56,7 @@ export type JobToDispatch = Omit<
 export class JobDispatcher {
   readonly #pending = new Map<string, Pending>();
   readonly #inbox: string;
-  readonly #jetstream: JetStreamClient;
+  readonly #publisher: AckedPublisher;
   #subscription: Subscription | undefined;
   /** True between a NATS disconnect and the reconnect: requests are refused at once meanwhile. */
   #disconnected = false;
@@ -71,10 +70,11 @@ export class JobDispatcher {
     private readonly results?: CachedResults,
   ) {
     this.#inbox = `${names.replyPrefix}.${routerId}`;
-    this.#jetstream = jetstream(connection);
+    this.#publisher = new AckedPublisher(connection, this.#inbox);
   }
 
   start(): void {
+    this.#publisher.start();
     this.#subscription = subscribeDecoded(
       this.connection,
       this.#inbox,
@@ -159,9 +159,9 @@ export class JobDispatcher {
     publishSpan: PublishSpan,
   ): Promise<void> {
     try {
-      const ack = await this.#jetstream.publish(subject, toBinary(JobSchema, message), {
-        msgID: message.resultKey || job.requestId,
-        timeout: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
+      const ack = await this.#publisher.publish(subject, toBinary(JobSchema, message), {
+        msgId: message.resultKey || job.requestId,
+        timeoutMs: Math.min(remainingMs, MAX_PUBLISH_WAIT_MS),
         headers: publishSpan.headers,
       });
       endPublishSpan(publishSpan.span);
@@ -222,6 +222,7 @@ export class JobDispatcher {
     for (const requestId of [...this.#pending.keys()]) {
       this.#settle(requestId)?.reject(new UnavailableError('the router is shutting down; retry the request'));
     }
+    this.#publisher.stop();
   }
 
   #deliver(result: JobResult): void {
