@@ -4,7 +4,6 @@ import type { ServiceHandlers } from '@switchboard/grpc';
 import type {
   GRPCInferenceService,
   ModelInferRequest,
-  ModelSpec,
   ModelStreamInferResponseSchema,
 } from '@switchboard/protocol';
 import type { MessageInitShape } from '@bufbuild/protobuf';
@@ -16,6 +15,7 @@ import type { StatsSource } from './front-door/model-statistics.js';
 import { loadModel, readRepositoryIndex, unloadModel } from './front-door/repository.js';
 import type { PlacementControl } from './front-door/repository.js';
 import { serveInferStream } from './front-door/stream-infer.js';
+import { SERVER_EXTENSIONS, tritonNamesOf } from './front-door/triton-names.js';
 import { resolveVisibleModel } from './front-door/visible-model.js';
 import { createModelInfer } from './model-infer.js';
 import type { ModelInferOptions } from './model-infer.js';
@@ -33,11 +33,6 @@ export interface InferenceServiceOptions extends ModelInferOptions {
   resourceManagerAddress: string;
   /** Requests one ModelStreamInfer call may have in flight. @default DEFAULT_STREAM_MAX_IN_FLIGHT */
   streamMaxInFlight?: number;
-}
-
-/** Triton's platform names where one exists, so clients that branch on the platform keep working. */
-function platformOf(model: ModelSpec): string {
-  return model.runtime === 'onnx' ? 'onnxruntime_onnx' : model.runtime;
 }
 
 /** Why the shared-memory, trace and log-settings RPCs are not served, by RPC family. */
@@ -96,13 +91,17 @@ export function createInferenceHandlers(
       const model = resolveModel(request, call.metadata);
       return { ready: options.isReady() && presence.isServed(model.name, model.version) };
     },
-    serverMetadata: async () => ({ name: 'switchboard', version: options.serverVersion, extensions: [] }),
+    serverMetadata: async () => ({
+      name: 'switchboard',
+      version: options.serverVersion,
+      extensions: [...SERVER_EXTENSIONS],
+    }),
     modelMetadata: async (request, call) => {
       const model = resolveModel(request, call.metadata);
       return {
         name: request.name,
         versions: model.versions.length > 0 ? model.versions : [model.version],
-        platform: platformOf(model),
+        platform: tritonNamesOf(model).platform,
         inputs: model.inputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
         outputs: model.outputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
       };

@@ -41,9 +41,16 @@ describe('the Open Inference Protocol front door', () => {
   it('answers ServerLive, ServerReady and ServerMetadata to a client built only from the .proto', async () => {
     expect(await system.oip.call('ServerLive', {})).toEqual({ live: true });
     expect(await system.oip.call('ServerReady', {})).toEqual({ ready: true });
-    const metadata = await system.oip.call<{ name: string; version: string }>('ServerMetadata', {});
+    const metadata = await system.oip.call<{ name: string; version: string; extensions: string[] }>(
+      'ServerMetadata',
+      {},
+    );
     expect(metadata.name).toBe('switchboard');
     expect(metadata.version).toMatch(/^\d+\.\d+\.\d+/);
+    // The extensions a Triton client looks for before calling them, as the HTTP door's GET /v2 lists them.
+    expect(metadata.extensions).toEqual(
+      expect.arrayContaining(['model_configuration', 'statistics', 'model_repository']),
+    );
   });
 
   it('reports model readiness and metadata from the registry', async () => {

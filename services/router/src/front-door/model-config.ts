@@ -2,13 +2,9 @@ import { create } from '@bufbuild/protobuf';
 import { BatchingMode, DataType, ModelConfigSchema } from '@switchboard/protocol';
 import type { ModelConfig, ModelSpec, TensorSpec } from '@switchboard/protocol';
 import type { Tenant } from '../authenticate.js';
+import { tritonNamesOf } from './triton-names.js';
 import { resolveVisibleModel } from './visible-model.js';
 import type { FrontDoorContext } from './visible-model.js';
-
-/** Triton's platform and backend names where one exists, so clients that branch on them keep working. */
-const TRITON_NAMES: Readonly<Record<string, { platform: string; backend: string }>> = {
-  onnx: { platform: 'onnxruntime_onnx', backend: 'onnxruntime' },
-};
 
 /** Triton's name of an OIP datatype: `TYPE_` + the datatype, and TYPE_STRING for BYTES. */
 function toDataType(datatype: string): DataType {
@@ -48,7 +44,7 @@ function versionPolicyOf(model: ModelSpec) {
 export function toModelConfig(model: ModelSpec, name: string = model.name): ModelConfig {
   const maxBatchSize = batchSizeOf(model);
   const batching = model.batching;
-  const names = TRITON_NAMES[model.runtime] ?? { platform: model.runtime, backend: model.runtime };
+  const names = tritonNamesOf(model);
   return create(ModelConfigSchema, {
     name,
     ...names,

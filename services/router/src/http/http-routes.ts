@@ -1,5 +1,5 @@
-import type { ModelSpec } from '@switchboard/protocol';
 import { authenticate } from '../authenticate.js';
+import { SERVER_EXTENSIONS, tritonNamesOf } from '../front-door/triton-names.js';
 import { resolveVisibleModel } from '../front-door/visible-model.js';
 import { createModelInfer } from '../model-infer.js';
 import { decodeInferRequest } from './decode-infer-request.js';
@@ -9,20 +9,6 @@ import { headerMetadata } from './header-metadata.js';
 import { MODEL, MODEL_VERSION, json, targetOf } from './http-route.js';
 import type { HttpCall, HttpRoute, HttpRoutesOptions } from './http-route.js';
 import { readBody } from './read-body.js';
-
-/** Extensions of the KServe v2 protocol this door implements, as Triton names them. */
-const EXTENSIONS = [
-  'binary_tensor_data',
-  'parameters',
-  'model_configuration',
-  'statistics',
-  'model_repository',
-];
-
-/** Triton's platform names where one exists, so clients that branch on the platform keep working. */
-function platformOf(model: ModelSpec): string {
-  return model.runtime === 'onnx' ? 'onnxruntime_onnx' : model.runtime;
-}
 
 /**
  * The KServe v2 HTTP/REST endpoints over the same request path as the gRPC door: ModelInfer's
@@ -44,7 +30,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoute[] {
     return json(200, {
       name: targetOf(call).name,
       versions: model.versions.length > 0 ? model.versions : [model.version],
-      platform: platformOf(model),
+      platform: tritonNamesOf(model).platform,
       inputs: model.inputs.map(({ name, datatype, shape }) => ({ name, datatype, shape: shape.map(Number) })),
       outputs: model.outputs.map(({ name, datatype, shape }) => ({
         name,
@@ -86,7 +72,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoute[] {
       method: 'GET',
       template: '/v2',
       handle: async () =>
-        json(200, { name: 'switchboard', version: options.serverVersion, extensions: EXTENSIONS }),
+        json(200, { name: 'switchboard', version: options.serverVersion, extensions: SERVER_EXTENSIONS }),
     },
     { method: 'GET', template: MODEL, handle: modelMetadata },
     { method: 'GET', template: MODEL_VERSION, handle: modelMetadata },
