@@ -1,2 +1,2 @@
-export type { MigrationOptions } from './run-migrations.js';
+export type { MigrationOptions, MigrationSet } from './run-migrations.js';
 export { runMigrations } from './run-migrations.js';

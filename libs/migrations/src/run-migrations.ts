@@ -2,7 +2,18 @@ import type { Logger } from '@switchboard/logging';
 import { runner } from 'node-pg-migrate';
 import { grantApplicationRole } from './grant-application-role.js';
 
-export interface MigrationOptions {
+/** A service's SQL migrations and its own bookkeeping table: what it applies, and what `switchboard migrate` applies for it. */
+export interface MigrationSet {
+  /** Directory of the service's SQL migrations (`NNNN_name.sql` with Up/Down sections). */
+  readonly directory: string;
+  /**
+   * The service's own bookkeeping table (e.g. `registry_migrations`), so services that share a
+   * database run their own migration sets without seeing each other's files as missing.
+   */
+  readonly table: string;
+}
+
+export interface MigrationOptions extends MigrationSet {
   /** Where migrations run: the owner role's URL when an application role is given. */
   databaseUrl: string;
   /**
@@ -11,13 +22,6 @@ export interface MigrationOptions {
    * nothing else. Undefined: one role does both, nothing is granted.
    */
   applicationRole?: string;
-  /** Directory of the service's SQL migrations (`NNNN_name.sql` with Up/Down sections). */
-  directory: string;
-  /**
-   * The service's own bookkeeping table (e.g. `registry_migrations`), so services that share a
-   * database run their own migration sets without seeing each other's files as missing.
-   */
-  table: string;
   logger: Logger;
 }
 

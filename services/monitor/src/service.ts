@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -28,9 +27,7 @@ import { publishLoadSnapshot } from './publish-load-snapshot.js';
 import { RecentThroughput } from './recent-throughput.js';
 import { TelemetryAggregator } from './telemetry-aggregator.js';
 import { TelemetryConsumer } from './telemetry-consumer.js';
-
-/** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
-const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
+import { MONITOR_MIGRATIONS } from './migration-set.js';
 
 /** A started monitor. */
 export interface RunningMonitor {
@@ -132,8 +129,7 @@ async function restoreAggregator({ config, names, logger, resources }: Context) 
   if (config.applyMigrations) {
     await runMigrations({
       ...config.migrations,
-      directory: MIGRATIONS_DIRECTORY,
-      table: 'monitor_migrations',
+      ...MONITOR_MIGRATIONS,
       logger: logger.child({ component: 'migrations' }),
     });
   }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { requireAdminToken, serve, startGrpcServer } from '@switchboard/grpc';
@@ -31,9 +30,7 @@ import { RouteLearners } from './route-learners.js';
 import { startCanaryWatching } from './start-canary-watching.js';
 import type { CanaryWatching } from './start-canary-watching.js';
 import { RouteTrainer } from './train-route.js';
-
-/** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
-const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
+import { OPTIMIZER_MIGRATIONS } from './migration-set.js';
 
 /** The durable consumers' name on the FEEDBACK stream and on the decisions bucket's stream. */
 const DURABLE_NAME = 'optimizer';
@@ -105,8 +102,7 @@ async function startWith(context: Context): Promise<RunningOptimizer> {
   if (config.applyMigrations) {
     await runMigrations({
       ...config.migrations,
-      directory: MIGRATIONS_DIRECTORY,
-      table: 'optimizer_migrations',
+      ...OPTIMIZER_MIGRATIONS,
       logger: logger.child({ component: 'migrations' }),
     });
   }

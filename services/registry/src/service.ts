@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { requireAdminToken, serve, startGrpcServer } from '@switchboard/grpc';
 import type { RunningGrpcServer } from '@switchboard/grpc';
@@ -15,15 +14,13 @@ import { openDatabase } from './open-database.js';
 import type { Database } from './open-database.js';
 import { RegistryMirror } from './registry-mirror.js';
 import { createRegistryMetrics } from './registry-metrics.js';
+import { REGISTRY_MIGRATIONS } from './migration-set.js';
 
 /**
  * Calls that stay open when admin auth is on: the model and route reads, which hold no secrets and
  * which tools and dashboards use to look around. Every write, and the tenant list, needs the token.
  */
 const OPEN_METHODS = ['getModel', 'listModels', 'getRoute', 'listRoutes'];
-
-/** The SQL migrations shipped with the package, next to dist/ (resolved here, not from the cwd). */
-const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** A started registry. */
 export interface RunningRegistry {
@@ -73,8 +70,7 @@ async function startWith(
   if (config.applyMigrations) {
     await runMigrations({
       ...config.migrations,
-      directory: MIGRATIONS_DIRECTORY,
-      table: 'registry_migrations',
+      ...REGISTRY_MIGRATIONS,
       logger: logger.child({ component: 'migrations' }),
     });
   }

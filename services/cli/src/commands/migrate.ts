@@ -1,31 +1,26 @@
-import { fileURLToPath } from 'node:url';
 import { readMigrationTarget } from '@switchboard/config';
 import { createLogger } from '@switchboard/logging';
 import { runMigrations } from '@switchboard/migrations';
+import type { MigrationSet } from '@switchboard/migrations';
+import { MONITOR_MIGRATIONS } from '@switchboard/monitor/migrations';
+import { OPTIMIZER_MIGRATIONS } from '@switchboard/optimizer/migrations';
+import { REGISTRY_MIGRATIONS } from '@switchboard/registry/migrations';
 import type { CommandRegistration } from '../run-cli.js';
 
-/** A service's SQL migrations: the package that ships them and its own bookkeeping table. */
-export interface MigrationSet {
+/** A service's migrations, named for the command's output. */
+interface NamedMigrationSet extends MigrationSet {
   readonly service: string;
-  readonly directory: string;
-  readonly table: string;
 }
 
 /**
- * Every service that keeps tables, in the order they are migrated, with the bookkeeping table each
- * uses when it migrates at start (`DATABASE_MIGRATIONS=apply`); the resource manager only reads the
- * monitor's. A package's migrations sit next to its dist/, as the service itself resolves them.
+ * Every service that keeps tables, in the order they are migrated, each with the set it applies
+ * itself at start (`DATABASE_MIGRATIONS=apply`); the resource manager only reads the monitor's.
  */
-export function migrationSets(): MigrationSet[] {
-  const set = (service: string, packageName: string): MigrationSet => ({
-    service,
-    directory: fileURLToPath(new URL('../migrations', import.meta.resolve(packageName))),
-    table: `${service}_migrations`,
-  });
+function migrationSets(): NamedMigrationSet[] {
   return [
-    set('registry', '@switchboard/registry'),
-    set('monitor', '@switchboard/monitor'),
-    set('optimizer', '@switchboard/optimizer'),
+    { service: 'registry', ...REGISTRY_MIGRATIONS },
+    { service: 'monitor', ...MONITOR_MIGRATIONS },
+    { service: 'optimizer', ...OPTIMIZER_MIGRATIONS },
   ];
 }
 
