@@ -16,30 +16,23 @@ export function envOptionalString() {
   return z.preprocess(unsetIfEmpty, z.string().optional());
 }
 
+/** A whole number within [min, max], as the text of a variable. */
+function wholeNumber(bounds: { min?: number; max?: number }) {
+  return z.coerce
+    .number()
+    .int()
+    .min(bounds.min ?? Number.MIN_SAFE_INTEGER)
+    .max(bounds.max ?? Number.MAX_SAFE_INTEGER);
+}
+
 /** A whole number within [min, max]; `fallback` when unset or empty. */
 export function envInt(fallback: number, bounds: { min?: number; max?: number } = {}) {
-  return z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number()
-      .int()
-      .min(bounds.min ?? Number.MIN_SAFE_INTEGER)
-      .max(bounds.max ?? Number.MAX_SAFE_INTEGER)
-      .default(fallback),
-  );
+  return z.preprocess(unsetIfEmpty, wholeNumber(bounds).default(fallback));
 }
 
 /** A whole number within [min, max], or undefined when unset or empty. */
 export function envOptionalInt(bounds: { min?: number; max?: number } = {}) {
-  return z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number()
-      .int()
-      .min(bounds.min ?? Number.MIN_SAFE_INTEGER)
-      .max(bounds.max ?? Number.MAX_SAFE_INTEGER)
-      .optional(),
-  );
+  return z.preprocess(unsetIfEmpty, wholeNumber(bounds).optional());
 }
 
 /** A finite number within [min, max], e.g. a fraction; `fallback` when unset or empty. */
