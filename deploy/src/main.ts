@@ -5,11 +5,11 @@
 // port, checks that Prometheus scrapes every service, and always tears the stack down.
 // Exit codes: 0 passed, 1 failed, 77 skipped (no Docker engine could be started here).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@switchboard/local-infra';
 import { BASE_IMAGE, ensureBaseImage } from './base-image.js';
 import { judgeStack } from './container-states.js';
 import type { ContainerState } from './container-states.js';
@@ -70,21 +70,6 @@ async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolvePort(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 function formatMegabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(0)} MB`;
 }
@@ -115,10 +100,10 @@ interface Stack {
 }
 
 async function prepareStack(workDirectory: string): Promise<Stack> {
-  const routerPort = await freePort();
-  const routerHttpPort = await freePort();
-  const prometheusPort = await freePort();
-  const natsMonitorPort = await freePort();
+  const routerPort = await findFreePort();
+  const routerHttpPort = await findFreePort();
+  const prometheusPort = await findFreePort();
+  const natsMonitorPort = await findFreePort();
   const secrets = await runChecked('sh', [join(ROOT, 'deploy', 'compose-env.sh')]);
   const envFile = join(workDirectory, 'compose.env');
   writeFileSync(

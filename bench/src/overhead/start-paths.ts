@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { findFreePort } from '@switchboard/local-infra';
 import type { CleanupStack } from '../shared/cleanup-stack.js';
-import { findFreePort } from '../shared/find-free-port.js';
 import { startNodeChild } from '../shared/node-child.js';
 import { startSwitchboardStack } from '../shared/start-switchboard-stack.js';
 import type { WatchedProcess } from '../shared/cpu-usage.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '@switchboard/grpc';
 import type { GrpcClient } from '@switchboard/grpc';
-import { waitFor } from '@switchboard/local-infra';
+import { findFreePort, waitFor } from '@switchboard/local-infra';
 import {
   GRPCInferenceService,
   OptimizerService,
@@ -9,7 +9,6 @@ import {
   ResourceManagerService,
 } from '@switchboard/protocol';
 import type { CleanupStack } from './cleanup-stack.js';
-import { findFreePort } from './find-free-port.js';
 import { startNodeChild } from './node-child.js';
 import type { NodeChild } from './node-child.js';
 

@@ -2,25 +2,15 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createLogger } from '@switchboard/logging';
 import { UnavailableError } from '@switchboard/errors';
-import { createTestCertificates, waitFor } from '@switchboard/testkit';
+import { createTestCertificates, findFreePort, waitFor } from '@switchboard/testkit';
 import type { TestCertificates } from '@switchboard/testkit';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats } from '../src/connect-nats.js';
 
 const USER = 'worker';
 const PASSWORD = 'sb-worker-password-4f1e9c';
 const logger = createLogger({ service: 'test', level: 'silent' });
-
-/** A port the kernel says is free now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** Resolves true once something accepts TCP connections on the port. */
 function accepts(port: number): Promise<boolean> {
@@ -38,7 +28,7 @@ describe('connectNats to a server that requires TLS, a client certificate and a 
 
   beforeAll(async () => {
     certificates = createTestCertificates();
-    const port = await freePort();
+    const port = await findFreePort();
     url = `tls://localhost:${port}`;
     server = spawn(
       'nats-server',

@@ -8,7 +8,7 @@ export { serviceTestEnvironment } from './service-test-environment.js';
 export { scrapeMetrics } from './scrape-metrics.js';
 export type { MetricsScrape } from './scrape-metrics.js';
 // One polling helper for tests, the CLI and the benchmark; it lives with the local infrastructure.
-export { waitFor } from '@switchboard/local-infra';
+export { findFreePort, waitFor } from '@switchboard/local-infra';
 export type { WaitForOptions } from '@switchboard/local-infra';
 export { createTestCertificates } from './create-test-certificates.js';
 export type { TestCertificates } from './create-test-certificates.js';

@@ -1,8 +1,6 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatusCode as GrpcStatus } from '@switchboard/errors';
-import { waitFor } from '@switchboard/testkit';
+import { findFreePort, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startResourceManagerSystem, syntheticModel } from './support/resource-manager-system.js';
 import type { ResourceManagerSystem } from './support/resource-manager-system.js';
@@ -11,14 +9,6 @@ const ADMIN_TOKEN = 'repository-load-admin-token';
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
 /** Without a pin, a model idle this long is unloaded. */
 const IDLE_UNLOAD_MS = 1_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function failure(call: Promise<unknown>): Promise<{ code: number; details: string }> {
   return (await call.then(
@@ -36,7 +26,7 @@ describe('RepositoryModelLoad and RepositoryModelUnload through the router', () 
   };
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     system = await startResourceManagerSystem('repoload', {
       ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${port}`,
     });

@@ -1,13 +1,11 @@
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
 import type { RunningMonitor } from '@switchboard/monitor';
 import { classifierModelSpecs } from '@switchboard/models';
 import { toRawFloat32 } from '@switchboard/models/testing';
 import { createLogger } from '@switchboard/logging';
-import { scrapeMetrics, waitFor } from '@switchboard/testkit';
+import { findFreePort, scrapeMetrics, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
@@ -15,13 +13,6 @@ import { createTritonClient } from './support/triton-client.js';
 import type { TritonClient } from './support/triton-client.js';
 
 /** A port nothing listens on once this resolves (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const FEATURES = [0.3, -1.2, 0.8, 0.05];
 
@@ -52,8 +43,8 @@ describe("the front door to a client built from Triton's own .proto files", () =
   let monitor: RunningMonitor | undefined;
 
   beforeAll(async () => {
-    const monitorPort = await freePort();
-    const resourceManagerPort = await freePort();
+    const monitorPort = await findFreePort();
+    const resourceManagerPort = await findFreePort();
     system = await startTestSystem('triton', {
       ROUTER_MONITOR_ADDRESS: `127.0.0.1:${monitorPort}`,
       ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${resourceManagerPort}`,
@@ -305,7 +296,7 @@ describe('ModelStatistics without a reachable monitor', () => {
 
   beforeAll(async () => {
     system = await startTestSystem('tritonnomon', {
-      ROUTER_MONITOR_ADDRESS: `127.0.0.1:${await freePort()}`,
+      ROUTER_MONITOR_ADDRESS: `127.0.0.1:${await findFreePort()}`,
     });
     for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
     triton = createTritonClient(system.routerAddress);

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@switchboard/logging';
 import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
 import type { RunningMonitor } from '@switchboard/monitor';
 import { classifierModelSpecs } from '@switchboard/models';
-import { waitFor } from '@switchboard/testkit';
+import { findFreePort, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
@@ -19,13 +17,6 @@ const RESOURCE_MANAGER_MAIN = fileURLToPath(new URL('../../resource-manager/dist
 const ROW = [0.3, -1.2, 0.8, 0.05];
 
 /** A port nothing listens on once this resolves (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("the HTTP/REST door's Triton extensions", () => {
   let system: TestSystem;
@@ -45,8 +36,8 @@ describe("the HTTP/REST door's Triton extensions", () => {
   });
 
   beforeAll(async () => {
-    resourceManagerPort = await freePort();
-    const monitorPort = await freePort();
+    resourceManagerPort = await findFreePort();
+    const monitorPort = await findFreePort();
     system = await startTestSystem('http-ext', {
       ROUTER_MONITOR_ADDRESS: `127.0.0.1:${monitorPort}`,
       ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${resourceManagerPort}`,
