@@ -25,7 +25,7 @@ function increment(counts: Map<string, number>, key: string): void {
 }
 
 /**
- * Listens, as a plain NATS subscriber, to a namespace's jobs (`infer.>`), worker answers (`reply.>`)
+ * Listens, as a plain NATS subscriber, to a namespace's jobs (`infer.>`), worker answers (`reply.*`)
  * and dead letters: whether a request was queued and how often it was executed are read off the
  * wire, not taken from the services' word. Jobs carry Switchboard's own request id; the client's id
  * is read from the job's request, and answers are matched to it through the job they answer.
@@ -45,7 +45,8 @@ export class ReplyTap {
   constructor(connection: NatsConnection, names: SubjectNames) {
     this.#subscriptions.push(
       connection.subscribe(names.inferWildcard, { callback: (_, message) => this.#onJob(message.data) }),
-      connection.subscribe(`${names.replyPrefix}.>`, {
+      // `<reply>.<router>` only: routers read JetStream's publish acks deeper, at `<reply>.<router>.ack.<n>`.
+      connection.subscribe(`${names.replyPrefix}.*`, {
         callback: (_, message) => this.#onResult(message.data),
       }),
       connection.subscribe(names.deadLetterWildcard, {
