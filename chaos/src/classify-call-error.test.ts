@@ -40,6 +40,8 @@ describe('classifyCallError', () => {
         retryInfo: false,
       }),
     ).toBe('transport');
+    // A stream the server reset while shutting down: grpc-js's CANCELLED, no status from the router.
+    expect(classifyCallError({ code: 1, details: 'Call cancelled', retryInfo: false })).toBe('transport');
   });
 
   it("takes the client's own deadline as silence, and the router's DEADLINE_EXCEEDED as an answer", () => {

@@ -3,6 +3,8 @@ import type { CallKind } from './call-outcome.js';
 const RESOURCE_EXHAUSTED = 8;
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
+/** grpc-js's code for a stream the server reset (RST_STREAM CANCEL), e.g. one caught by its shutdown. */
+const CANCELLED = 1;
 
 /** What grpc-js itself reports when the channel to the router broke; no server sent these. */
 const TRANSPORT_FAILURE =
@@ -25,7 +27,9 @@ export interface CallError {
  */
 export function classifyCallError(error: CallError): CallKind {
   if (error.code === DEADLINE_EXCEEDED && CLIENT_DEADLINE.test(error.details)) return 'silent';
-  if (error.code === UNAVAILABLE && TRANSPORT_FAILURE.test(error.details)) return 'transport';
+  if ((error.code === UNAVAILABLE || error.code === CANCELLED) && TRANSPORT_FAILURE.test(error.details)) {
+    return 'transport';
+  }
   if (error.code === RESOURCE_EXHAUSTED) return 'refusal';
   if (error.code === UNAVAILABLE && (error.retryInfo || RETRY_WORDS.test(error.details))) return 'refusal';
   return 'status';
