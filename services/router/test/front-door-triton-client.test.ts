@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
-import type { RunningMonitor } from '@switchboard/monitor';
 import { classifierModelSpecs } from '@switchboard/models';
 import { toRawFloat32 } from '@switchboard/models/testing';
-import { createLogger } from '@switchboard/logging';
 import { findFreePort, scrapeMetrics, waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFrontDoorSystem } from './support/front-door-system.js';
+import type { FrontDoorSystem } from './support/front-door-system.js';
 import { startTestSystem } from './support/test-system.js';
 import type { TestSystem } from './support/test-system.js';
 import { createTritonClient } from './support/triton-client.js';
@@ -40,33 +39,17 @@ async function expectStatus(call: Promise<unknown>, code: number, message: RegEx
 describe("the front door to a client built from Triton's own .proto files", () => {
   let system: TestSystem;
   let triton: TritonClient;
-  let monitor: RunningMonitor | undefined;
+  let frontDoor: FrontDoorSystem | undefined;
 
   beforeAll(async () => {
-    const monitorPort = await findFreePort();
-    const resourceManagerPort = await findFreePort();
-    system = await startTestSystem('triton', {
-      ROUTER_MONITOR_ADDRESS: `127.0.0.1:${monitorPort}`,
-      ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${resourceManagerPort}`,
-    });
-    monitor = await startMonitor(
-      loadMonitorConfig({
-        ...system.environment,
-        MONITOR_HOST: '127.0.0.1',
-        MONITOR_PORT: String(monitorPort),
-      }),
-      createLogger({ service: 'monitor', level: 'silent' }),
-    );
-    for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
-    await system.startWorker(['classifier-small']);
-    await system.waitUntilReady('classifier-small');
+    frontDoor = await startFrontDoorSystem('triton');
+    system = frontDoor.system;
     triton = createTritonClient(system.routerAddress);
   }, 60_000);
 
   afterAll(async () => {
     triton?.close();
-    await monitor?.stop();
-    await system?.stop();
+    await frontDoor?.stop();
   });
 
   it('keeps the six original RPCs working', async () => {

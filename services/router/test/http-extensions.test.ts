@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '@switchboard/logging';
-import { loadConfig as loadMonitorConfig, start as startMonitor } from '@switchboard/monitor';
-import type { RunningMonitor } from '@switchboard/monitor';
 import { classifierModelSpecs } from '@switchboard/models';
-import { findFreePort, waitFor } from '@switchboard/testkit';
+import { waitFor } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem } from './support/test-system.js';
+import { startFrontDoorSystem } from './support/front-door-system.js';
+import type { FrontDoorSystem } from './support/front-door-system.js';
 import type { TestSystem } from './support/test-system.js';
 
 // Triton's HTTP extensions (model configuration, statistics, repository), called with plain fetch
@@ -22,7 +20,7 @@ describe("the HTTP/REST door's Triton extensions", () => {
   let system: TestSystem;
   let resourceManagerPort: number;
   let resourceManager: ChildProcess | undefined;
-  let monitor: RunningMonitor | undefined;
+  let frontDoor: FrontDoorSystem | undefined;
 
   const call = (path: string, init: RequestInit = {}) => fetch(`${system.httpUrl}${path}`, init);
   const post = (path: string, body?: unknown) =>
@@ -36,23 +34,9 @@ describe("the HTTP/REST door's Triton extensions", () => {
   });
 
   beforeAll(async () => {
-    resourceManagerPort = await findFreePort();
-    const monitorPort = await findFreePort();
-    system = await startTestSystem('http-ext', {
-      ROUTER_MONITOR_ADDRESS: `127.0.0.1:${monitorPort}`,
-      ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${resourceManagerPort}`,
-    });
-    monitor = await startMonitor(
-      loadMonitorConfig({
-        ...system.environment,
-        MONITOR_HOST: '127.0.0.1',
-        MONITOR_PORT: String(monitorPort),
-      }),
-      createLogger({ service: 'monitor', level: 'silent' }),
-    );
-    for (const model of classifierModelSpecs()) await system.registry.registerModel({ model });
-    await system.startWorker(['classifier-small']);
-    await system.waitUntilReady('classifier-small');
+    frontDoor = await startFrontDoorSystem('http-ext');
+    system = frontDoor.system;
+    resourceManagerPort = frontDoor.resourceManagerPort;
   }, 60_000);
 
   afterAll(async () => {
@@ -61,8 +45,7 @@ describe("the HTTP/REST door's Triton extensions", () => {
       resourceManager.kill('SIGTERM');
       await exited;
     }
-    await monitor?.stop();
-    await system?.stop();
+    await frontDoor?.stop();
   });
 
   it("answers a model's configuration as Triton prints it, with or without the version", async () => {
