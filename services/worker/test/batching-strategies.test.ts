@@ -130,6 +130,12 @@ describe('batching strategies on real JetStream queues', () => {
   });
 
   const batchesOf = (model: string) => batches.filter((batch) => batch.model === model);
+  /**
+   * Waits for a test's batch records. A worker publishes a batch's record just after answering its
+   * jobs, so a test that ended on the answers alone could let its record land in the next test.
+   */
+  const recordsArrive = (model: string, count: number) =>
+    waitFor(() => batchesOf(model).length === count, { message: `${count} batch record(s) of ${model}` });
 
   it('static: runs 8 concurrent jobs as two batches of 4, and flushes 2 more together after the flush timeout', async () => {
     const full = await Promise.all(Array.from({ length: 8 }, () => infer(STATIC_MODEL)));
@@ -137,6 +143,7 @@ describe('batching strategies on real JetStream queues', () => {
     const partial = await Promise.all([infer(STATIC_MODEL), infer(STATIC_MODEL)]);
     expect(partial.map((result) => result.batchSize)).toEqual([2, 2]);
     expect(Math.max(...partial.map(waitUs))).toBeGreaterThanOrEqual(FLUSH_TIMEOUT_US * 0.9);
+    await recordsArrive(STATIC_MODEL, 3);
   });
 
   it('static: closes a batch early for a job whose deadline would otherwise be missed', async () => {
@@ -144,6 +151,7 @@ describe('batching strategies on real JetStream queues', () => {
     expect(result.status?.code).toBe(0);
     // Closed at about deadline − expected run time (150 ms), well before the 300 ms flush timeout.
     expect(waitUs(result)).toBeLessThan(FLUSH_TIMEOUT_US * 0.8);
+    await recordsArrive(STATIC_MODEL, 1);
   });
 
   it('static: answers a job that expires in the batcher behind a running batch DEADLINE_EXCEEDED, without running it', async () => {
@@ -151,7 +159,7 @@ describe('batching strategies on real JetStream queues', () => {
     const expiring = await infer(STATIC_MODEL, { deadlineInMs: RUN_MS / 3 });
     expect(expiring.status?.code).toBe(StatusCode.DEADLINE_EXCEEDED);
     await Promise.all(running);
-    await registry.connection.flush();
+    await recordsArrive(STATIC_MODEL, 1);
     expect(batchesOf(STATIC_MODEL).map((batch) => batch.size)).toEqual([4]);
   });
 
@@ -159,6 +167,7 @@ describe('batching strategies on real JetStream queues', () => {
     const results = await Promise.all(Array.from({ length: 3 }, () => infer(DYNAMIC_MODEL)));
     expect(results.map((result) => result.batchSize)).toEqual([3, 3, 3]);
     expect(Math.max(...results.map(waitUs))).toBeLessThan(FLUSH_TIMEOUT_US / 2);
+    await recordsArrive(DYNAMIC_MODEL, 1);
   });
 
   it('dynamic: cuts batches at their input-unit bound and reports their units and padding waste', async () => {
@@ -169,8 +178,7 @@ describe('batching strategies on real JetStream queues', () => {
       infer(DYNAMIC_MODEL, { rows: 5 }),
     ]);
     expect(results.every((result) => result.status?.code === 0)).toBe(true);
-    await registry.connection.flush();
-    await waitFor(() => batchesOf(DYNAMIC_MODEL).length === 2, { message: 'two batch records' });
+    await recordsArrive(DYNAMIC_MODEL, 2);
     const records = batchesOf(DYNAMIC_MODEL);
     expect(records.map((batch) => [batch.size, Number(batch.inputUnits)])).toEqual([
       [2, 32],
