@@ -11,6 +11,7 @@ export type { Priority } from './priority.js';
 export { DEFAULT_PRIORITY, PRIORITY_LEVELS, toPriority } from './priority.js';
 export type { QueueDepth } from './read-queue-depths.js';
 export { readQueueDepths } from './read-queue-depths.js';
+export { stopConsuming } from './stop-consuming.js';
 export { subscribeDecoded } from './subscribe-decoded.js';
 export type { SubjectNames } from './subject-names.js';
 export { createSubjectNames } from './subject-names.js';

@@ -8,7 +8,7 @@ import type {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Logger } from '@switchboard/logging';
-import { isConsumerNotFound } from '@switchboard/nats';
+import { isConsumerNotFound, stopConsuming } from '@switchboard/nats';
 
 /** Messages handled (and written to Postgres) together at most. */
 const MAX_BATCH = 200;
@@ -72,7 +72,7 @@ export class DurableReader {
   /** Stops reading; resolves once the batch in hand is handled and acked. Idempotent. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#messages?.stop();
+    if (this.#messages !== undefined) await stopConsuming(this.#messages);
     await this.#loop;
   }
 

@@ -3,7 +3,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadlineExceededError, InvalidArgumentError, UnavailableError } from '@switchboard/errors';
 import type { Logger } from '@switchboard/logging';
-import { PRIORITY_LEVELS, ensureWorkConsumer } from '@switchboard/nats';
+import { PRIORITY_LEVELS, ensureWorkConsumer, stopConsuming } from '@switchboard/nats';
 import type { SubjectNames } from '@switchboard/nats';
 import { BatchRecordSchema, JobSchema, ModelInferRequestSchema } from '@switchboard/protocol';
 import type { BatchRecord, BatchingKnob, ModelInferRequest, ModelSpec } from '@switchboard/protocol';
@@ -206,7 +206,7 @@ export class ModelServer {
    * unloads the current one). Idempotent.
    */
   async stop(graceMs: number): Promise<void> {
-    for (const subscription of this.#subscriptions.splice(0)) subscription.stop();
+    await Promise.all(this.#subscriptions.splice(0).map(stopConsuming));
     await Promise.all(this.#pumps.splice(0));
     const flushed = this.#batchers.flush();
     const timedOut = await Promise.race([
