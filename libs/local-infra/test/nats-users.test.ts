@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNatsUsers } from '../src/nats-users.js';
 import type { NatsUserName } from '../src/nats-users.js';
 import { startLocalNats } from '../src/start-local-nats.js';
+import { waitFor } from '../src/wait-for.js';
 import type { LocalNats } from '../src/start-local-nats.js';
 
 /** Both forms a subject takes: plain, and under a SWITCHBOARD_NAMESPACE. */
@@ -82,6 +84,33 @@ describe('infra/nats/users.conf', () => {
         else expect(failure?.message, `${user} writing ${bucket}`).toMatch(/Permissions Violation/);
       }
     }
+  });
+
+  it("lets a worker answer on a router's reply subject and refuses every service but routers its JetStream acknowledgements", async () => {
+    const router = await connectAs('router');
+    const heard: string[] = [];
+    for (const prefix of ['reply.r1', 'demo.reply.r1']) {
+      router.subscribe(prefix, { callback: (_error, message) => void heard.push(message.subject) });
+      router.subscribe(`${prefix}.ack.*`, {
+        callback: (_error, message) => void heard.push(message.subject),
+      });
+    }
+    await router.flush();
+    const services = ['worker', 'registry', 'monitor', 'optimizer', 'resource-manager'] as const;
+    for (const user of services) {
+      const service = await connectAs(user);
+      for (const prefix of ['reply.r1', 'demo.reply.r1']) {
+        service.publish(prefix, user);
+        service.publish(`${prefix}.ack.0`, '{"stream":"INFER","seq":1}');
+      }
+      await service.flush();
+    }
+    await router.flush();
+    await waitFor(() => heard.length >= services.length * 2, { message: 'the answers on reply subjects' });
+    // Give a permitted acknowledgement time to arrive, had the server let one through.
+    await delay(200);
+    expect(heard.filter((subject) => subject.includes('.ack.'))).toEqual([]);
+    expect(heard).toHaveLength(services.length * 2);
   });
 
   it('lets the router publish jobs and a worker consume them', async () => {
