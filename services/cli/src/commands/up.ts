@@ -108,7 +108,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       REGISTRY_ADDRESS: `127.0.0.1:${options.registryPort}`,
       ...auth?.environmentOf('optimizer'),
     });
-    if (options.demo) await registerDemoModels(clients.registry);
+    const demoModels = options.demo ? await registerDemoModels(clients.registry) : [];
     if (auth !== undefined) await registerDemoTenant(clients, auth, out);
     startRouterAndResourceManager(system, options, logDirectory, auth);
     await waitUntilAnswering(clients);
@@ -116,7 +116,7 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
     out.write(
       `registry ${registry}, monitor ${monitor}, optimizer ${optimizer}, resource manager ${resourceManager}, router ${router}; logs in ${logDirectory}\n`,
     );
-    if (options.demo) await runDemo(clients.router, out);
+    if (options.demo) await runDemo(clients.router, demoModels, out);
     out.write(describeHowToCall(clients.addresses));
     if (!options.once) await waitForStopSignal(out, system.services);
   } finally {
@@ -205,12 +205,22 @@ async function waitUntilAnswering(clients: SystemClients): Promise<void> {
   ]);
 }
 
-/** Waits until a worker serves the demo route, then sends one request through it. */
-async function runDemo(router: GrpcClient<typeof GRPCInferenceService>, out: Writer): Promise<void> {
-  await waitFor(
-    async () => (await router.modelReady({ name: DEMO_ROUTE }, { timeoutMs: PROBE_TIMEOUT_MS })).ready,
-    { ...STARTUP_WAIT, message: 'a worker to serve the demo models' },
-  );
+/**
+ * Waits until workers serve every model of the demo route, then sends one request through it. The
+ * route is ready as soon as one of them is; sent then, the request would skip the cascade's cheap
+ * first step for want of a worker, and the demo would not show the cascade it is there to show.
+ */
+async function runDemo(
+  router: GrpcClient<typeof GRPCInferenceService>,
+  models: readonly string[],
+  out: Writer,
+): Promise<void> {
+  const ready = async (name: string) =>
+    (await router.modelReady({ name }, { timeoutMs: PROBE_TIMEOUT_MS })).ready;
+  await waitFor(async () => (await Promise.all([DEMO_ROUTE, ...models].map(ready))).every(Boolean), {
+    ...STARTUP_WAIT,
+    message: `workers to serve the demo models (${models.join(', ')})`,
+  });
   await sendDemoRequest(router, out);
 }
 
