@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGrpcClient } from '@switchboard/grpc';
+import type { GrpcClient } from '@switchboard/grpc';
 import { GRPCInferenceService } from '@switchboard/protocol';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
 import { explainUnreachable } from '../explain-unreachable.js';
 import { parseDurationMs } from '../parse-flag-values.js';
-import { DEMO_ROUTE, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
+import { DEMO_ROUTE, demoModelsNotReady, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
 
 /** Pause between attempts while the registry starts or the workers load the classifiers. */
 const RETRY_INTERVAL_MS = 1_000;
@@ -19,9 +20,10 @@ interface DemoOptions {
 
 /**
  * Adds `demo`: registers the generated classifiers and the `classify` route in a running system
- * (what `up --demo` does for the system it starts), then sends one request through the router and
- * prints the answer. Both steps are retried until `--wait` has passed: the registry may still be
- * starting and the workers loading the models.
+ * (what `up --demo` does for the system it starts), waits for workers to serve both classifiers,
+ * then sends one request through the router and prints the answer. Each step is retried until
+ * `--wait` has passed: the registry may still be starting and the workers loading the models; when
+ * the wait runs out with only one classifier served, the request still goes, and the output says so.
  */
 export function registerDemoCommand(program: Command, context: CommandContext): void {
   program
@@ -60,6 +62,11 @@ async function runDemoCommand(
   if (!options.request) return;
   const router = createGrpcClient(GRPCInferenceService, options.router, context.config.routerClientOptions);
   try {
+    const notReady = await waitForModels(router, models, deadline);
+    if (notReady.length > 0)
+      out.write(
+        `no worker serves ${notReady.join(', ')} yet; the request goes to the models that are served\n`,
+      );
     await retryUntil(deadline, () =>
       explainUnreachable(
         sendDemoRequest(router, out),
@@ -70,6 +77,23 @@ async function runDemoCommand(
     );
   } finally {
     router.close();
+  }
+}
+
+/**
+ * Waits, until `deadline` (epoch ms) at the latest, for workers to serve every model of the route.
+ * @returns the models still not served then (none when all are); an unreachable router counts as
+ *   none served yet.
+ */
+async function waitForModels(
+  router: GrpcClient<typeof GRPCInferenceService>,
+  models: readonly string[],
+  deadline: number,
+): Promise<string[]> {
+  for (;;) {
+    const notReady = await demoModelsNotReady(router, models, RETRY_INTERVAL_MS).catch(() => [...models]);
+    if (notReady.length === 0 || Date.now() + RETRY_INTERVAL_MS > deadline) return notReady;
+    await sleep(RETRY_INTERVAL_MS);
   }
 }
 

@@ -8,7 +8,13 @@ import type { Command } from 'commander';
 import type { CommandContext, Writer } from '../command-context.js';
 import { startLocalSystem } from '../system/local-system.js';
 import type { LocalSystem } from '../system/local-system.js';
-import { DEMO_ROUTE, describeHowToCall, registerDemoModels, sendDemoRequest } from '../system/run-demo.js';
+import {
+  DEMO_ROUTE,
+  demoModelsNotReady,
+  describeHowToCall,
+  registerDemoModels,
+  sendDemoRequest,
+} from '../system/run-demo.js';
 import { createUpAuth, describeUpAuth, upClientMetadata } from '../system/up-auth.js';
 import type { UpAuth } from '../system/up-auth.js';
 import { createSystemClients } from '../system/system-clients.js';
@@ -205,22 +211,16 @@ async function waitUntilAnswering(clients: SystemClients): Promise<void> {
   ]);
 }
 
-/**
- * Waits until workers serve every model of the demo route, then sends one request through it. The
- * route is ready as soon as one of them is; sent then, the request would skip the cascade's cheap
- * first step for want of a worker, and the demo would not show the cascade it is there to show.
- */
+/** Waits until workers serve the demo route and every model of it, then sends one request through it. */
 async function runDemo(
   router: GrpcClient<typeof GRPCInferenceService>,
   models: readonly string[],
   out: Writer,
 ): Promise<void> {
-  const ready = async (name: string) =>
-    (await router.modelReady({ name }, { timeoutMs: PROBE_TIMEOUT_MS })).ready;
-  await waitFor(async () => (await Promise.all([DEMO_ROUTE, ...models].map(ready))).every(Boolean), {
-    ...STARTUP_WAIT,
-    message: `workers to serve the demo models (${models.join(', ')})`,
-  });
+  await waitFor(
+    async () => (await demoModelsNotReady(router, [DEMO_ROUTE, ...models], PROBE_TIMEOUT_MS)).length === 0,
+    { ...STARTUP_WAIT, message: `workers to serve the demo models (${models.join(', ')})` },
+  );
   await sendDemoRequest(router, out);
 }
 

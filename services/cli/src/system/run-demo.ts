@@ -46,6 +46,22 @@ export async function registerDemoModels(
   return specs.map((spec) => spec.name);
 }
 
+/**
+ * The demo models no worker serves yet, by the router's ModelReady. The route is ready as soon as
+ * one of them is; a request sent then skips the cascade's cheap first step for want of a worker,
+ * and the demo would not show the cascade it is there to show.
+ */
+export async function demoModelsNotReady(
+  router: GrpcClient<typeof GRPCInferenceService>,
+  models: readonly string[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const ready = await Promise.all(
+    models.map(async (name) => (await router.modelReady({ name }, { timeoutMs })).ready),
+  );
+  return models.filter((_, index) => !ready[index]);
+}
+
 /** Sends one request through the route and prints what came back. */
 export async function sendDemoRequest(
   router: GrpcClient<typeof GRPCInferenceService>,
