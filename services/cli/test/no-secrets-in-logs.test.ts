@@ -74,8 +74,9 @@ describe('secrets in logs and spans', () => {
 
   it('writes none of the admin token, API key, NATS passwords or database password to any log line or span', async () => {
     const ports = [];
-    for (let index = 0; index < 5; index += 1) ports.push(String(await findFreePort()));
-    const [router, registry, monitor, optimizer, resourceManager] = ports as [
+    for (let index = 0; index < 6; index += 1) ports.push(String(await findFreePort()));
+    const [router, registry, monitor, optimizer, resourceManager, http] = ports as [
+      string,
       string,
       string,
       string,
@@ -88,7 +89,7 @@ describe('secrets in logs and spans', () => {
 
     const { code, stdout, stderr } = await runCliInProcess(
       ['up', '--auth', '--demo', '--once', '--router-port', router, '--registry-port', registry]
-        .concat(['--monitor-port', monitor, '--optimizer-port', optimizer])
+        .concat(['--monitor-port', monitor, '--optimizer-port', optimizer, '--http-port', http])
         .concat([
           '--resource-manager-port',
           resourceManager,

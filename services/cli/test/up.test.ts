@@ -15,7 +15,8 @@ describe('switchboard up', () => {
     const logDirectory = await mkdtemp(join(tmpdir(), 'switchboard-up-'));
     const namespace = createTestNamespace('up');
     try {
-      const [routerPort, registryPort, monitorPort, optimizerPort, resourceManagerPort] = [
+      const [routerPort, registryPort, monitorPort, optimizerPort, resourceManagerPort, httpPort] = [
+        await findFreePort(),
         await findFreePort(),
         await findFreePort(),
         await findFreePort(),
@@ -29,6 +30,8 @@ describe('switchboard up', () => {
           '--once',
           '--router-port',
           String(routerPort),
+          '--http-port',
+          String(httpPort),
           '--registry-port',
           String(registryPort),
           '--monitor-port',
@@ -54,6 +57,7 @@ describe('switchboard up', () => {
         /demo request → classify answered by classifier-(small \(cascade_first_step; tried classifier-small,|large \(cascade_escalated; tried classifier-small,classifier-large,).* confidences [\d.,]+\): probabilities \[/,
       );
       expect(stdout).toContain(`127.0.0.1:${routerPort} inference.GRPCInferenceService/ModelInfer`);
+      expect(stdout).toContain(`http://127.0.0.1:${httpPort}/v2/models/classify/infer`);
       // Printed only once the monitor has answered GetStats.
       expect(stdout).toContain(
         `monitor 127.0.0.1:${monitorPort}, optimizer 127.0.0.1:${optimizerPort}, resource manager 127.0.0.1:${resourceManagerPort}, router 127.0.0.1:${routerPort}`,

@@ -30,6 +30,7 @@ interface UpOptions {
   auth: boolean;
   once: boolean;
   routerPort: string;
+  httpPort: string;
   registryPort: string;
   monitorPort: string;
   optimizerPort: string;
@@ -76,6 +77,7 @@ export function registerUpCommand(program: Command, context: CommandContext): vo
       false,
     )
     .option('--router-port <port>', 'OIP gRPC port of the router', '8001')
+    .option('--http-port <port>', "KServe v2 HTTP/REST port of the router ('off': none)", '8000')
     .option('--registry-port <port>', 'admin gRPC port of the registry', '8010')
     .option('--monitor-port <port>', 'MonitorService gRPC port of the monitor', '8020')
     .option('--optimizer-port <port>', 'OptimizerService gRPC port of the optimizer', '8030')
@@ -123,7 +125,9 @@ async function runUp(options: UpOptions, context: CommandContext): Promise<void>
       `registry ${registry}, monitor ${monitor}, optimizer ${optimizer}, resource manager ${resourceManager}, router ${router}; logs in ${logDirectory}\n`,
     );
     if (options.demo) await runDemo(clients.router, demoModels, out);
-    out.write(describeHowToCall(clients.addresses));
+    // Port 0 lets the router pick one, which only its log tells.
+    const http = ['off', '0'].includes(options.httpPort) ? undefined : `127.0.0.1:${options.httpPort}`;
+    out.write(describeHowToCall({ ...clients.addresses, http }));
     if (!options.once) await waitForStopSignal(out, system.services);
   } finally {
     clients.close();
@@ -161,6 +165,10 @@ function startRouterAndResourceManager(
 ): void {
   system.startService('router', '@switchboard/router', {
     ROUTER_PORT: options.routerPort,
+    ROUTER_HTTP_PORT: options.httpPort,
+    // Triton's statistics and repository calls are answered by these two.
+    ROUTER_MONITOR_ADDRESS: `127.0.0.1:${options.monitorPort}`,
+    ROUTER_RESOURCE_MANAGER_ADDRESS: `127.0.0.1:${options.resourceManagerPort}`,
     METRICS_PORT: metricsPort(options, 'router'),
     ...auth?.environmentOf('router'),
   });

@@ -97,6 +97,8 @@ export interface SystemAddresses {
   readonly monitor: string;
   readonly optimizer: string;
   readonly resourceManager: string;
+  /** The KServe v2 HTTP/REST door; undefined when it is off or its port is not known. */
+  readonly http?: string;
 }
 
 /** How to call the running system with stock tools, and where to see its figures. */
@@ -106,13 +108,21 @@ export function describeHowToCall({
   monitor,
   optimizer,
   resourceManager,
+  http,
 }: SystemAddresses): string {
+  const rest =
+    http === undefined
+      ? ''
+      : `
+  curl -d '{"inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"data":[${SAMPLE_FEATURES.join(',')}]}]}' \\
+    http://${http}/v2/models/${DEMO_ROUTE}/infer
+`;
   return `
-Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${router}.
+Switchboard is up. The Open Inference Protocol (KServe v2 / Triton gRPC) is served at ${router}${http === undefined ? '' : `, KServe v2 HTTP/REST at http://${http}`}.
 
   grpcurl -plaintext -d '{"model_name":"${DEMO_ROUTE}","inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"contents":{"fp32_contents":[${SAMPLE_FEATURES.join(',')}]}}]}' \\
     ${router} inference.GRPCInferenceService/ModelInfer
-
+${rest}
   python: tritonclient.grpc.InferenceServerClient("${router}").infer("${DEMO_ROUTE}", [input])
 
   switchboard --registry ${registry} models list
