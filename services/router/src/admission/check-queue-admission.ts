@@ -1,15 +1,10 @@
 import { ResourceExhaustedError } from '@switchboard/errors';
 import type { Prediction } from '../selection/choose-feasible.js';
+import { BUDGET_TARGET_SHARE, queuedPastTarget } from '../selection/latency-target.js';
 
 /** Retry delays are kept within these bounds: no busy loop, no hint beyond any real backlog. */
 const MIN_RETRY_AFTER_MS = 50;
 const MAX_RETRY_AFTER_MS = 30_000;
-/**
- * Admission aims a queued request's predicted latency at this share of its latency budget: the
- * prediction is a mean, and under overload the accepted requests' P99 ran ~1.3x it (chaos scenario
- * 10 admitting up to the whole budget: P50 906 ms, P99 1166 ms against a 1000 ms SLO).
- */
-const BUDGET_TARGET_SHARE = 0.75;
 /** The hint when the drain rate is unknown (no estimate of the queue's wait). */
 const UNKNOWN_RETRY_AFTER_MS = 1_000;
 
@@ -69,8 +64,7 @@ export function checkQueueAdmission(
   // Only a queue makes a request miss its budget here: a model slower than the budget on its own is
   // the route's choice (it degrades to its fastest), and refusing would not make it faster; such a
   // request is refused only when its queue pushes it past the deadline.
-  const serviceMs = first.latencyMs - first.queueWaitMs;
-  const queuedPastBudget = first.queueWaitMs > 0 && first.latencyMs > targetMs && serviceMs <= targetMs;
+  const queuedPastBudget = queuedPastTarget(first, limits.budgetMs);
   if (!queuedPastBudget && first.latencyMs < remainingMs) return;
   // The time by which it is too late: by then the backlog has drained as far as this request needs.
   const lateByMs = Math.max(queuedPastBudget ? first.latencyMs - targetMs : 0, first.latencyMs - remainingMs);

@@ -49,6 +49,32 @@ describe('selectModel', () => {
     expect(names(selectModel('r', all, { ...loose, minQuality: 0.9 }, cheapest).ranked)).toEqual(['best']);
   });
 
+  it('passes over a model whose queue pushes it past three quarters of the budget, which admission would refuse, while another fits', () => {
+    // 900 ms of a 1,000 ms budget, 800 of them queueing: within the budget, past admission's 750 ms aim.
+    const queuedCheap = { ...prediction('queued-cheap', 900, 5, 0.8), queueWaitMs: 800 };
+    // As slow, but on its own: no queue to blame, so it stays a candidate.
+    const slowAlone = prediction('slow-alone', 900, 6, 0.8);
+    expect(names(selectModel('r', [queuedCheap, slowAlone, fast], loose, cheapest).ranked)).toEqual([
+      'slow-alone',
+      'fast',
+    ]);
+    expect(names(planCascade([queuedCheap, slowAlone, fast], loose, 0))).toEqual(['slow-alone', 'fast']);
+  });
+
+  it('refuses as overloaded, with when to retry, when only queues keep every model past three quarters of the budget', () => {
+    const queued = { ...prediction('queued', 900, 5, 0.8), queueWaitMs: 800 };
+    let refusal: unknown;
+    try {
+      selectModel('route "r"', [queued], loose, refuse);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: StatusCode.RESOURCE_EXHAUSTED, retryAfterMs: 150 });
+    expect((refusal as Error).message).toMatch(
+      /queued, is predicted to start in 800\.0 ms and answer in 900\.0 ms/,
+    );
+  });
+
   it('breaks a cost tie in favour of the faster model', () => {
     const slowTwin = prediction('slow-twin', 300, 5, 0.8);
     expect(names(selectModel('r', [slowTwin, cheap], loose, cheapest).ranked)).toEqual([

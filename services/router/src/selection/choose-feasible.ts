@@ -2,6 +2,7 @@ import { DeadlineExceededError, ResourceExhaustedError, UnavailableError } from 
 import type { SwitchboardError } from '@switchboard/errors';
 import { InfeasibleAction, SelectionObjective } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
+import { BUDGET_TARGET_SHARE, queuedPastTarget } from './latency-target.js';
 
 /** What the router expects of one candidate model for one request. */
 export interface Prediction {
@@ -73,11 +74,18 @@ const REASONS: Record<SelectionObjective, SelectionReason> = {
   [SelectionObjective.BEST_QUALITY]: 'best_quality_feasible',
 };
 
-/** Whether `prediction` meets the budget and the cost cap (the quality floor is checked apart). */
+const meetsBudget = (prediction: Prediction, budgetMs: number) =>
+  prediction.latencyMs <= budgetMs && !queuedPastTarget(prediction, budgetMs);
+
+/**
+ * Whether `prediction` meets the budget and the cost cap (the quality floor is checked apart). A
+ * model whose queue pushes it past the share of the budget admission aims at does not meet it:
+ * admission would refuse the request there.
+ */
 function fitsBudgetAndCap(prediction: Prediction, constraints: SelectionConstraints): boolean {
   return (
     prediction.available &&
-    prediction.latencyMs <= constraints.budgetMs &&
+    meetsBudget(prediction, constraints.budgetMs) &&
     (constraints.maxCostMicros === undefined || prediction.costMicros <= constraints.maxCostMicros + EPSILON)
   );
 }
@@ -102,12 +110,23 @@ function refusal(
 ): SwitchboardError {
   const { budgetMs, maxCostMicros, minQuality } = constraints;
   const missed = {
-    latency: available.filter((prediction) => prediction.latencyMs > budgetMs).length,
+    latency: available.filter((prediction) => !meetsBudget(prediction, budgetMs)).length,
     cost: maxCostMicros === undefined ? 0 : available.filter((p) => p.costMicros > maxCostMicros).length,
     quality: available.filter((prediction) => prediction.quality < minQuality).length,
   };
   if (missed.latency >= missed.cost && missed.latency >= missed.quality) {
     const [fastest] = [...available].sort(byLatency);
+    if (fastest !== undefined && queuedPastTarget(fastest, budgetMs)) {
+      // Only queues stand in the way: overload, refused as admission refuses it, with when to retry.
+      const retryAfterMs = Math.round(fastest.latencyMs - budgetMs * BUDGET_TARGET_SHARE);
+      return new ResourceExhaustedError(
+        `every model of ${label} is overloaded: the fastest, ${fastest.model.name}, is predicted to start in ` +
+          `${milliseconds(fastest.queueWaitMs)} and answer in ${milliseconds(fastest.latencyMs)}, past ` +
+          `${BUDGET_TARGET_SHARE * 100}% of the ${budgetMs.toFixed(0)} ms latency budget (from ${constraints.budgetOrigin}); ` +
+          `retry in ${retryAfterMs} ms or allow more time`,
+        { retryAfterMs },
+      );
+    }
     return new DeadlineExceededError(
       `no model of ${label} is predicted to answer within the ${budgetMs.toFixed(0)} ms latency budget (from ${constraints.budgetOrigin}); ` +
         `the fastest, ${fastest?.model.name}, is predicted to take ${milliseconds(fastest?.latencyMs ?? Infinity)}: allow more time or retry later`,
