@@ -1,12 +1,6 @@
 import { ResourceExhaustedError } from '@switchboard/errors';
 import type { Prediction } from '../selection/choose-feasible.js';
-import { BUDGET_TARGET_SHARE, queuedPastTarget } from '../selection/latency-target.js';
-
-/** Retry delays are kept within these bounds: no busy loop, no hint beyond any real backlog. */
-const MIN_RETRY_AFTER_MS = 50;
-const MAX_RETRY_AFTER_MS = 30_000;
-/** The hint when the drain rate is unknown (no estimate of the queue's wait). */
-const UNKNOWN_RETRY_AFTER_MS = 1_000;
+import { BUDGET_TARGET_SHARE, clampRetryAfterMs, queuedPastTarget } from '../selection/latency-target.js';
 
 /** What admission needs to know about the chosen model's queue. */
 export interface QueueState {
@@ -15,14 +9,6 @@ export interface QueueState {
   /** `ROUTER_MAX_QUEUED_PER_MODEL`. */
   maxQueuedPerModel: number;
 }
-
-const clampRetry = (ms: number) =>
-  Math.round(
-    Math.min(
-      MAX_RETRY_AFTER_MS,
-      Math.max(MIN_RETRY_AFTER_MS, Number.isFinite(ms) ? ms : UNKNOWN_RETRY_AFTER_MS),
-    ),
-  );
 
 /** The request's time limits, as `readRequestOptions` derived them. */
 export interface RequestLimitsInTime {
@@ -52,7 +38,7 @@ export function checkQueueAdmission(
   if (jobsAhead >= maxQueuedPerModel) {
     // The wait for the excess to drain: the queue's wait scaled to the jobs over the bound.
     const excess = jobsAhead - maxQueuedPerModel + 1;
-    const retryAfterMs = clampRetry((first.queueWaitMs * excess) / Math.max(1, jobsAhead));
+    const retryAfterMs = clampRetryAfterMs((first.queueWaitMs * excess) / Math.max(1, jobsAhead));
     throw new ResourceExhaustedError(
       `model ${model} has ${jobsAhead} jobs queued, its limit (ROUTER_MAX_QUEUED_PER_MODEL=${maxQueuedPerModel}); retry in ${retryAfterMs} ms`,
       { retryAfterMs },
@@ -68,7 +54,7 @@ export function checkQueueAdmission(
   if (!queuedPastBudget && first.latencyMs < remainingMs) return;
   // The time by which it is too late: by then the backlog has drained as far as this request needs.
   const lateByMs = Math.max(queuedPastBudget ? first.latencyMs - targetMs : 0, first.latencyMs - remainingMs);
-  const retryAfterMs = clampRetry(lateByMs);
+  const retryAfterMs = clampRetryAfterMs(lateByMs);
   throw new ResourceExhaustedError(
     `model ${model} is overloaded: with ${jobsAhead} jobs ahead it is predicted to start in ` +
       `${Math.round(first.queueWaitMs)} ms and answer in ${Math.round(first.latencyMs)} ms, too late for the ` +

@@ -73,6 +73,11 @@ describe('selectModel', () => {
     expect((refusal as Error).message).toMatch(
       /queued, is predicted to start in 800\.0 ms and answer in 900\.0 ms/,
     );
+    // Just past the aim, the delay is still long enough not to make the client spin.
+    const barely = { ...queued, latencyMs: 751 };
+    expect(() => selectModel('route "r"', [barely], loose, refuse)).toThrow(
+      expect.objectContaining({ retryAfterMs: 50 }),
+    );
   });
 
   it('breaks a cost tie in favour of the faster model', () => {

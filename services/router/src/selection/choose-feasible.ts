@@ -2,7 +2,7 @@ import { DeadlineExceededError, ResourceExhaustedError, UnavailableError } from 
 import type { SwitchboardError } from '@switchboard/errors';
 import { InfeasibleAction, SelectionObjective } from '@switchboard/protocol';
 import type { ModelSpec } from '@switchboard/protocol';
-import { BUDGET_TARGET_SHARE, queuedPastTarget } from './latency-target.js';
+import { BUDGET_TARGET_SHARE, clampRetryAfterMs, queuedPastTarget } from './latency-target.js';
 
 /** What the router expects of one candidate model for one request. */
 export interface Prediction {
@@ -118,9 +118,9 @@ function refusal(
     const [fastest] = [...available].sort(byLatency);
     if (fastest !== undefined && queuedPastTarget(fastest, budgetMs)) {
       // Only queues stand in the way: overload, refused as admission refuses it, with when to retry.
-      const retryAfterMs = Math.round(fastest.latencyMs - budgetMs * BUDGET_TARGET_SHARE);
+      const retryAfterMs = clampRetryAfterMs(fastest.latencyMs - budgetMs * BUDGET_TARGET_SHARE);
       return new ResourceExhaustedError(
-        `every model of ${label} is overloaded: the fastest, ${fastest.model.name}, is predicted to start in ` +
+        `no model of ${label} can answer in time now: the fastest, ${fastest.model.name}, is predicted to start in ` +
           `${milliseconds(fastest.queueWaitMs)} and answer in ${milliseconds(fastest.latencyMs)}, past ` +
           `${BUDGET_TARGET_SHARE * 100}% of the ${budgetMs.toFixed(0)} ms latency budget (from ${constraints.budgetOrigin}); ` +
           `retry in ${retryAfterMs} ms or allow more time`,
