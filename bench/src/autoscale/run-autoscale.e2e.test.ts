@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack } from '../shared/cleanup-stack.js';
+import { removeWholeBenchOutput, runWholeBench } from '../shared/run-whole-bench.js';
 import { AUTOSCALE_POLICIES } from './autoscale-results.js';
 import type { AutoscaleResults } from './autoscale-results.js';
 import { parseAutoscaleFlags } from './parse-autoscale-flags.js';
@@ -18,24 +17,17 @@ describe('pnpm bench autoscale', () => {
   let results: AutoscaleResults;
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'autoscale-test-'));
-    // The fixture's 120 s of real bursts and lulls, at 10×: 12 s of replay per policy.
-    const flags = parseAutoscaleFlags([
-      ...['--trace', TRACE, '--duration', String(WINDOW_SECONDS), '--lead-in', '0'],
-      ...['--speedup', '10', '--out', out],
-    ]);
-    const cleanup = new CleanupStack();
-    try {
+    ({ out, results } = await runWholeBench<AutoscaleResults>('autoscale-test-', async (dir, cleanup) => {
+      // The fixture's 120 s of real bursts and lulls, at 10×: 12 s of replay per policy.
+      const flags = parseAutoscaleFlags([
+        ...['--trace', TRACE, '--duration', String(WINDOW_SECONDS), '--lead-in', '0'],
+        ...['--speedup', '10', '--out', dir],
+      ]);
       await runAutoscale(flags, testInfrastructure(), cleanup);
-    } finally {
-      await cleanup.run();
-    }
-    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as AutoscaleResults;
+    }));
   }, 400_000);
 
-  afterAll(async () => {
-    if (out !== undefined) await rm(out, { recursive: true, force: true });
-  });
+  afterAll(() => removeWholeBenchOutput(out));
 
   it('writes every policy with the four figures, the ratios, the targets and the chart', async () => {
     expect(Object.keys(results.policies)).toEqual([...AUTOSCALE_POLICIES]);

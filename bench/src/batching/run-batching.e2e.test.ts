@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack } from '../shared/cleanup-stack.js';
+import { removeWholeBenchOutput, runWholeBench } from '../shared/run-whole-bench.js';
 import type { BatchingResults } from './batching-results.js';
 import { parseBatchingFlags } from './parse-batching-flags.js';
 import { runBatching } from './run-batching.js';
@@ -17,24 +16,17 @@ describe('pnpm bench batching', () => {
   let results: BatchingResults;
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'batching-test-'));
-    // Short probes and no bisection: the test checks what the run writes, not where the limits lie.
-    const flags = parseBatchingFlags([
-      ...['--strategies', 'batch-1,dynamic,continuous', '--bisections', '0'],
-      ...['--window', '2', '--stepwise-window', '2', '--speedup', '40', '--trace', TRACE, '--out', out],
-    ]);
-    const cleanup = new CleanupStack();
-    try {
+    ({ out, results } = await runWholeBench<BatchingResults>('batching-test-', async (dir, cleanup) => {
+      // Short probes and no bisection: the test checks what the run writes, not where the limits lie.
+      const flags = parseBatchingFlags([
+        ...['--strategies', 'batch-1,dynamic,continuous', '--bisections', '0'],
+        ...['--window', '2', '--stepwise-window', '2', '--speedup', '40', '--trace', TRACE, '--out', dir],
+      ]);
       await runBatching(flags, testInfrastructure(), cleanup);
-    } finally {
-      await cleanup.run();
-    }
-    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BatchingResults;
+    }));
   }, 600_000);
 
-  afterAll(async () => {
-    if (out !== undefined) await rm(out, { recursive: true, force: true });
-  });
+  afterAll(() => removeWholeBenchOutput(out));
 
   it("writes the issue's shape: each strategy's throughput and P99 per scenario, and the SLOs", () => {
     expect(Object.keys(results.onnx)).toEqual(['batch-1', 'dynamic']);

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack } from '../shared/cleanup-stack.js';
+import { removeWholeBenchOutput, runWholeBench } from '../shared/run-whole-bench.js';
 import { parseReplayFlags } from './parse-replay-flags.js';
 import { POLICY_NAMES } from './replay-results.js';
 import type { ReplayResults, RequestOutcome } from './replay-results.js';
@@ -20,28 +19,21 @@ describe('pnpm bench replay', () => {
   let outcomes: RequestOutcome[];
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'replay-test-'));
-    // The 12 real arrivals of the fixture, 10 s of trace time, at 20× on one worker.
-    const flags = parseReplayFlags([
-      ...['--trace', TRACE, '--prompts', PROMPTS, '--train', PROMPTS],
-      ...['--speedup', '20', '--duration', '60', '--workers', '1', '--out', out],
-    ]);
-    const cleanup = new CleanupStack();
-    try {
+    ({ out, results } = await runWholeBench<ReplayResults>('replay-test-', async (dir, cleanup) => {
+      // The 12 real arrivals of the fixture, 10 s of trace time, at 20× on one worker.
+      const flags = parseReplayFlags([
+        ...['--trace', TRACE, '--prompts', PROMPTS, '--train', PROMPTS],
+        ...['--speedup', '20', '--duration', '60', '--workers', '1', '--out', dir],
+      ]);
       await runReplay(flags, testInfrastructure(), cleanup);
-    } finally {
-      await cleanup.run();
-    }
-    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ReplayResults;
+    }));
     outcomes = (await readFile(join(out, 'outcomes.jsonl'), 'utf8'))
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as RequestOutcome);
   }, 180_000);
 
-  afterAll(async () => {
-    if (out !== undefined) await rm(out, { recursive: true, force: true });
-  });
+  afterAll(() => removeWholeBenchOutput(out));
 
   it('writes results.json with every policy and every field, and a report with its charts', async () => {
     expect(results.run).toMatchObject({ requests: 12, speedup: 20, seed: 1 });

@@ -1,11 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readOutcomeFiles } from '@switchboard/outcome-files';
 import { testInfrastructure } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack } from '../shared/cleanup-stack.js';
+import { removeWholeBenchOutput, runWholeBench } from '../shared/run-whole-bench.js';
 import { parseRoutingFlags } from './parse-routing-flags.js';
 import type { RoutingResults } from './routing-results.js';
 import { runRouting } from './run-routing.js';
@@ -21,23 +20,16 @@ describe('pnpm bench routing', () => {
   let results: RoutingResults;
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'routing-test-'));
-    const flags = parseRoutingFlags([
-      ...['--train', PROMPTS, '--holdout', '0.25', '--cost-weight', '10', '--speedup', '20'],
-      ...['--workers', '1', '--concurrency', '8', '--online-concurrency', '4', '--out', out],
-    ]);
-    const cleanup = new CleanupStack();
-    try {
+    ({ out, results } = await runWholeBench<RoutingResults>('routing-test-', async (dir, cleanup) => {
+      const flags = parseRoutingFlags([
+        ...['--train', PROMPTS, '--holdout', '0.25', '--cost-weight', '10', '--speedup', '20'],
+        ...['--workers', '1', '--concurrency', '8', '--online-concurrency', '4', '--out', dir],
+      ]);
       await runRouting(flags, testInfrastructure(), cleanup);
-    } finally {
-      await cleanup.run();
-    }
-    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RoutingResults;
+    }));
   }, 240_000);
 
-  afterAll(async () => {
-    if (out !== undefined) await rm(out, { recursive: true, force: true });
-  });
+  afterAll(() => removeWholeBenchOutput(out));
 
   it('writes every policy in the issue’s shape, with a report and a chart', async () => {
     const { test } = splitByPromptHash(await readOutcomeFiles([PROMPTS]), 0.25, 1);
